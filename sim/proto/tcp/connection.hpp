@@ -1,0 +1,242 @@
+// One TCP connection (RFC 9293, retransmission timer of RFC 6298, optional RFC 5681
+// congestion control) as a sans-I/O engine, shaped like quinn-proto's Connection: the caller
+// feeds segments, application calls and the current time in (`handle_*`, `send`, `close`…),
+// then drains what to transmit (`poll_transmit` until nullopt), when to wake it
+// (`poll_timeout`) and what happened (`take_events`). It never reads a clock or a socket.
+//
+//   stage (sim/stack)  --handle_segment/handle_timeout-->  Connection  --poll_transmit-->  IPv4
+//
+// Which state follows which input is decided by the table in state.hpp; this class decides
+// which input a segment amounts to (RFC 9293 3.10.7 "SEGMENT ARRIVES").
+#pragma once
+
+#include "sim/proto/tcp/reassembly.hpp"
+#include "sim/proto/tcp/rtt.hpp"
+#include "sim/proto/tcp/state.hpp"
+#include "sim/wire/bytes.hpp"
+#include "sim/wire/tcp.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace wirelab::tcp {
+
+constexpr std::int64_t ms = 1'000'000;
+constexpr std::int64_t seconds = 1'000'000'000;
+
+struct Endpoint {
+    std::uint32_t addr = 0;
+    std::uint16_t port = 0;
+    bool operator==(const Endpoint&) const = default;
+};
+
+struct Config {
+    std::uint16_t mss = 1460;                 // = 1460  // our receive MSS, sent on the SYN
+    std::uint32_t recv_buffer = 65535;        // = 65535 // receive window (no window scaling)
+    std::uint32_t send_buffer = 1u << 20;     // = 1 MiB // send() accepts up to this much unacked
+    std::int64_t initial_rto = 1 * seconds;   // RFC 6298 2.1
+    std::int64_t min_rto = 1 * seconds;       // RFC 6298 2.4
+    std::int64_t max_rto = 60 * seconds;      // RFC 6298 2.5
+    int max_retransmissions = 8;              // then abort with a timed_out event
+    std::int64_t time_wait = 60 * seconds;    // 2*MSL; lessons set it short
+    std::int64_t delayed_ack = 0;             // 0 = ACK at once; else RFC 9293 3.8.6.3 (<= 500 ms)
+    bool congestion_control = true;           // RFC 5681 slow start / avoidance / fast retransmit
+    std::uint32_t initial_cwnd_segments = 10; // RFC 6928 IW (RFC 5681 would say 2-4)
+};
+
+// What to transmit. Addresses come from the connection's endpoints.
+struct Segment {
+    wire::TcpRepr repr;
+    wire::Bytes payload;
+};
+
+enum class EventKind : std::uint8_t {
+    state_changed,     // from -> to
+    connected,         // reached ESTABLISHED
+    data_readable,     // recv() has bytes (length = how many are readable now)
+    peer_closed,       // the peer's FIN arrived in sequence: no more data will come
+    closed,            // reached CLOSED normally (after LAST-ACK or TIME-WAIT)
+    reset,             // an acceptable RST arrived; the connection is CLOSED
+    timed_out,         // max_retransmissions exceeded; an RST was sent, CLOSED
+    retransmit,        // the retransmission timer fired: seq = first unacked, rto = new RTO
+    fast_retransmit,   // three duplicate ACKs: seq retransmitted (RFC 5681 3.2)
+    zero_window_probe, // the persist timer fired: seq of the probe byte
+};
+
+const char* to_string(EventKind);
+
+struct Event {
+    EventKind kind = EventKind::state_changed;
+    State from = State::closed;
+    State to = State::closed;
+    std::uint32_t seq = 0;
+    std::int64_t rto = 0;
+    std::size_t length = 0;
+};
+
+struct Stats {
+    std::uint64_t segments_sent = 0;
+    std::uint64_t segments_received = 0;
+    std::uint64_t retransmissions = 0; // segments re-sent (timeout, fast retransmit)
+    std::uint64_t timeouts = 0;        // retransmission timer expiries
+    std::uint64_t bytes_sent = 0;      // payload bytes handed to poll_transmit, re-sends included
+    std::uint64_t bytes_acked = 0;     // payload bytes acknowledged by the peer
+    std::uint64_t bytes_received = 0;  // payload bytes delivered in order to the receive buffer
+    std::uint64_t duplicates = 0;      // segments carrying only already-received data
+    std::uint64_t out_of_order = 0;    // segments buffered beyond rcv_nxt
+    std::uint64_t rtt_samples = 0;
+};
+
+class Connection {
+public:
+    // `remote` may be {0, 0} for a connection that will listen. `isn` is our initial
+    // sequence number, drawn by the caller (the simulator's seeded RNG).
+    Connection(Config config, Endpoint local, Endpoint remote, std::uint32_t isn);
+
+    // ---- input ----------------------------------------------------------------------------
+    // CLOSED -> SYN-SENT. Then call poll_transmit() (the SYN) and poll_timeout().
+    void open_active(std::int64_t now);
+    // CLOSED -> LISTEN. A LISTEN connection given a SYN goes to SYN-RECEIVED, remote := from.
+    void open_passive();
+    // A segment addressed to this connection (ports already matched by the caller, checksum
+    // already verified). Then call poll_transmit(), poll_timeout(), take_events().
+    void handle_segment(std::int64_t now, const wire::TcpRepr& repr, wire::ByteView payload,
+                        Endpoint from);
+    // Runs every timer due at `now` (retransmission, persist, delayed ACK, TIME-WAIT).
+    void handle_timeout(std::int64_t now);
+    // Application write: returns how many bytes the send buffer accepted (0 when full or when
+    // the connection can no longer send). Then call poll_transmit().
+    std::size_t send(std::int64_t now, wire::ByteView data);
+    // Application read: moves up to out.size() in-order bytes out, opening the window (which
+    // may queue a window update: call poll_transmit()).
+    std::size_t recv(std::span<std::uint8_t> out);
+    wire::Bytes recv_all();
+    // CLOSE: a FIN follows the queued data. In LISTEN or SYN-SENT the connection just closes.
+    void close(std::int64_t now);
+    // ABORT: an RST (when synchronized), everything queued is dropped, state CLOSED.
+    void abort(std::int64_t now);
+
+    // ---- output ---------------------------------------------------------------------------
+    // The next segment to send, or nullopt. Call until nullopt after every input.
+    std::optional<Segment> poll_transmit(std::int64_t now);
+    // The earliest pending timer (absolute ns), or nullopt when none is armed.
+    std::optional<std::int64_t> poll_timeout() const;
+    // Events since the last call, oldest first.
+    std::vector<Event> take_events();
+
+    // ---- inspection -----------------------------------------------------------------------
+    State state() const { return state_; }
+    Endpoint local() const { return local_; }
+    Endpoint remote() const { return remote_; }
+    const Config& config() const { return config_; }
+    const Stats& stats() const { return stats_; }
+    std::uint32_t isn() const { return iss_; }
+    std::uint32_t peer_isn() const { return irs_; }
+    std::uint32_t snd_una() const { return snd_una_; }
+    std::uint32_t snd_nxt() const { return snd_nxt_; }
+    std::uint32_t snd_wnd() const { return snd_wnd_; }
+    std::uint32_t rcv_nxt() const { return rcv_nxt_; }
+    std::uint32_t rcv_wnd() const;
+    std::uint16_t send_mss() const { return send_mss_; }
+    std::uint32_t cwnd() const { return cwnd_; }
+    std::uint32_t ssthresh() const { return ssthresh_; }
+    const RttEstimator& rtt() const { return rtt_; }
+    std::size_t bytes_readable() const { return readable_.size(); }
+    std::size_t bytes_unacked() const; // queued in the send buffer, sent or not
+    bool is_open() const { return state_ != State::closed; }
+
+private:
+    // connection.cpp: application calls and helpers
+    void transition(Input input);
+    void push_event(Event e) { events_.push_back(e); }
+    std::uint32_t send_space() const;
+    std::uint32_t data_end_seq() const; // sequence number just past the queued data
+    bool fin_sent() const;
+    void arm_retransmit(std::int64_t now);
+    void reset_state();
+    // connection_input.cpp: RFC 9293 3.10.7 SEGMENT ARRIVES
+    void on_listen(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload, Endpoint from);
+    void on_syn_sent(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
+    void on_synchronized(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
+    bool segment_acceptable(const wire::TcpRepr& r, std::size_t payload_len) const;
+    bool process_ack(std::int64_t now, const wire::TcpRepr& r, std::size_t payload_len);
+    void process_text(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
+    void learn_options(const wire::TcpRepr& r);
+    void ack_now() {
+        ack_pending_ = true;
+        delayed_ack_at_.reset();
+    }
+    void ack_later(std::int64_t now);
+    // connection_output.cpp: what to send and when
+    wire::TcpRepr base_repr(std::uint8_t flags, std::uint32_t seq) const;
+    std::optional<Segment> next_data_segment(std::int64_t now);
+    Segment make_segment(std::int64_t now, std::uint32_t seq, std::size_t len, bool fin);
+    void on_retransmit_timeout(std::int64_t now);
+    void on_persist_timeout(std::int64_t now);
+
+    Config config_;
+    Endpoint local_;
+    Endpoint remote_;
+    State state_ = State::closed;
+    bool from_listen_ = false; // SYN-RECEIVED entered from LISTEN (an RST returns there)
+
+    // Send sequence space (RFC 9293 3.3.1). send_buf_ holds bytes from snd_una_ (after the
+    // SYN) on: acked bytes are popped, unsent bytes wait for window.
+    std::uint32_t iss_ = 0;
+    std::uint32_t snd_una_ = 0;
+    std::uint32_t snd_nxt_ = 0;
+    std::uint32_t snd_max_ = 0; // highest sequence number sent + 1 (snd_nxt_ < it: resending)
+    std::uint32_t snd_wnd_ = 0;
+    std::uint32_t snd_wl1_ = 0;
+    std::uint32_t snd_wl2_ = 0;
+    std::uint32_t max_snd_wnd_ = 0;
+    std::uint16_t send_mss_ = 536; // RFC 9293 3.7.1 default until the peer's MSS arrives
+    std::deque<std::uint8_t> send_buf_;
+    bool fin_queued_ = false;
+
+    // Receive sequence space.
+    std::uint32_t irs_ = 0;
+    std::uint32_t rcv_nxt_ = 0;
+    std::uint32_t rcv_adv_ = 0; // right edge of the window we last advertised
+    Reassembly ooo_;            // out-of-order data beyond rcv_nxt_
+    std::deque<std::uint8_t> readable_;
+    bool fin_received_ = false;
+
+    // Congestion control (RFC 5681).
+    std::uint32_t cwnd_ = 0;
+    std::uint32_t ssthresh_ = 0xffffffff;
+    std::uint32_t bytes_acked_in_ca_ = 0;
+    int dup_acks_ = 0;
+    std::optional<std::uint32_t> recover_; // NewReno-style: end of the fast recovery window
+    bool fast_retransmit_pending_ = false;
+
+    // Timers (absolute times) and the RTT estimator.
+    RttEstimator rtt_;
+    std::optional<std::int64_t> retransmit_at_;
+    std::optional<std::int64_t> persist_at_;
+    std::int64_t persist_backoff_ = 0;
+    std::optional<std::int64_t> delayed_ack_at_;
+    std::optional<std::int64_t> time_wait_at_;
+    int retries_ = 0;
+    std::optional<std::uint32_t> timed_seq_; // segment being timed for an RTT sample
+    std::int64_t timed_at_ = 0;
+
+    bool ack_pending_ = false;
+    bool rst_pending_ = false; // abort(): one RST to send
+    std::uint32_t rst_seq_ = 0;
+    bool probe_pending_ = false;
+
+    std::vector<Event> events_;
+    Stats stats_;
+};
+
+// For a segment that matched no connection: the RST a closed port answers with
+// (RFC 9293 3.10.7.1), ports swapped; nullopt if the segment itself is an RST.
+std::optional<wire::TcpRepr> reset_for_unmatched(const wire::TcpRepr& segment,
+                                                 std::size_t payload_len);
+
+} // namespace wirelab::tcp
