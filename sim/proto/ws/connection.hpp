@@ -1,0 +1,190 @@
+// The RFC 6455 WebSocket connection, sans-I/O, shaped like python-websockets' Protocol:
+// bytes from the transport go in with receive_data()/receive_eof(); the application's
+// messages go in with send_*(); then the caller drains events() (what arrived) and
+// data_to_send() (bytes to write to the transport). No clock, no socket, no thread.
+//   transport bytes -> receive_data -> FrameParser -> validate -> unmask -> UTF-8 ->
+//   (inflate) -> reassemble -> events();   send_* -> (deflate) -> write_frame -> data_to_send
+// The state table (CONNECTING/OPEN/CLOSING/CLOSED) lives in connection_state.cpp.
+#pragma once
+
+#include "sim/proto/ws/byte_buffer.hpp"
+#include "sim/proto/ws/deflate.hpp"
+#include "sim/proto/ws/frame.hpp"
+#include "sim/proto/ws/utf8.hpp"
+#include "sim/wire/bytes.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wirelab::ws {
+
+enum class Role { client, server };
+enum class State { connecting, open, closing, closed };
+std::string_view to_string(Role r);  // "client", "server"
+std::string_view to_string(State s); // "CONNECTING", "OPEN", "CLOSING", "CLOSED" (RFC 6455 4.1)
+
+// Close codes (RFC 6455 7.4.1).
+namespace close_code {
+constexpr std::uint16_t normal = 1000;
+constexpr std::uint16_t going_away = 1001;
+constexpr std::uint16_t protocol_error = 1002;
+constexpr std::uint16_t unsupported_data = 1003;
+constexpr std::uint16_t no_status = 1005;       // never on the wire: "the close had no body"
+constexpr std::uint16_t abnormal = 1006;        // never on the wire: "no close frame at all"
+constexpr std::uint16_t invalid_payload = 1007; // e.g. invalid UTF-8
+constexpr std::uint16_t policy_violation = 1008;
+constexpr std::uint16_t message_too_big = 1009;
+constexpr std::uint16_t internal_error = 1011;
+} // namespace close_code
+// Codes a peer may put in a close frame: 1000-1003, 1007-1014, 3000-4999 (as Autobahn 7.9).
+bool is_valid_close_code(std::uint16_t code);
+
+// Where client mask keys come from (RFC 6455 5.3: fresh and unpredictable per frame).
+// Default: OpenSSL RAND_bytes. Inject a fixed source in tests to pin the bytes on the wire.
+using MaskSource = std::function<MaskKey()>;
+
+struct Config {
+    Role role = Role::server;
+    std::uint64_t max_frame_size = 0;             // payload bytes per frame; 0 = no limit
+    std::uint64_t max_message_size = 64ull << 20; // after decompression; 0 = no limit
+    MaskSource mask_source;                       // empty = RAND_bytes
+    std::optional<DeflateConfig> deflate;         // negotiated permessage-deflate, if any
+    bool start_open = true;   // false: start in CONNECTING until open() (after the Upgrade)
+    bool frame_events = true; // report every received frame header as an Event::Kind::frame
+};
+
+// What arrived. Views (payload, reason) stay valid until the next receive_data() or events().
+struct Event {
+    enum class Kind : std::uint8_t {
+        frame,  // a frame header was received (`frame`); its payload follows in a message event
+        text,   // a whole text message in `payload` (valid UTF-8)
+        binary, // a whole binary message in `payload`
+        ping,   // `payload` = application data; the pong is already queued
+        pong,   // `payload` = application data
+        close,  // the peer's close: `code` (1005 if the body was empty), `reason`
+        fail,   // we failed the connection: `code` sent to the peer, `reason` says why
+    };
+    Kind kind = Kind::frame;
+    FrameHeader frame{};
+    wire::ByteView payload;
+    std::uint16_t code = 0;
+    std::string_view reason;
+
+    std::string_view text() const {
+        return {reinterpret_cast<const char*>(payload.data()), payload.size()};
+    }
+};
+std::string_view to_string(Event::Kind k); // "frame", "text", ...
+
+class Connection {
+public:
+    explicit Connection(Config config);
+    ~Connection();
+    Connection(Connection&&) noexcept;
+    Connection& operator=(Connection&&) noexcept;
+
+    // ---- input from the transport ----------------------------------------------------------
+    // Feeds bytes received from the transport, any split. Then call events() and
+    // data_to_send() (pongs, close echoes and fail close frames are queued here).
+    void receive_data(wire::ByteView data);
+    // The transport reached end of file. State becomes CLOSED; if no close frame was received,
+    // a close event with code 1006 is reported. Then call events().
+    void receive_eof();
+
+    // ---- commands from the application -----------------------------------------------------
+    // Move CONNECTING -> OPEN once the HTTP Upgrade succeeded (only with start_open = false).
+    void open();
+    // Queue a message, split into frames of at most fragment_size payload bytes (0 = one
+    // frame; with deflate, the compressed bytes are split). Then call data_to_send().
+    // Returns false (and queues nothing) unless the state is OPEN.
+    bool send_text(std::string_view text, std::size_t fragment_size = 0);
+    bool send_binary(wire::ByteView data, std::size_t fragment_size = 0);
+    // Queue a ping/pong (at most 125 bytes). Then call data_to_send(). False if not allowed.
+    bool send_ping(wire::ByteView data = {});
+    bool send_pong(wire::ByteView data = {});
+    // Start the closing handshake (OPEN -> CLOSING; CLOSED once the peer's close arrives).
+    // code 1005 sends an empty close body. Then call data_to_send().
+    bool send_close(std::uint16_t code = close_code::normal, std::string_view reason = {});
+    // Fail the connection (RFC 6455 7.1.7): queue a close frame with `code`, report a fail
+    // event, ignore all further input; state CLOSED. Then call data_to_send() and close the
+    // transport.
+    void fail(std::uint16_t code, std::string why);
+
+    // ---- output ----------------------------------------------------------------------------
+    // The events since the last call, in arrival order.
+    std::span<const Event> events();
+    // The bytes to write to the transport, drained by the call.
+    wire::Bytes data_to_send();
+    // Zero-copy alternative: look at the queued bytes, then consume what was written.
+    wire::ByteView pending_output() const { return out_.view(); }
+    void consume_output(std::size_t n);
+
+    // ---- inspection ------------------------------------------------------------------------
+    State state() const { return state_; }
+    Role role() const { return config_.role; }
+    // True once the transport should be closed after flushing data_to_send() (RFC 6455
+    // 7.1.1: the server closes TCP first; the client waits for it).
+    bool close_expected() const;
+    std::optional<std::uint16_t> close_code_received() const { return close_rcvd_; }
+    std::optional<std::uint16_t> close_code_sent() const { return close_sent_; }
+
+private:
+    struct Pending; // an event whose views are offsets into the arenas until events()
+    enum class Input : std::uint8_t;
+
+    // connection.cpp: the receive path
+    void on_header(const FrameHeader& h);
+    void on_payload(const FrameParser::Result& r);
+    void on_data_piece(const FrameParser::Result& r);
+    void on_control_end();
+    void on_message_end();
+    void deliver_close(wire::ByteView body);
+    void compact();
+    // connection_send.cpp: the send path
+    bool send_message(Opcode op, wire::ByteView data, std::size_t fragment_size);
+    void send_control(Opcode op, wire::ByteView data);
+    MaskKey next_mask();
+    void queue_close(std::uint16_t code, std::string_view reason);
+    // connection_state.cpp: the one table of state transitions
+    void transition(Input input);
+
+    Config config_;
+    State state_ = State::open;
+    FrameParser parser_;
+
+    // receive side
+    FrameHeader frame_{};     // the frame being received
+    bool in_message_ = false; // a fragmented data message is in progress
+    Opcode message_opcode_ = Opcode::text;
+    bool message_compressed_ = false;
+    std::uint64_t message_size_ = 0; // bytes received so far (on the wire, before inflating)
+    std::size_t message_start_ = 0;  // offset of the message in arena_
+    Utf8Validator utf8_;
+    std::array<std::uint8_t, 125> control_{};
+    ByteBuffer arena_;              // message payloads (delivered + the one in progress)
+    ByteBuffer control_arena_;      // control payloads awaiting events()
+    ByteBuffer scratch_;            // unmasked compressed bytes on their way to the inflater
+    std::size_t drained_arena_ = 0; // arena_ bytes that belong to drained events
+    std::vector<Pending> pending_;
+    std::vector<Event> drained_;
+    std::string fail_reason_;
+    bool input_closed_ = false;
+
+    // send side
+    ByteBuffer out_;
+    ByteBuffer deflate_out_;
+    std::optional<std::uint16_t> close_rcvd_;
+    std::optional<std::uint16_t> close_sent_;
+    bool eof_received_ = false;
+    std::optional<Deflater> deflater_;
+    std::optional<Inflater> inflater_;
+};
+
+} // namespace wirelab::ws
