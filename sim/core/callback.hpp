@@ -1,0 +1,112 @@
+// Callback: the type-erased `void()` an event runs. Move-only, with 48 bytes of inline
+// storage so a lambda capturing a few pointers (the common case: `this`, a host, a
+// segment id) is scheduled without touching the heap; larger callables fall back to one
+// heap allocation. Used by EventQueue and Kernel (sim/core); nothing below sim/stack sees it.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace wirelab {
+
+class Callback {
+public:
+    static constexpr std::size_t inline_size = 48;
+    static constexpr std::size_t inline_align = alignof(void*);
+
+    Callback() noexcept = default;
+
+    template <class F, class D = std::decay_t<F>,
+              class = std::enable_if_t<!std::is_same_v<D, Callback> && std::is_invocable_v<D&>>>
+    Callback(F&& f) { // NOLINT(google-explicit-constructor): lambdas convert implicitly
+        if constexpr (fits_inline<D>()) {
+            ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));
+            ops_ = &inline_ops<D>;
+        } else {
+            D* p = new D(std::forward<F>(f));
+            std::memcpy(storage_, &p, sizeof p);
+            ops_ = &heap_ops<D>;
+        }
+    }
+
+    Callback(Callback&& other) noexcept : ops_(other.ops_) {
+        if (ops_) {
+            ops_->relocate(storage_, other.storage_);
+            other.ops_ = nullptr;
+        }
+    }
+
+    Callback& operator=(Callback&& other) noexcept {
+        if (this != &other) {
+            reset();
+            ops_ = other.ops_;
+            if (ops_) {
+                ops_->relocate(storage_, other.storage_);
+                other.ops_ = nullptr;
+            }
+        }
+        return *this;
+    }
+
+    Callback(const Callback&) = delete;
+    Callback& operator=(const Callback&) = delete;
+    ~Callback() { reset(); }
+
+    explicit operator bool() const noexcept { return ops_ != nullptr; }
+
+    // Calls the stored callable; undefined if empty.
+    void operator()() { ops_->invoke(storage_); }
+
+    // Destroys the stored callable (and frees its heap block, if any).
+    void reset() noexcept {
+        if (ops_) {
+            ops_->destroy(storage_);
+            ops_ = nullptr;
+        }
+    }
+
+private:
+    struct Ops {
+        void (*invoke)(void*);
+        void (*relocate)(void* dst, void* src) noexcept; // move-construct into dst, destroy src
+        void (*destroy)(void*) noexcept;
+    };
+
+    template <class D> static constexpr bool fits_inline() {
+        return sizeof(D) <= inline_size && alignof(D) <= inline_align &&
+               std::is_nothrow_move_constructible_v<D>;
+    }
+
+    template <class D>
+    static constexpr Ops inline_ops{
+        [](void* s) { (*std::launder(static_cast<D*>(s)))(); },
+        [](void* dst, void* src) noexcept {
+            D* from = std::launder(static_cast<D*>(src));
+            ::new (dst) D(std::move(*from));
+            from->~D();
+        },
+        [](void* s) noexcept { std::launder(static_cast<D*>(s))->~D(); },
+    };
+
+    template <class D> static D* heap_ptr(void* s) noexcept {
+        D* p;
+        std::memcpy(&p, s, sizeof p);
+        return p;
+    }
+
+    template <class D>
+    static constexpr Ops heap_ops{
+        [](void* s) { (*heap_ptr<D>(s))(); },
+        [](void* dst, void* src) noexcept { std::memcpy(dst, src, sizeof(D*)); },
+        [](void* s) noexcept { delete heap_ptr<D>(s); },
+    };
+
+    alignas(inline_align) unsigned char storage_[inline_size];
+    const Ops* ops_ = nullptr;
+};
+
+} // namespace wirelab
