@@ -1,0 +1,157 @@
+// Ethernet II header, MAC address text form and the CRC-32 frame check sequence.
+#include "sim/wire/ethernet.hpp"
+
+#include <cstdio>
+
+namespace wirelab::wire {
+
+std::string format_mac(const MacAddr& mac) {
+    char buf[18];
+    std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+                  mac[4], mac[5]);
+    return buf;
+}
+
+static int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::optional<MacAddr> parse_mac(std::string_view text) {
+    // Exactly six two-digit groups joined by one consistent separator.
+    if (text.size() != 17) return std::nullopt;
+    const char sep = text[2];
+    if (sep != ':' && sep != '-') return std::nullopt;
+    MacAddr mac{};
+    for (std::size_t i = 0; i < 6; ++i) {
+        const std::size_t at = i * 3;
+        if (i > 0 && text[at - 1] != sep) return std::nullopt;
+        const int hi = hex_value(text[at]);
+        const int lo = hex_value(text[at + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        mac[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
+    return mac;
+}
+
+void EthernetRepr::emit(std::uint8_t* p) const {
+    for (std::size_t i = 0; i < 6; ++i) {
+        p[ethernet_field::dst.offset + i] = dst[i];
+        p[ethernet_field::src.offset + i] = src[i];
+    }
+    store_be16(p + ethernet_field::ethertype.offset, ethertype);
+}
+
+std::optional<EthernetRepr> EthernetRepr::parse(ByteView frame) {
+    if (frame.size() < ethernet_header_len) return std::nullopt;
+    EthernetRepr r;
+    for (std::size_t i = 0; i < 6; ++i) {
+        r.dst[i] = frame[ethernet_field::dst.offset + i];
+        r.src[i] = frame[ethernet_field::src.offset + i];
+    }
+    r.ethertype = load_be16(frame.data() + ethernet_field::ethertype.offset);
+    return r;
+}
+
+FieldTable EthernetRepr::dissect(ByteView bytes) {
+    return dissect_ethernet(bytes);
+}
+
+// Slicing-by-8 tables, built once at compile time: table[k][b] is the CRC of byte b followed
+// by k zero bytes, so eight input bytes are folded per step with eight lookups.
+namespace {
+struct Crc32Tables {
+    std::uint32_t t[8][256];
+    constexpr Crc32Tables() : t{} {
+        for (std::uint32_t b = 0; b < 256; ++b) {
+            std::uint32_t c = b;
+            for (int k = 0; k < 8; ++k)
+                c = (c & 1) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+            t[0][b] = c;
+        }
+        for (std::uint32_t b = 0; b < 256; ++b)
+            for (int k = 1; k < 8; ++k)
+                t[k][b] = (t[k - 1][b] >> 8) ^ t[0][t[k - 1][b] & 0xff];
+    }
+};
+constexpr Crc32Tables crc_tables{};
+} // namespace
+
+std::uint32_t crc32_ieee(ByteView data) {
+    const auto& t = crc_tables.t;
+    std::uint32_t crc = 0xFFFFFFFFu;
+    const std::uint8_t* p = data.data();
+    std::size_t n = data.size();
+    while (n >= 8) {
+        const std::uint32_t lo = crc ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 |
+                                        std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24);
+        crc = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+              t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+        p += 8;
+        n -= 8;
+    }
+    while (n--)
+        crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
+    return crc ^ 0xFFFFFFFFu;
+}
+
+void append_fcs(Bytes& frame) {
+    if (frame.size() < ethernet_min_frame) frame.resize(ethernet_min_frame, 0);
+    const std::uint32_t crc = crc32_ieee(frame);
+    for (int i = 0; i < 4; ++i)
+        frame.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
+}
+
+bool check_fcs(ByteView frame_with_fcs) {
+    if (frame_with_fcs.size() < ethernet_fcs_len) return false;
+    const std::size_t n = frame_with_fcs.size() - ethernet_fcs_len;
+    const std::uint8_t* f = frame_with_fcs.data() + n;
+    const std::uint32_t stored = std::uint32_t{f[0]} | std::uint32_t{f[1]} << 8 |
+                                 std::uint32_t{f[2]} << 16 | std::uint32_t{f[3]} << 24;
+    return crc32_ieee(frame_with_fcs.first(n)) == stored;
+}
+
+std::string ethertype_name(std::uint16_t ethertype) {
+    switch (ethertype) {
+    case ethertype_ipv4: return "IPv4";
+    case ethertype_arp: return "ARP";
+    case 0x86dd: return "IPv6";
+    default: break;
+    }
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "0x%04x", ethertype);
+    return buf;
+}
+
+static std::string mac_value(const std::uint8_t* p) {
+    MacAddr m{};
+    for (std::size_t i = 0; i < 6; ++i)
+        m[i] = p[i];
+    std::string s = format_mac(m);
+    if (m == broadcast_mac) s += " (Broadcast)";
+    return s;
+}
+
+FieldTable dissect_ethernet(ByteView frame) {
+    FieldTable rows;
+    const auto r = EthernetRepr::parse(frame);
+    if (!r) {
+        rows.push_back({"Ethernet II", 0, frame.size(), 2, 0,
+                        "[Malformed: " + std::to_string(frame.size()) + " bytes < 14]"});
+        return rows;
+    }
+    const std::uint8_t* p = frame.data();
+    rows.push_back({"Ethernet II", 0, ethernet_header_len, 2, 0,
+                    "Src: " + format_mac(r->src) + ", Dst: " + format_mac(r->dst)});
+    rows.push_back({"Destination", ethernet_field::dst.offset, 6, 2, 1, mac_value(p)});
+    rows.push_back({"Source", ethernet_field::src.offset, 6, 2, 1, mac_value(p + 6)});
+    char type[32];
+    std::snprintf(type, sizeof type, " (0x%04x)", r->ethertype);
+    rows.push_back(
+        {"Type", ethernet_field::ethertype.offset, 2, 2, 1, ethertype_name(r->ethertype) + type});
+    return rows;
+}
+
+} // namespace wirelab::wire
