@@ -1,0 +1,49 @@
+// Inside the loader: the state shared by the section readers while one file is loaded.
+// load.cpp walks the document in dependency order — [lesson], [world], [[host]], [[switch]],
+// [[link]], then the script: [[action]], [[cue]], [[quiz]] (script.cpp) — so a reference can be
+// checked, with its position, the moment it is read.
+#pragma once
+
+#include "sim/scenario/reader.hpp"
+
+#include <map>
+#include <string>
+
+namespace wirelab::scenario::detail {
+
+struct Loader {
+    explicit Loader(const std::string& file) : diag(file) { scenario.path = file; }
+
+    Diagnostics diag;
+    Scenario scenario;
+
+    struct NodeInfo {
+        bool is_host = false;
+        std::size_t index = 0; // into scenario.hosts or scenario.switches
+        SourcePos pos;
+    };
+    std::map<std::string, NodeInfo, std::less<>> nodes;        // hosts and switches by name
+    std::map<std::string, std::size_t, std::less<>> links;     // by name, into scenario.links
+    std::map<std::string, std::string, std::less<>> host_link; // host -> its one link
+    std::vector<std::optional<SourcePos>> mac_pos; // per host: where "mac" was given, if it was
+
+    const HostSpec* host(std::string_view name) const;
+    // Names of every host (or every host and switch) for "did you mean".
+    std::vector<std::string_view> host_names(bool with_switches = false) const;
+    std::vector<std::string_view> link_names() const;
+};
+
+// Names of hosts, switches and links: a letter, then letters, digits, '-' or '_'.
+bool valid_name(std::string_view name);
+
+void read_lesson(Loader& loader, const toml::table& table);
+void read_world(Loader& loader, const toml::table& table);
+void read_host(Loader& loader, const toml::table& table);
+void read_switch(Loader& loader, const toml::table& table);
+void read_link(Loader& loader, const toml::table& table);
+void check_macs(Loader& loader);
+void read_action(Loader& loader, const toml::table& table);
+void read_cue(Loader& loader, const toml::table& table);
+void read_quiz(Loader& loader, const toml::table& table);
+
+} // namespace wirelab::scenario::detail
