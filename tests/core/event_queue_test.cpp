@@ -1,0 +1,232 @@
+// EventQueue: (time, insertion) order, FIFO on ties, lazy cancel and its generation guard,
+// compaction, checked against a std::multimap reference model over many random seeds.
+#include "sim/core/event_queue.hpp"
+#include "sim/core/random.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
+
+using namespace wirelab;
+
+namespace {
+
+// Pops every event with time <= limit, recording (time, label) as they run.
+struct Recorder {
+    explicit Recorder(EventQueue& queue) : q(queue) {}
+    EventQueue& q;
+    std::vector<std::pair<Time, int>> ran;
+    Time now = 0;
+    bool run_one(Time limit = INT64_MAX) {
+        return q.run_next(limit, [this](Time t) { now = t; });
+    }
+    void push(Time t, int label) {
+        q.push(t, [this, t, label] { ran.emplace_back(t, label); });
+    }
+};
+
+} // namespace
+
+TEST_CASE("EventQueue runs equal times first-in first-out") {
+    EventQueue q;
+    Recorder r{q};
+    for (int i = 0; i < 5000; ++i)
+        r.push(100, i);
+    while (r.run_one()) {}
+    REQUIRE(r.ran.size() == 5000);
+    for (int i = 0; i < 5000; ++i)
+        CHECK(r.ran[i].second == i);
+}
+
+TEST_CASE("EventQueue orders by time, then by insertion") {
+    EventQueue q;
+    Recorder r{q};
+    r.push(30, 0);
+    r.push(10, 1);
+    r.push(20, 2);
+    r.push(10, 3);
+    r.push(30, 4);
+    r.push(0, 5);
+    r.push(-5, 6); // a bare queue accepts negative times; the order is still signed
+    while (r.run_one()) {}
+    const std::vector<std::pair<Time, int>> want{{-5, 6}, {0, 5},  {10, 1}, {10, 3},
+                                                 {20, 2}, {30, 0}, {30, 4}};
+    CHECK(r.ran == want);
+}
+
+TEST_CASE("EventQueue run_next respects its limit") {
+    EventQueue q;
+    Recorder r{q};
+    r.push(10, 0);
+    r.push(20, 1);
+    CHECK(q.next_time() == 10);
+    CHECK(r.run_one(9) == false);
+    CHECK(r.run_one(10));
+    CHECK(r.run_one(15) == false);
+    CHECK(q.size() == 1);
+    CHECK(r.run_one(20));
+    CHECK(q.empty());
+    CHECK(q.next_time() == std::nullopt);
+}
+
+TEST_CASE("EventQueue cancel before run removes the event, after run is refused") {
+    EventQueue q;
+    Recorder r{q};
+    int fired = 0;
+    TimerId a = q.push(5, [&] { ++fired; });
+    TimerId b = q.push(6, [&] { ++fired; });
+    CHECK(q.is_pending(a));
+    CHECK(q.size() == 2);
+    CHECK(q.cancel(a));
+    CHECK_FALSE(q.is_pending(a));
+    CHECK(q.size() == 1);
+    CHECK_FALSE(q.cancel(a)); // twice
+    CHECK(q.next_time() == 6);
+    CHECK(r.run_one());
+    CHECK(fired == 1);
+    CHECK(r.now == 6);
+    CHECK_FALSE(q.cancel(b)); // already ran
+    CHECK_FALSE(q.cancel(TimerId{}));
+    CHECK_FALSE(q.cancel(TimerId{12345, 0}));
+}
+
+TEST_CASE("EventQueue stale TimerId does not cancel the event that reused its slot") {
+    EventQueue q;
+    Recorder r{q};
+    TimerId old = q.push(1, [] {});
+    REQUIRE(q.cancel(old));
+    REQUIRE_FALSE(r.run_one()); // the dead key is dropped and its slot freed
+    int fired = 0;
+    TimerId fresh = q.push(2, [&] { ++fired; });
+    REQUIRE(fresh.slot == old.slot); // the slot really was reused...
+    CHECK(fresh.generation != old.generation);
+    CHECK_FALSE(q.cancel(old)); // ...yet the old handle cannot touch the new event
+    CHECK(q.is_pending(fresh));
+    CHECK(r.run_one());
+    CHECK(fired == 1);
+
+    TimerId ran = fresh;
+    int fired2 = 0;
+    TimerId next = q.push(3, [&] { ++fired2; });
+    REQUIRE(next.slot == ran.slot);
+    CHECK_FALSE(q.cancel(ran)); // a handle of an event that ran is stale too
+    CHECK(r.run_one());
+    CHECK(fired2 == 1);
+}
+
+TEST_CASE("EventQueue running event cannot cancel itself; it may push and cancel others") {
+    EventQueue q;
+    Recorder r{q};
+    TimerId self{};
+    TimerId victim{};
+    bool self_cancel = true;
+    std::vector<int> order;
+    self = q.push(10, [&] {
+        self_cancel = q.cancel(self);
+        CHECK(q.cancel(victim));
+        q.push(10, [&] { order.push_back(2); }); // same time: after everything already queued
+        q.push(11, [&] { order.push_back(3); });
+        order.push_back(0);
+    });
+    q.push(10, [&] { order.push_back(1); });
+    victim = q.push(10, [&] { order.push_back(99); });
+    while (r.run_one()) {}
+    CHECK_FALSE(self_cancel);
+    CHECK(order == std::vector<int>{0, 1, 2, 3});
+}
+
+TEST_CASE("EventQueue frees the slot even if the callback throws") {
+    EventQueue q;
+    Recorder r{q};
+    TimerId id = q.push(1, [] { throw 42; });
+    CHECK_THROWS_AS(r.run_one(), int);
+    CHECK(q.empty());
+    TimerId again = q.push(2, [] {});
+    CHECK(again.slot == id.slot);
+    CHECK_FALSE(q.cancel(id));
+    CHECK(q.cancel(again));
+}
+
+TEST_CASE("EventQueue compaction after mass cancel keeps the survivors in order") {
+    EventQueue q;
+    Recorder r{q};
+    std::vector<TimerId> ids;
+    for (int i = 0; i < 10000; ++i)
+        ids.push_back(q.push(10000 - i, [&r, i] { r.ran.emplace_back(0, i); }));
+    for (int i = 0; i < 10000; ++i)
+        if (i % 10 != 3) REQUIRE(q.cancel(ids[i]));
+    CHECK(q.size() == 1000);
+    for (int i = 0; i < 10000; ++i)
+        CHECK(q.is_pending(ids[i]) == (i % 10 == 3));
+    std::vector<Time> times;
+    while (q.run_next(INT64_MAX, [&](Time t) { times.push_back(t); })) {}
+    REQUIRE(times.size() == 1000);
+    for (std::size_t i = 1; i < times.size(); ++i)
+        CHECK(times[i - 1] < times[i]);
+}
+
+TEST_CASE("EventQueue clear drops everything and stales the handles") {
+    EventQueue q;
+    int fired = 0;
+    TimerId a = q.push(1, [&] { ++fired; });
+    TimerId b = q.push(2, [&] { ++fired; });
+    q.cancel(b);
+    q.clear();
+    CHECK(q.empty());
+    CHECK_FALSE(q.cancel(a));
+    CHECK_FALSE(q.run_next(INT64_MAX, [](Time) {}));
+    q.push(3, [&] { ++fired; });
+    CHECK(q.run_next(INT64_MAX, [](Time) {}));
+    CHECK(fired == 1);
+}
+
+TEST_CASE("EventQueue matches a multimap model under random push, cancel and pop") {
+    const auto seed = GENERATE(range<std::uint64_t>(1, 41));
+    CAPTURE(seed);
+    Random rng{seed};
+    EventQueue q;
+    // Model: (time, seq) -> label; seq is the insertion order, so the map order is the
+    // order the queue must run events in.
+    std::map<std::pair<Time, std::uint64_t>, int> model;
+    std::vector<std::pair<TimerId, std::pair<Time, std::uint64_t>>> handles;
+    std::vector<int> ran;
+    std::uint64_t seq = 0;
+    Time now = 0;
+    // Few distinct times so ties are frequent; the time span sometimes jumps far.
+    const std::uint64_t span = rng.chance(0.5) ? 4 : 1000;
+    for (int op = 0; op < 4000; ++op) {
+        const double u = rng.uniform01();
+        if (u < 0.5) {
+            const Time t = now + static_cast<Time>(rng.below(span));
+            const int label = op;
+            TimerId id = q.push(t, [&ran, label] { ran.push_back(label); });
+            model.emplace(std::pair{t, seq}, label);
+            handles.emplace_back(id, std::pair{t, seq});
+            ++seq;
+        } else if (u < 0.75 && !handles.empty()) {
+            auto& [id, key] = handles[rng.below(handles.size())];
+            const bool in_model = model.erase(key) == 1;
+            CHECK(q.cancel(id) == in_model);
+        } else {
+            const bool any = !model.empty();
+            const std::size_t before = ran.size();
+            CHECK(q.run_next(INT64_MAX, [&](Time t) { now = t; }) == any);
+            if (any) {
+                REQUIRE(ran.size() == before + 1);
+                CHECK(ran.back() == model.begin()->second);
+                CHECK(now == model.begin()->first.first);
+                model.erase(model.begin());
+            }
+        }
+        REQUIRE(q.size() == model.size());
+    }
+    while (!model.empty()) {
+        REQUIRE(q.run_next(INT64_MAX, [&](Time t) { now = t; }));
+        CHECK(ran.back() == model.begin()->second);
+        model.erase(model.begin());
+    }
+    CHECK(q.empty());
+}
