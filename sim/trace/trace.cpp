@@ -92,7 +92,8 @@ EventId Trace::lower_bound(Time t) const {
 std::size_t Trace::overhead_bytes() const {
     std::size_t n = events_.capacity() * sizeof(Event) + pdus_.capacity() * sizeof(Pdu) +
                     spans_.capacity() * sizeof(LayerSpan);
-    for (const auto& t : texts_) n += t.size() + sizeof(std::string) + 2 * sizeof(void*);
+    for (const auto& t : texts_)
+        n += t.size() + sizeof(std::string) + 2 * sizeof(void*);
     return n;
 }
 
@@ -101,7 +102,8 @@ struct Fnv {
     std::uint64_t h = 1469598103934665603ull;
     void bytes(const void* p, std::size_t n) {
         auto* b = static_cast<const std::uint8_t*>(p);
-        for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+        for (std::size_t i = 0; i < n; ++i)
+            h = (h ^ b[i]) * 1099511628211ull;
     }
     template <class T> void value(T v) {
         // Field by field, little-endian, so padding bytes never enter the hash.

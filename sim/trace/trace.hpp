@@ -10,10 +10,10 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
-#include <deque>
 #include <unordered_map>
 #include <vector>
 
@@ -31,34 +31,34 @@ inline constexpr NodeId no_node = 0xffff;
 inline constexpr LinkId no_link = 0xffff;
 
 enum class Kind : std::uint8_t {
-    pdu_down,  // node handed pdu down through `layer` (that layer added its header span)
-    pdu_up,    // node passed pdu up through `layer` (that layer removed its header)
-    tx_start,  // node put the first bit of pdu on `link`; aux = serialization time in ns
-    arrive,    // the last bit of pdu reached node over `link`; aux = the sending node
-    drop,      // pdu was dropped at node (or on link); reason says why; text may add detail
-    state,     // a protocol state machine at node/layer changed; text "SYN-SENT → ESTABLISHED"
-    app,       // an application-level event at node/layer; text says it (`emit "chat" ["hi"]`)
-    message,   // a message PDU above TCP (layer 5–7): pdu has its own bytes; text = summary
-    narration, // a lesson cue fired; text is the narration; aux = cue index
-    quiz,      // a quiz point reached; aux = quiz index
-    input,     // a scripted or user action was applied; text describes it; aux = action index
-    link_state,// link went down (aux = 0) or up (aux = 1)
+    pdu_down,   // node handed pdu down through `layer` (that layer added its header span)
+    pdu_up,     // node passed pdu up through `layer` (that layer removed its header)
+    tx_start,   // node put the first bit of pdu on `link`; aux = serialization time in ns
+    arrive,     // the last bit of pdu reached node over `link`; aux = the sending node
+    drop,       // pdu was dropped at node (or on link); reason says why; text may add detail
+    state,      // a protocol state machine at node/layer changed; text "SYN-SENT → ESTABLISHED"
+    app,        // an application-level event at node/layer; text says it (`emit "chat" ["hi"]`)
+    message,    // a message PDU above TCP (layer 5–7): pdu has its own bytes; text = summary
+    narration,  // a lesson cue fired; text is the narration; aux = cue index
+    quiz,       // a quiz point reached; aux = quiz index
+    input,      // a scripted or user action was applied; text describes it; aux = action index
+    link_state, // link went down (aux = 0) or up (aux = 1)
 };
 const char* to_string(Kind);
 
 enum class DropReason : std::uint8_t {
     none,
-    loss,          // the link's random loss
-    scripted,      // drop.next in the scenario or a user's "drop the next packet"
-    queue_full,    // drop-tail queue overflow
-    link_down,     // the link was cut
-    bad_fcs,       // corrupted on the wire; the Ethernet FCS check caught it
-    bad_checksum,  // IPv4/TCP checksum failed
-    not_for_me,    // destination MAC/IP is another host's
-    no_route,      // IPv4 has no route to the destination
+    loss,         // the link's random loss
+    scripted,     // drop.next in the scenario or a user's "drop the next packet"
+    queue_full,   // drop-tail queue overflow
+    link_down,    // the link was cut
+    bad_fcs,      // corrupted on the wire; the Ethernet FCS check caught it
+    bad_checksum, // IPv4/TCP checksum failed
+    not_for_me,   // destination MAC/IP is another host's
+    no_route,     // IPv4 has no route to the destination
     ttl_expired,
-    arp_timeout,   // no ARP reply; the queued packet is given up
-    no_socket,     // TCP segment for no connection (answered with RST)
+    arp_timeout, // no ARP reply; the queued packet is given up
+    no_socket,   // TCP segment for no connection (answered with RST)
 };
 const char* to_string(DropReason);
 
@@ -72,7 +72,7 @@ struct Event {
     NodeId node = no_node;    // host or switch where it happened
     LinkId link = no_link;    // link involved (tx_start, arrive, drop on a link, link_state)
     Kind kind = Kind::pdu_down;
-    std::uint8_t layer = 0;   // OSI layer 1–7 (0 = none)
+    std::uint8_t layer = 0; // OSI layer 1–7 (0 = none)
     DropReason reason = DropReason::none;
 };
 

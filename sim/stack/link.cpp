@@ -1,0 +1,172 @@
+// Layer 1 link: queues, serialization, propagation and the link's misfortunes.
+#include "sim/stack/link.hpp"
+
+#include "sim/stack/node.hpp"
+#include "sim/stack/world.hpp"
+
+namespace wirelab::stack {
+
+using trace::DropReason;
+
+Link::Link(World& world, trace::LinkId id, std::string name, LinkParams params, Node& a, Node& b)
+    : world_(world), id_(id), name_(std::move(name)), params_(params), a_(a), b_(b) {
+    port_[0] = a.attach(*this);
+    port_[1] = b.attach(*this);
+}
+
+Time Link::serialization_time(std::size_t bytes) const {
+    if (params_.bandwidth_bps <= 0) return 0;
+    // Round up: the last bit is not on the wire before its time has passed.
+    std::int64_t bits = static_cast<std::int64_t>(bytes) * 8;
+    return (bits * 1'000'000'000 + params_.bandwidth_bps - 1) / params_.bandwidth_bps;
+}
+
+void Link::drop(int side, const Packet& frame, DropReason why, trace::EventId cause,
+                bool at_receiver) {
+    trace::Event e;
+    e.kind = trace::Kind::drop;
+    e.node = (at_receiver ? end(1 - side) : end(side)).id();
+    e.link = id_;
+    e.layer = 1;
+    e.pdu = frame.pdu;
+    e.cause = cause;
+    e.reason = why;
+    world_.record(e);
+}
+
+void Link::send(const Node& from, Packet frame, trace::EventId cause) {
+    int side = &from == &a_ ? 0 : 1;
+    Direction& d = dir_[side];
+    if (!up_) {
+        drop(side, frame, DropReason::link_down, cause, false);
+        return;
+    }
+    if (d.busy && d.queue.size() >= params_.queue) {
+        drop(side, frame, DropReason::queue_full, cause, false);
+        return;
+    }
+    d.queue.push_back({std::move(frame), cause});
+    if (!d.busy) start_next(side);
+}
+
+void Link::start_next(int side) {
+    Direction& d = dir_[side];
+    if (d.queue.empty()) {
+        d.busy = false;
+        return;
+    }
+    d.busy = true;
+    Queued q = std::move(d.queue.front());
+    d.queue.pop_front();
+    Time ser = serialization_time(q.frame.size());
+
+    trace::Event e;
+    e.kind = trace::Kind::tx_start;
+    e.node = end(side).id();
+    e.link = id_;
+    e.layer = 1;
+    e.pdu = q.frame.pdu;
+    e.cause = q.cause;
+    e.aux = static_cast<std::uint32_t>(std::min<Time>(ser, 0xffffffff));
+    trace::EventId tx = world_.record(e);
+
+    Time now = world_.now();
+    world_.at(now + ser, [this, side] { start_next(side); });
+
+    // What befalls this frame on its way is drawn now, in transmission order, so a seed
+    // always replays the same misfortunes.
+    bool scripted = false;
+    if (d.drop_next > 0) {
+        --d.drop_next;
+        scripted = true;
+    } else if (drop_next_any_ > 0) {
+        --drop_next_any_;
+        scripted = true;
+    }
+    Random& rng = world_.random();
+    bool lost = params_.loss > 0 && rng.chance(params_.loss);
+    bool corrupt = params_.corrupt > 0 && rng.chance(params_.corrupt);
+    bool dup = params_.duplicate > 0 && rng.chance(params_.duplicate);
+    bool reorder = params_.reorder > 0 && rng.chance(params_.reorder);
+    // A reordered frame is held back long enough for the next few to overtake it.
+    Time hold = reorder ? 3 * ser + params_.delay / 2 + 1 : 0;
+
+    if (scripted || lost) {
+        std::uint64_t epoch = d.epoch;
+        auto reason = scripted ? DropReason::scripted : DropReason::loss;
+        auto pdu = q.frame.pdu;
+        world_.at(now + ser + params_.delay, [this, side, reason, pdu, tx, epoch] {
+            Packet ghost;
+            ghost.pdu = pdu;
+            drop(side, ghost, dir_[side].epoch != epoch ? DropReason::link_down : reason, tx, true);
+        });
+        return;
+    }
+    if (corrupt && q.frame.size() > 0) {
+        // Flip one bit; the bytes change, so they are recorded as a PDU of their own.
+        auto bytes = q.frame.data();
+        std::size_t bit = rng.below(bytes.size() * 8);
+        bytes[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        q.frame.pdu = world_.trace().add_pdu(q.frame.data(), world_.trace().pdu_spans(q.frame.pdu));
+    }
+    if (dup) deliver(side, Packet(q.frame), tx, ser + params_.delay + hold + ser);
+    deliver(side, std::move(q.frame), tx, ser + params_.delay + hold);
+}
+
+void Link::deliver(int side, Packet frame, trace::EventId tx, Time after) {
+    std::uint64_t epoch = dir_[side].epoch;
+    world_.at(world_.now() + after, [this, side, p = std::move(frame), tx, epoch]() mutable {
+        if (dir_[side].epoch != epoch) { // the link was cut while the frame travelled
+            drop(side, p, DropReason::link_down, tx, true);
+            return;
+        }
+        Node& to = end(1 - side);
+        trace::Event e;
+        e.kind = trace::Kind::arrive;
+        e.node = to.id();
+        e.link = id_;
+        e.layer = 1;
+        e.pdu = p.pdu;
+        e.cause = tx;
+        e.aux = end(side).id();
+        trace::EventId arrival = world_.record(e);
+        to.receive(port_[1 - side], std::move(p), arrival);
+    });
+}
+
+void Link::cut() {
+    if (!up_) return;
+    up_ = false;
+    for (int side = 0; side < 2; ++side) {
+        Direction& d = dir_[side];
+        for (auto& q : d.queue)
+            drop(side, q.frame, DropReason::link_down, q.cause, false);
+        d.queue.clear();
+        ++d.epoch; // frames in flight are lost: each records its drop when it would have arrived
+    }
+    trace::Event e;
+    e.kind = trace::Kind::link_state;
+    e.link = id_;
+    e.aux = 0;
+    world_.record(e);
+}
+
+void Link::restore() {
+    if (up_) return;
+    up_ = true;
+    trace::Event e;
+    e.kind = trace::Kind::link_state;
+    e.link = id_;
+    e.aux = 1;
+    world_.record(e);
+}
+
+void Link::drop_next(int count, const Node* from) {
+    if (!from) {
+        drop_next_any_ += count;
+    } else {
+        dir_[from == &a_ ? 0 : 1].drop_next += count;
+    }
+}
+
+} // namespace wirelab::stack

@@ -1,0 +1,80 @@
+// Layer 1: a full-duplex point-to-point link. Each direction has its own transmitter with a
+// drop-tail queue; a frame takes size*8/bandwidth to serialize and `delay` to propagate. The
+// link can lose, duplicate, reorder and corrupt frames (drawn from the world's seeded random
+// generator, so a seed replays the same misfortunes), drop the next frame on purpose, and be
+// cut and restored.
+//
+// Node::transmit -> Link::send -> [queue] -> start_next -> (serialization) -> (propagation)
+//   -> deliver -> Node::receive on the other end
+#pragma once
+
+#include "sim/core/time.hpp"
+#include "sim/stack/packet.hpp"
+#include "sim/trace/trace.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+namespace wirelab::stack {
+
+class Node;
+class World;
+
+struct LinkParams {
+    std::int64_t bandwidth_bps = 100'000'000;
+    Time delay = 0;
+    double loss = 0, duplicate = 0, reorder = 0, corrupt = 0;
+    std::size_t queue = 64; // frames waiting per direction, beyond the one on the wire
+};
+
+class Link {
+public:
+    Link(World& world, trace::LinkId id, std::string name, LinkParams params, Node& a, Node& b);
+
+    // Node `from` hands a frame (with FCS) to its end of the link. `cause` is the trace event
+    // that produced it (its last pdu_down, or the switch's arrival).
+    void send(const Node& from, Packet frame, trace::EventId cause);
+
+    void cut(); // frames on the wire are lost; sends are dropped until restore()
+    void restore();
+    // The next `count` frames put on the link (from `from`, or either end if null) are dropped.
+    void drop_next(int count, const Node* from);
+
+    bool is_up() const { return up_; }
+    trace::LinkId id() const { return id_; }
+    const std::string& name() const { return name_; }
+    const LinkParams& params() const { return params_; }
+    Node& end(int side) const { return side == 0 ? a_ : b_; }
+    Time serialization_time(std::size_t bytes) const;
+
+private:
+    struct Queued {
+        Packet frame;
+        trace::EventId cause;
+    };
+    struct Direction {
+        std::deque<Queued> queue;
+        bool busy = false;
+        int drop_next = 0;
+        std::uint64_t epoch = 0; // bumped by cut(): arrivals of an older epoch are lost
+    };
+
+    void start_next(int side);
+    void deliver(int side, Packet frame, trace::EventId tx, Time extra_delay);
+    void drop(int side, const Packet& frame, trace::DropReason why, trace::EventId cause,
+              bool at_receiver);
+
+    World& world_;
+    trace::LinkId id_;
+    std::string name_;
+    LinkParams params_;
+    Node& a_;
+    Node& b_;
+    std::size_t port_[2] = {0, 0}; // which port of a_ / b_ this link is
+    Direction dir_[2];             // dir_[0]: a -> b, dir_[1]: b -> a
+    bool up_ = true;
+    int drop_next_any_ = 0;
+};
+
+} // namespace wirelab::stack

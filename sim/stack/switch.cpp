@@ -1,0 +1,36 @@
+// The learning switch: learn the source, forward to the known port or flood.
+#include "sim/stack/switch.hpp"
+
+#include "sim/stack/link.hpp"
+#include "sim/stack/world.hpp"
+
+namespace wirelab::stack {
+
+void Switch::receive(std::size_t port, Packet frame, trace::EventId arrival) {
+    auto data = frame.data();
+    if (data.size() < wire::ethernet_header_len + wire::ethernet_fcs_len ||
+        !wire::check_fcs(data)) {
+        trace::Event e;
+        e.kind = trace::Kind::drop;
+        e.node = id_;
+        e.layer = 2;
+        e.pdu = frame.pdu;
+        e.cause = arrival;
+        e.reason = trace::DropReason::bad_fcs;
+        world_.record(e);
+        return;
+    }
+    auto eth = wire::EthernetRepr::parse(data);
+    if (!eth) return;
+    table_[eth->src] = port;
+    auto it = table_.find(eth->dst);
+    if (eth->dst != wire::broadcast_mac && it != table_.end()) {
+        if (it->second != port) ports_[it->second]->send(*this, std::move(frame), arrival);
+        return;
+    }
+    // Flood: every port but the one it came in on gets its own copy.
+    for (std::size_t p = 0; p < ports_.size(); ++p)
+        if (p != port) ports_[p]->send(*this, frame, arrival);
+}
+
+} // namespace wirelab::stack

@@ -1,0 +1,262 @@
+// The TCP stage: demultiplexing, listeners, timers and tracing around tcp::Connection.
+#include "sim/stack/tcp_stage.hpp"
+
+#include "sim/stack/host.hpp"
+#include "sim/stack/world.hpp"
+#include "sim/wire/ipv4.hpp"
+
+#include <string>
+
+namespace wirelab::stack {
+
+using trace::DropReason;
+
+namespace {
+std::string printable(wire::ByteView data, std::size_t max = 48) {
+    std::string out = "\"";
+    for (std::size_t i = 0; i < data.size() && i < max; ++i) {
+        char c = static_cast<char>(data[i]);
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '"')
+            out += "\\\"";
+        else if (data[i] >= 0x20 && data[i] < 0x7f)
+            out += c;
+        else
+            out += '.';
+    }
+    out += data.size() > max ? "\"…" : "\"";
+    return out;
+}
+} // namespace
+
+void TcpStage::from_above(Packet p, Meta m) {
+    drop(p, m, DropReason::none, "TCP takes data through send(), not as PDUs");
+}
+
+void TcpStage::from_below(Packet p, Meta m) {
+    auto& world = host().world();
+    if (m.ip_proto != wire::ip_proto_tcp) {
+        drop(p, m, DropReason::not_for_me, "IP protocol " + std::to_string(m.ip_proto));
+        return;
+    }
+    std::string why;
+    std::size_t offset = 0;
+    auto seg = wire::TcpRepr::parse(p.data(), m.src_ip, m.dst_ip, true, &why, &offset);
+    if (!seg) {
+        drop(p, m, DropReason::bad_checksum, why);
+        return;
+    }
+    wire::ByteView payload = p.data().subspan(offset);
+    tcp::Endpoint from{m.src_ip, seg->src_port};
+
+    ConnId id = no_conn;
+    if (auto it = by_key_.find({seg->dst_port, m.src_ip, seg->src_port}); it != by_key_.end()) {
+        id = it->second;
+    } else if (listening_.count(seg->dst_port) && seg->has(wire::TcpRepr::SYN) &&
+               !seg->has(wire::TcpRepr::ACK) && !seg->has(wire::TcpRepr::RST)) {
+        auto c =
+            std::make_unique<tcp::Connection>(config_, tcp::Endpoint{host().ip(), seg->dst_port},
+                                              tcp::Endpoint{}, world.random().next_u32());
+        c->open_passive();
+        id = add(std::move(c));
+        by_key_[{seg->dst_port, m.src_ip, seg->src_port}] = id;
+    }
+    if (id == no_conn) {
+        drop(p, m, DropReason::no_socket,
+             "nothing listens on port " + std::to_string(seg->dst_port));
+        if (auto rst = tcp::reset_for_unmatched(*seg, payload.size())) {
+            tcp::Segment s{*rst, {}};
+            // Answer from the address the segment was sent to.
+            Meta out;
+            out.dst_ip = m.src_ip;
+            out.ip_proto = wire::ip_proto_tcp;
+            out.cause = m.cause;
+            Packet r;
+            auto len = s.repr.header_len();
+            s.repr.emit(r.push_header(len, 4), {}, m.dst_ip, m.src_ip);
+            below()->from_above(std::move(r), out);
+        }
+        return;
+    }
+    Meta up = m;
+    deliver_up(std::move(p), up); // records pdu_up at layer 4 (nothing above takes PDUs)
+    trace::EventId cause = static_cast<trace::EventId>(world.trace().size() - 1);
+    conns_[id].conn->handle_segment(world.now(), *seg, payload, from);
+    service(id, cause);
+}
+
+ConnId TcpStage::add(std::unique_ptr<tcp::Connection> c) {
+    conns_.push_back(Slot{std::move(c), {}, std::nullopt, false});
+    return static_cast<ConnId>(conns_.size() - 1);
+}
+
+void TcpStage::listen(std::uint16_t port, trace::EventId cause) {
+    listening_[port] = true;
+    host().world().record_text(trace::Kind::state, host().id(), 4,
+                               "LISTEN on port " + std::to_string(port), cause);
+}
+
+std::uint16_t TcpStage::ephemeral_port() {
+    if (next_port_ == 0)
+        next_port_ = static_cast<std::uint16_t>(49152 + host().world().random().below(16384));
+    std::uint16_t p = next_port_;
+    next_port_ = next_port_ == 65535 ? 49152 : static_cast<std::uint16_t>(next_port_ + 1);
+    return p;
+}
+
+ConnId TcpStage::connect(std::uint32_t ip, std::uint16_t port, trace::EventId cause) {
+    auto& world = host().world();
+    std::uint16_t local = ephemeral_port();
+    auto c = std::make_unique<tcp::Connection>(config_, tcp::Endpoint{host().ip(), local},
+                                               tcp::Endpoint{ip, port}, world.random().next_u32());
+    ConnId id = add(std::move(c));
+    by_key_[{local, ip, port}] = id;
+    conns_[id].conn->open_active(world.now());
+    service(id, cause);
+    return id;
+}
+
+std::size_t TcpStage::send(ConnId id, wire::ByteView data, trace::EventId cause) {
+    if (id >= conns_.size()) return 0;
+    std::size_t n = conns_[id].conn->send(host().world().now(), data);
+    service(id, cause);
+    return n;
+}
+
+void TcpStage::close(ConnId id, trace::EventId cause) {
+    if (id >= conns_.size()) return;
+    conns_[id].conn->close(host().world().now());
+    service(id, cause);
+}
+
+void TcpStage::abort(ConnId id, trace::EventId cause) {
+    if (id >= conns_.size()) return;
+    conns_[id].conn->abort(host().world().now());
+    service(id, cause);
+}
+
+ConnId TcpStage::find(std::uint32_t peer_ip) const {
+    for (std::size_t i = conns_.size(); i-- > 0;) {
+        const auto& c = *conns_[i].conn;
+        if (c.state() == tcp::State::closed || c.state() == tcp::State::listen) continue;
+        if (peer_ip == 0 || c.remote().addr == peer_ip) return static_cast<ConnId>(i);
+    }
+    return no_conn;
+}
+
+const tcp::Connection* TcpStage::connection(ConnId id) const {
+    return id < conns_.size() ? conns_[id].conn.get() : nullptr;
+}
+
+void TcpStage::emit(const tcp::Segment& s, std::uint32_t remote_ip, trace::EventId cause) {
+    Packet p(s.payload);
+    p.mark_payload(7);
+    std::size_t len = s.repr.header_len();
+    p.push_header(len, 4);
+    s.repr.emit(p.data(), p.data().subspan(len), host().ip(), remote_ip);
+    Meta m;
+    m.cause = cause;
+    m.ip_proto = wire::ip_proto_tcp;
+    m.dst_ip = remote_ip;
+    send_down(std::move(p), m);
+}
+
+void TcpStage::on_timer(ConnId id) {
+    auto& slot = conns_[id];
+    slot.timer_at.reset();
+    slot.conn->handle_timeout(host().world().now());
+    service(id, trace::no_event);
+}
+
+// After any input to a connection: trace what it says happened, hand out what it wants to
+// send, tell the user, and re-arm its timer.
+void TcpStage::service(ConnId id, trace::EventId cause) {
+    auto& world = host().world();
+    const auto node = host().id();
+    for (int round = 0; round < 2; ++round) {
+        for (const tcp::Event& ev : conns_[id].conn->take_events()) {
+            switch (ev.kind) {
+            case tcp::EventKind::state_changed:
+                cause = world.record_text(trace::Kind::state, node, 4,
+                                          std::string(tcp::to_string(ev.from)) + " → " +
+                                              tcp::to_string(ev.to),
+                                          cause, id);
+                break;
+            case tcp::EventKind::retransmit:
+                cause = world.record_text(
+                    trace::Kind::app, node, 4,
+                    "retransmission timeout: resend seq=" + std::to_string(ev.seq) + ", RTO now " +
+                        format_time(ev.rto),
+                    cause, id);
+                break;
+            case tcp::EventKind::fast_retransmit:
+                cause = world.record_text(
+                    trace::Kind::app, node, 4,
+                    "3 duplicate ACKs: fast retransmit seq=" + std::to_string(ev.seq), cause, id);
+                break;
+            case tcp::EventKind::zero_window_probe:
+                cause =
+                    world.record_text(trace::Kind::app, node, 4, "zero-window probe", cause, id);
+                break;
+            case tcp::EventKind::timed_out:
+                cause =
+                    world.record_text(trace::Kind::app, node, 4,
+                                      "too many retransmissions: connection aborted", cause, id);
+                break;
+            case tcp::EventKind::reset:
+                cause = world.record_text(trace::Kind::app, node, 4, "connection reset by peer",
+                                          cause, id);
+                break;
+            case tcp::EventKind::connected:
+                if (user_) user_->on_connected(id, cause);
+                break;
+            case tcp::EventKind::data_readable: {
+                wire::Bytes data = conns_[id].conn->recv_all();
+                if (data.empty()) break;
+                if (user_) {
+                    user_->on_data(id, data, cause);
+                } else {
+                    world.record_text(trace::Kind::app, node, 7,
+                                      "received " + printable(data) + " (" +
+                                          std::to_string(data.size()) + " bytes)",
+                                      cause, id);
+                }
+                break;
+            }
+            case tcp::EventKind::peer_closed:
+                if (user_) {
+                    user_->on_peer_closed(id, cause);
+                } else {
+                    // A plain application reads end-of-stream and closes its side too.
+                    conns_[id].conn->close(world.now());
+                }
+                break;
+            case tcp::EventKind::closed:
+                if (user_) user_->on_closed(id, cause);
+                break;
+            }
+        }
+        auto& conn = *conns_[id].conn;
+        while (auto seg = conn.poll_transmit(world.now()))
+            emit(*seg, conn.remote().addr, cause);
+    }
+    auto& slot = conns_[id];
+    if (slot.conn->state() == tcp::State::closed) {
+        auto local = slot.conn->local();
+        auto remote = slot.conn->remote();
+        if (auto it = by_key_.find({local.port, remote.addr, remote.port});
+            it != by_key_.end() && it->second == id)
+            by_key_.erase(it);
+    }
+    auto next = slot.conn->poll_timeout();
+    if (next != slot.timer_at) {
+        if (slot.timer_at) world.kernel().cancel(slot.timer);
+        slot.timer_at = next;
+        if (next) slot.timer = world.at(std::max(*next, world.now()), [this, id] { on_timer(id); });
+    }
+}
+
+} // namespace wirelab::stack

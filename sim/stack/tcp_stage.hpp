@@ -1,0 +1,81 @@
+// Layer 4: the TCP stage adapts the sans-I/O tcp::Connection to the simulated host. It
+// demultiplexes arriving segments to connections (or to a listener, which spawns one, or
+// answers with RST when nothing listens), drives each connection's timer on the world's
+// kernel, and records state changes, retransmissions and delivered data in the trace.
+//
+// Ipv4Stage -> TcpStage::from_below -> tcp::Connection::handle_segment -> service()
+//   -> poll_transmit -> Ipv4Stage::from_above ; take_events -> trace / TcpUser
+#pragma once
+
+#include "sim/core/kernel.hpp"
+#include "sim/proto/tcp/connection.hpp"
+#include "sim/stack/stage.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <tuple>
+#include <vector>
+
+namespace wirelab::stack {
+
+using ConnId = std::uint32_t;
+inline constexpr ConnId no_conn = 0xffffffffu;
+
+// What sits above TCP on a host (the WebSocket stages, an application) hears of its
+// connections through this interface. Without one, received data is read and recorded.
+class TcpUser {
+public:
+    virtual ~TcpUser() = default;
+    virtual void on_connected(ConnId, trace::EventId cause) = 0;
+    virtual void on_data(ConnId, wire::ByteView data, trace::EventId cause) = 0;
+    virtual void on_peer_closed(ConnId, trace::EventId cause) = 0;
+    virtual void on_closed(ConnId, trace::EventId cause) = 0;
+};
+
+class TcpStage final : public Stage {
+public:
+    TcpStage(tcp::Config config) : config_(config) {}
+    std::uint8_t layer() const override { return 4; }
+    std::string_view name() const override { return "TCP"; }
+    void from_above(Packet p, Meta m) override; // not used: TCP is fed through send()
+    void from_below(Packet p, Meta m) override;
+
+    void set_user(TcpUser* user) { user_ = user; }
+    void listen(std::uint16_t port, trace::EventId cause);
+    ConnId connect(std::uint32_t ip, std::uint16_t port, trace::EventId cause);
+    std::size_t send(ConnId, wire::ByteView data, trace::EventId cause);
+    void close(ConnId, trace::EventId cause);
+    void abort(ConnId, trace::EventId cause);
+
+    // The newest open connection to `peer_ip` (any, when 0); no_conn if none.
+    ConnId find(std::uint32_t peer_ip) const;
+    const tcp::Connection* connection(ConnId id) const;
+    std::size_t connection_count() const { return conns_.size(); }
+    const tcp::Config& config() const { return config_; }
+
+private:
+    struct Slot {
+        std::unique_ptr<tcp::Connection> conn;
+        TimerId timer{};
+        std::optional<Time> timer_at;
+        bool closed_reported = false;
+    };
+    using Key = std::tuple<std::uint16_t, std::uint32_t, std::uint16_t>; // local port, remote
+
+    ConnId add(std::unique_ptr<tcp::Connection> c);
+    void service(ConnId id, trace::EventId cause);
+    void on_timer(ConnId id);
+    void emit(const tcp::Segment& s, std::uint32_t remote_ip, trace::EventId cause);
+    std::uint16_t ephemeral_port();
+
+    tcp::Config config_;
+    TcpUser* user_ = nullptr;
+    std::vector<Slot> conns_;
+    std::map<Key, ConnId> by_key_;
+    std::map<std::uint16_t, bool> listening_;
+    std::uint16_t next_port_ = 0;
+};
+
+} // namespace wirelab::stack

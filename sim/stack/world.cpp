@@ -1,0 +1,77 @@
+// World: building the network and recording into its trace.
+#include "sim/stack/world.hpp"
+
+#include "sim/stack/tcp_stage.hpp"
+
+namespace wirelab::stack {
+
+World::World(std::uint64_t seed) : kernel_(seed) {}
+
+Host& World::add_host(HostConfig config) {
+    auto id = static_cast<trace::NodeId>(nodes_.size());
+    trace::Node n;
+    n.name = config.name;
+    n.ip = config.ip;
+    n.mac = config.mac;
+    n.stack = config.stack;
+    trace_.topology.nodes.push_back(std::move(n));
+    hosts_.push_back(std::make_unique<Host>(*this, id, std::move(config)));
+    nodes_.push_back(hosts_.back().get());
+    return *hosts_.back();
+}
+
+Switch& World::add_switch(std::string name) {
+    auto id = static_cast<trace::NodeId>(nodes_.size());
+    trace::Node n;
+    n.name = name;
+    n.is_switch = true;
+    trace_.topology.nodes.push_back(std::move(n));
+    switches_.push_back(std::make_unique<Switch>(*this, id, std::move(name)));
+    nodes_.push_back(switches_.back().get());
+    return *switches_.back();
+}
+
+Link& World::add_link(std::string name, Node& a, Node& b, LinkParams params) {
+    auto id = static_cast<trace::LinkId>(links_.size());
+    trace_.topology.links.push_back({name, a.id(), b.id(), params.bandwidth_bps, params.delay});
+    links_.push_back(std::make_unique<Link>(*this, id, std::move(name), params, a, b));
+    return *links_.back();
+}
+
+Host* World::host(std::string_view name) {
+    for (auto& h : hosts_)
+        if (h->name() == name) return h.get();
+    return nullptr;
+}
+
+Node* World::node(std::string_view name) {
+    for (auto* n : nodes_)
+        if (n->name() == name) return n;
+    return nullptr;
+}
+
+Link* World::link(std::string_view name) {
+    for (auto& l : links_)
+        if (l->name() == name) return l.get();
+    return nullptr;
+}
+
+Host* World::host_by_ip(std::uint32_t ip) {
+    for (auto& h : hosts_)
+        if (h->ip() == ip) return h.get();
+    return nullptr;
+}
+
+trace::EventId World::record_text(trace::Kind kind, trace::NodeId node, std::uint8_t layer,
+                                  std::string_view text, trace::EventId cause, std::uint32_t aux) {
+    trace::Event e;
+    e.kind = kind;
+    e.node = node;
+    e.layer = layer;
+    e.cause = cause;
+    e.aux = aux;
+    e.text = trace_.add_text(text);
+    return record(e);
+}
+
+} // namespace wirelab::stack

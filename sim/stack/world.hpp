@@ -1,0 +1,67 @@
+// The World: one simulated network — its kernel (clock, event queue, seeded random), its
+// hosts, switches and links, and the trace everything is recorded into. No globals: two
+// worlds can run side by side in one process.
+//
+// scenario::build -> World::add_host / add_switch / add_link -> kernel runs -> trace grows
+#pragma once
+
+#include "sim/core/kernel.hpp"
+#include "sim/stack/host.hpp"
+#include "sim/stack/link.hpp"
+#include "sim/stack/switch.hpp"
+#include "sim/trace/trace.hpp"
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace wirelab::stack {
+
+class World {
+public:
+    explicit World(std::uint64_t seed);
+    World(const World&) = delete;
+    World& operator=(const World&) = delete;
+
+    Host& add_host(HostConfig config);
+    Switch& add_switch(std::string name);
+    Link& add_link(std::string name, Node& a, Node& b, LinkParams params);
+
+    Host* host(std::string_view name);
+    Node* node(std::string_view name);
+    Link* link(std::string_view name);
+    Host* host_by_ip(std::uint32_t ip);
+    std::span<const std::unique_ptr<Host>> hosts() const { return hosts_; }
+    std::span<const std::unique_ptr<Link>> links() const { return links_; }
+
+    Kernel& kernel() { return kernel_; }
+    Time now() const { return kernel_.now(); }
+    Random& random() { return kernel_.random(); }
+    trace::Trace& trace() { return trace_; }
+    const trace::Trace& trace() const { return trace_; }
+
+    // Appends a trace event at the current time.
+    trace::EventId record(trace::Event e) {
+        e.time = kernel_.now();
+        return trace_.append(e);
+    }
+    trace::EventId record_text(trace::Kind kind, trace::NodeId node, std::uint8_t layer,
+                               std::string_view text, trace::EventId cause, std::uint32_t aux = 0);
+
+    // Runs f at time t; `cause` is the trace event the scheduled work stems from.
+    template <class F> TimerId at(Time t, F&& f) {
+        return kernel_.schedule_at(t, std::forward<F>(f));
+    }
+
+    void run_until(Time end) { kernel_.run_until(end); }
+
+private:
+    Kernel kernel_;
+    trace::Trace trace_;
+    std::vector<std::unique_ptr<Host>> hosts_;
+    std::vector<std::unique_ptr<Switch>> switches_;
+    std::vector<std::unique_ptr<Link>> links_;
+    std::vector<Node*> nodes_; // by trace::NodeId
+};
+
+} // namespace wirelab::stack
