@@ -39,6 +39,7 @@ ClientHandshake::ClientHandshake(ClientOptions options, const KeySource& keys)
 
 void ClientHandshake::receive_data(wire::ByteView data) {
     if (done()) {
+        if (!open()) return; // refused: nothing more is read
         leftover_.insert(leftover_.end(), data.begin(), data.end());
         return;
     }

@@ -47,7 +47,8 @@ public:
 
     // --- input ---
     // Feeds response bytes. Once open(), hand take_leftover() to the WebSocket connection;
-    // bytes fed after done() join the leftover.
+    // bytes fed after done() join the leftover
+    // (or are dropped after a refusal).
     void receive_data(wire::ByteView data);
 
     // --- state ---

@@ -12,6 +12,7 @@ ServerHandshake::ServerHandshake(ServerOptions options) : options_(std::move(opt
 
 void ServerHandshake::receive_data(wire::ByteView data) {
     if (done()) {
+        if (!accepted()) return; // refused: nothing more is read
         leftover_.insert(leftover_.end(), data.begin(), data.end());
         return;
     }

@@ -50,7 +50,8 @@ public:
 
     // --- input ---
     // Feeds bytes from the client. Once done(), call data_to_send(); if accepted(), hand
-    // take_leftover() to the WebSocket connection. Bytes fed after done() join the leftover.
+    // take_leftover() to the WebSocket connection. Bytes fed after done() join the leftover
+    // (or are dropped after a refusal).
     void receive_data(wire::ByteView data);
 
     // --- state ---
