@@ -146,35 +146,43 @@ public:
     std::uint32_t ssthresh() const { return ssthresh_; }
     const RttEstimator& rtt() const { return rtt_; }
     std::size_t bytes_readable() const { return readable_.size(); }
-    std::size_t bytes_unacked() const; // queued in the send buffer, sent or not
+    std::size_t bytes_queued() const { return send_buf_.size(); } // unacked + unsent
     bool is_open() const { return state_ != State::closed; }
 
 private:
-    // connection.cpp: application calls and helpers
-    void transition(Input input);
+    // connection.cpp: state changes, timers, helpers
+    void transition(std::int64_t now, Input input);
     void push_event(Event e) { events_.push_back(e); }
-    std::uint32_t send_space() const;
-    std::uint32_t data_end_seq() const; // sequence number just past the queued data
-    bool fin_sent() const;
-    void arm_retransmit(std::int64_t now);
-    void reset_state();
-    // connection_input.cpp: RFC 9293 3.10.7 SEGMENT ARRIVES
-    void on_listen(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload, Endpoint from);
-    void on_syn_sent(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
-    void on_synchronized(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
-    bool segment_acceptable(const wire::TcpRepr& r, std::size_t payload_len) const;
-    bool process_ack(std::int64_t now, const wire::TcpRepr& r, std::size_t payload_len);
-    void process_text(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
-    void learn_options(const wire::TcpRepr& r);
-    void ack_now() {
-        ack_pending_ = true;
-        delayed_ack_at_.reset();
+    std::uint32_t data_end_seq() const {
+        return buf_seq_ + static_cast<std::uint32_t>(send_buf_.size());
     }
+    bool syn_acked() const;
+    bool fin_sent() const;
+    bool fin_acked() const;
+    bool can_send_data() const;
+    std::uint32_t flight_size() const { return snd_max_ - snd_una_; }
+    void update_persist(std::int64_t now);
+    void drop_everything();
+    // connection_input.cpp: RFC 9293 3.10.7 SEGMENT ARRIVES
+    void on_listen(std::int64_t now, const wire::TcpRepr& r, Endpoint from);
+    void on_syn_sent(std::int64_t now, const wire::TcpRepr& r);
+    void on_synchronized(std::int64_t now, wire::TcpRepr r, wire::ByteView payload);
+    bool process_ack(std::int64_t now, const wire::TcpRepr& r, std::size_t payload_len);
+    void on_new_ack(std::int64_t now, std::uint32_t ack);
+    void on_duplicate_ack();
+    void process_text(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
+    void process_fin(std::int64_t now);
+    void learn_options(const wire::TcpRepr& r);
+    void send_reset(std::uint32_t seq, std::optional<std::uint32_t> ack);
+    void ack_now();
     void ack_later(std::int64_t now);
     // connection_output.cpp: what to send and when
-    wire::TcpRepr base_repr(std::uint8_t flags, std::uint32_t seq) const;
-    std::optional<Segment> next_data_segment(std::int64_t now);
-    Segment make_segment(std::int64_t now, std::uint32_t seq, std::size_t len, bool fin);
+    wire::TcpRepr header(std::uint8_t flags, std::uint32_t seq);
+    Segment data_segment(std::int64_t now, std::uint32_t seq, std::size_t len, bool fin);
+    std::optional<Segment> syn_segment(std::int64_t now);
+    std::optional<Segment> head_retransmission(std::int64_t now);
+    std::optional<Segment> new_data_segment(std::int64_t now);
+    void on_sent(std::int64_t now, std::uint32_t seq, std::uint32_t seq_len);
     void on_retransmit_timeout(std::int64_t now);
     void on_persist_timeout(std::int64_t now);
 
@@ -184,8 +192,9 @@ private:
     State state_ = State::closed;
     bool from_listen_ = false; // SYN-RECEIVED entered from LISTEN (an RST returns there)
 
-    // Send sequence space (RFC 9293 3.3.1). send_buf_ holds bytes from snd_una_ (after the
-    // SYN) on: acked bytes are popped, unsent bytes wait for window.
+    // Send sequence space (RFC 9293 3.3.1). send_buf_[0] has sequence number buf_seq_:
+    // acknowledged bytes are popped, unsent ones wait for the window. The FIN, once queued,
+    // takes the sequence number data_end_seq().
     std::uint32_t iss_ = 0;
     std::uint32_t snd_una_ = 0;
     std::uint32_t snd_nxt_ = 0;
@@ -195,40 +204,42 @@ private:
     std::uint32_t snd_wl2_ = 0;
     std::uint32_t max_snd_wnd_ = 0;
     std::uint16_t send_mss_ = 536; // RFC 9293 3.7.1 default until the peer's MSS arrives
+    std::uint32_t buf_seq_ = 0;
     std::deque<std::uint8_t> send_buf_;
     bool fin_queued_ = false;
 
     // Receive sequence space.
     std::uint32_t irs_ = 0;
     std::uint32_t rcv_nxt_ = 0;
-    std::uint32_t rcv_adv_ = 0; // right edge of the window we last advertised
-    Reassembly ooo_;            // out-of-order data beyond rcv_nxt_
+    std::uint32_t rcv_adv_ = 0;            // right edge of the window we last advertised
+    Reassembly ooo_;                       // out-of-order data beyond rcv_nxt_
+    std::optional<std::uint32_t> ooo_fin_; // sequence number of a FIN that arrived early
     std::deque<std::uint8_t> readable_;
-    bool fin_received_ = false;
 
-    // Congestion control (RFC 5681).
-    std::uint32_t cwnd_ = 0;
+    // Congestion control (RFC 5681, NewReno recovery of RFC 6582 in its simplest form).
+    std::uint32_t cwnd_ = 0xffffffff;
     std::uint32_t ssthresh_ = 0xffffffff;
-    std::uint32_t bytes_acked_in_ca_ = 0;
+    std::uint32_t ca_acked_ = 0; // bytes acked since cwnd last grew in congestion avoidance
     int dup_acks_ = 0;
-    std::optional<std::uint32_t> recover_; // NewReno-style: end of the fast recovery window
-    bool fast_retransmit_pending_ = false;
+    std::optional<std::uint32_t> recover_; // set while in fast recovery: snd_max at entry
 
-    // Timers (absolute times) and the RTT estimator.
+    // Timers (absolute ns) and the RTT estimator.
     RttEstimator rtt_;
     std::optional<std::int64_t> retransmit_at_;
     std::optional<std::int64_t> persist_at_;
-    std::int64_t persist_backoff_ = 0;
+    int persist_count_ = 0;
     std::optional<std::int64_t> delayed_ack_at_;
     std::optional<std::int64_t> time_wait_at_;
     int retries_ = 0;
-    std::optional<std::uint32_t> timed_seq_; // segment being timed for an RTT sample
+    bool syn_retransmitted_ = false;
+    std::optional<std::uint32_t> timed_seq_; // first byte of the segment timed for RTT
     std::int64_t timed_at_ = 0;
 
+    // Pending output.
     bool ack_pending_ = false;
-    bool rst_pending_ = false; // abort(): one RST to send
-    std::uint32_t rst_seq_ = 0;
+    bool resend_head_ = false; // retransmit the first unacknowledged segment
     bool probe_pending_ = false;
+    std::optional<wire::TcpRepr> rst_pending_;
 
     std::vector<Event> events_;
     Stats stats_;

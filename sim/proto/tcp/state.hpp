@@ -30,20 +30,19 @@ const char* to_string(State);
 
 // What happened, as far as the state diagram cares.
 enum class Input : std::uint8_t {
-    app_listen,      // passive OPEN
-    app_connect,     // active OPEN, a SYN is sent
-    app_close,       // CLOSE: FIN after queued data (or just forget a LISTEN / SYN-SENT)
-    rcv_syn,         // a SYN without ACK (LISTEN, or simultaneous open in SYN-SENT)
-    rcv_syn_ack,     // SYN-SENT: a SYN whose ACK acknowledges our SYN
-    rcv_ack_of_syn,  // SYN-RECEIVED: an acceptable ACK
-    rcv_fin,         // a FIN reached in sequence that does not (yet) ack our FIN
-    rcv_ack_of_fin,  // our FIN is acknowledged
-    rcv_fin_ack_fin, // FIN-WAIT-1: a FIN that also acknowledges our FIN
-    rcv_rst,         // an acceptable RST
-    rst_to_listen,   // SYN-RECEIVED that came from LISTEN: an RST sends it back to LISTEN
-    app_abort,       // ABORT: send RST, forget everything
-    give_up,         // too many retransmissions
-    time_wait_done,  // the 2*MSL timer expired
+    app_listen,     // passive OPEN
+    app_connect,    // active OPEN, a SYN is sent
+    app_close,      // CLOSE: FIN after queued data (or just forget a LISTEN / SYN-SENT)
+    rcv_syn,        // a SYN without ACK (LISTEN, or simultaneous open in SYN-SENT)
+    rcv_syn_ack,    // SYN-SENT: a SYN whose ACK acknowledges our SYN
+    rcv_ack_of_syn, // SYN-RECEIVED: an acceptable ACK
+    rcv_fin,        // a FIN reached in sequence that does not (yet) ack our FIN
+    rcv_ack_of_fin, // our FIN is acknowledged
+    rcv_rst,        // an acceptable RST
+    rst_to_listen,  // SYN-RECEIVED that came from LISTEN: an RST sends it back to LISTEN
+    app_abort,      // ABORT: send RST, forget everything
+    give_up,        // too many retransmissions
+    time_wait_done, // the 2*MSL timer expired
 };
 
 const char* to_string(Input);

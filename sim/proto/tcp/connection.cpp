@@ -1,0 +1,257 @@
+// wirelab::tcp::Connection, part 1 of 3: construction, the application calls (open, send,
+// recv, close, abort), state changes through the table of state.cpp, and the timers.
+//   app calls / handle_timeout  (this file)
+//   handle_segment              -> connection_input.cpp  (RFC 9293 3.10.7)
+//   poll_transmit               -> connection_output.cpp (segments, RTO, persist)
+#include "sim/proto/tcp/connection.hpp"
+
+#include "sim/proto/tcp/seq.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace wirelab::tcp {
+
+const char* to_string(EventKind k) {
+    switch (k) {
+    case EventKind::state_changed: return "state_changed";
+    case EventKind::connected: return "connected";
+    case EventKind::data_readable: return "data_readable";
+    case EventKind::peer_closed: return "peer_closed";
+    case EventKind::closed: return "closed";
+    case EventKind::reset: return "reset";
+    case EventKind::timed_out: return "timed_out";
+    case EventKind::retransmit: return "retransmit";
+    case EventKind::fast_retransmit: return "fast_retransmit";
+    case EventKind::zero_window_probe: return "zero_window_probe";
+    }
+    return "?";
+}
+
+Connection::Connection(Config config, Endpoint local, Endpoint remote, std::uint32_t isn)
+    : config_(config), local_(local), remote_(remote), iss_(isn), snd_una_(isn), snd_nxt_(isn),
+      snd_max_(isn), buf_seq_(isn + 1), rtt_(config.initial_rto, config.min_rto, config.max_rto) {
+    config_.recv_buffer = std::min<std::uint32_t>(config_.recv_buffer, 65535);
+    send_mss_ = std::min<std::uint16_t>(536, config_.mss);
+}
+
+// ---- state changes --------------------------------------------------------------------------
+
+void Connection::transition(std::int64_t now, Input input) {
+    auto row = find_transition(state_, input);
+    assert(row && "TCP input without a row in the state table");
+    if (!row) return;
+    State from = state_;
+    state_ = row->to;
+    push_event({EventKind::state_changed, from, state_});
+    if (state_ == State::established && from != State::established) {
+        push_event({EventKind::connected, from, state_});
+        if (config_.congestion_control)
+            cwnd_ = syn_retransmitted_ ? send_mss_ : config_.initial_cwnd_segments * send_mss_;
+    }
+    if (state_ == State::time_wait) {
+        retransmit_at_.reset();
+        persist_at_.reset();
+        time_wait_at_ = now + config_.time_wait;
+    }
+    if (state_ == State::closed) {
+        drop_everything();
+        if (input == Input::rcv_rst)
+            push_event({EventKind::reset, from, state_});
+        else if (input == Input::give_up)
+            push_event({EventKind::timed_out, from, state_});
+        else
+            push_event({EventKind::closed, from, state_});
+    }
+}
+
+void Connection::drop_everything() {
+    retransmit_at_.reset();
+    persist_at_.reset();
+    delayed_ack_at_.reset();
+    time_wait_at_.reset();
+    send_buf_.clear();
+    ooo_.clear();
+    ooo_fin_.reset();
+    ack_pending_ = false;
+    resend_head_ = false;
+    probe_pending_ = false;
+}
+
+bool Connection::syn_acked() const {
+    return seq_gt(snd_una_, iss_);
+}
+bool Connection::fin_sent() const {
+    return fin_queued_ && seq_gt(snd_max_, data_end_seq());
+}
+bool Connection::fin_acked() const {
+    return fin_queued_ && seq_gt(snd_una_, data_end_seq());
+}
+
+bool Connection::can_send_data() const {
+    switch (state_) {
+    case State::established:
+    case State::close_wait:
+    case State::fin_wait_1:
+    case State::closing:
+    case State::last_ack: return syn_acked();
+    default: return false;
+    }
+}
+
+std::uint32_t Connection::rcv_wnd() const {
+    auto used = static_cast<std::uint32_t>(readable_.size());
+    return used >= config_.recv_buffer ? 0 : config_.recv_buffer - used;
+}
+
+// ---- application calls ----------------------------------------------------------------------
+
+void Connection::open_active(std::int64_t now) {
+    if (state_ != State::closed) return;
+    transition(now, Input::app_connect); // the SYN goes out on the next poll_transmit
+}
+
+void Connection::open_passive() {
+    if (state_ != State::closed) return;
+    transition(0, Input::app_listen);
+}
+
+std::size_t Connection::send(std::int64_t, wire::ByteView data) {
+    bool open = state_ == State::syn_sent || state_ == State::syn_received ||
+                state_ == State::established || state_ == State::close_wait;
+    if (!open || fin_queued_) return 0;
+    std::size_t room =
+        config_.send_buffer > send_buf_.size() ? config_.send_buffer - send_buf_.size() : 0;
+    std::size_t n = std::min(room, data.size());
+    send_buf_.insert(send_buf_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+    return n;
+}
+
+std::size_t Connection::recv(std::span<std::uint8_t> out) {
+    std::size_t n = std::min(out.size(), readable_.size());
+    std::copy_n(readable_.begin(), n, out.begin());
+    readable_.erase(readable_.begin(), readable_.begin() + static_cast<std::ptrdiff_t>(n));
+    // Receiver-side SWS avoidance (RFC 9293 3.8.6.2.2): announce the opened window once it
+    // grew by min(buffer/2, MSS), or at once if it had closed.
+    std::uint32_t edge = rcv_nxt_ + rcv_wnd();
+    std::uint32_t grown = edge - rcv_adv_;
+    std::uint32_t threshold = std::min<std::uint32_t>(config_.recv_buffer / 2, config_.mss);
+    bool synchronized = is_synchronized(state_) && state_ != State::close_wait &&
+                        state_ != State::closing && state_ != State::last_ack &&
+                        state_ != State::time_wait;
+    if (n > 0 && synchronized && seq_gt(edge, rcv_adv_) &&
+        (grown >= threshold || rcv_adv_ == rcv_nxt_))
+        ack_now();
+    return n;
+}
+
+wire::Bytes Connection::recv_all() {
+    wire::Bytes out(readable_.size());
+    recv(out);
+    return out;
+}
+
+void Connection::close(std::int64_t now) {
+    switch (state_) {
+    case State::listen:
+    case State::syn_sent: transition(now, Input::app_close); break;
+    case State::syn_received:
+    case State::established:
+    case State::close_wait:
+        fin_queued_ = true; // FIN goes out after the queued data
+        transition(now, Input::app_close);
+        break;
+    default: break; // already closing
+    }
+}
+
+void Connection::abort(std::int64_t now) {
+    if (state_ == State::closed) return;
+    bool send_rst = state_ == State::syn_received || is_synchronized(state_);
+    if (send_rst && state_ != State::time_wait) send_reset(snd_nxt_, std::nullopt);
+    transition(now, Input::app_abort);
+}
+
+void Connection::send_reset(std::uint32_t seq, std::optional<std::uint32_t> ack) {
+    wire::TcpRepr r;
+    r.src_port = local_.port;
+    r.dst_port = remote_.port;
+    r.seq = seq;
+    r.flags = wire::TcpRepr::RST;
+    if (ack) {
+        r.flags |= wire::TcpRepr::ACK;
+        r.ack = *ack;
+    }
+    rst_pending_ = r;
+}
+
+void Connection::ack_now() {
+    ack_pending_ = true;
+    delayed_ack_at_.reset();
+}
+
+void Connection::ack_later(std::int64_t now) {
+    // RFC 9293 3.8.6.3: delay at most config.delayed_ack, and ACK every second full segment.
+    if (config_.delayed_ack <= 0 || delayed_ack_at_) return ack_now();
+    delayed_ack_at_ = now + config_.delayed_ack;
+}
+
+// ---- timers ---------------------------------------------------------------------------------
+
+std::optional<std::int64_t> Connection::poll_timeout() const {
+    std::optional<std::int64_t> t;
+    for (const auto& timer : {retransmit_at_, persist_at_, delayed_ack_at_, time_wait_at_})
+        if (timer && (!t || *timer < *t)) t = timer;
+    return t;
+}
+
+void Connection::handle_timeout(std::int64_t now) {
+    if (time_wait_at_ && *time_wait_at_ <= now) {
+        time_wait_at_.reset();
+        transition(now, Input::time_wait_done);
+        return;
+    }
+    if (delayed_ack_at_ && *delayed_ack_at_ <= now) ack_now();
+    if (retransmit_at_ && *retransmit_at_ <= now) on_retransmit_timeout(now);
+    if (persist_at_ && *persist_at_ <= now) on_persist_timeout(now);
+}
+
+// The persist timer runs while the peer's window is zero, we have something to send and
+// nothing is in flight to elicit an ACK (RFC 9293 3.8.6.1); it backs off like the RTO.
+void Connection::update_persist(std::int64_t now) {
+    bool has_unsent = seq_lt(snd_max_, data_end_seq());
+    bool needed =
+        can_send_data() && snd_wnd_ == 0 && has_unsent && snd_una_ == snd_max_ && !retransmit_at_;
+    if (!needed) {
+        persist_at_.reset();
+        if (snd_wnd_ > 0) persist_count_ = 0;
+        return;
+    }
+    if (!persist_at_) {
+        std::int64_t interval = rtt_.rto();
+        for (int i = 0; i < persist_count_ && interval < config_.max_rto; ++i)
+            interval *= 2;
+        persist_at_ = now + std::min(interval, config_.max_rto);
+    }
+}
+
+// ---- unmatched segments ---------------------------------------------------------------------
+
+std::optional<wire::TcpRepr> reset_for_unmatched(const wire::TcpRepr& seg,
+                                                 std::size_t payload_len) {
+    if (seg.has(wire::TcpRepr::RST)) return std::nullopt;
+    wire::TcpRepr r;
+    r.src_port = seg.dst_port;
+    r.dst_port = seg.src_port;
+    if (seg.has(wire::TcpRepr::ACK)) {
+        r.seq = seg.ack; // <SEQ=SEG.ACK><CTL=RST>
+        r.flags = wire::TcpRepr::RST;
+    } else {
+        r.seq = 0; // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+        r.ack = seg.seq + seg.seq_len(payload_len);
+        r.flags = wire::TcpRepr::RST | wire::TcpRepr::ACK;
+    }
+    return r;
+}
+
+} // namespace wirelab::tcp
