@@ -135,9 +135,11 @@ public:
     std::optional<std::uint16_t> close_code_received() const { return close_rcvd_; }
     std::optional<std::uint16_t> close_code_sent() const { return close_sent_; }
 
+    // Inputs of the state machine (connection_state.cpp); public only so its table can name them.
+    enum class Input : std::uint8_t;
+
 private:
     struct Pending; // an event whose views are offsets into the arenas until events()
-    enum class Input : std::uint8_t;
 
     // connection.cpp: the receive path
     void on_header(const FrameHeader& h);
@@ -168,14 +170,17 @@ private:
     std::size_t message_start_ = 0;  // offset of the message in arena_
     Utf8Validator utf8_;
     std::array<std::uint8_t, 125> control_{};
-    ByteBuffer arena_;              // message payloads (delivered + the one in progress)
-    ByteBuffer control_arena_;      // control payloads awaiting events()
-    ByteBuffer scratch_;            // unmasked compressed bytes on their way to the inflater
-    std::size_t drained_arena_ = 0; // arena_ bytes that belong to drained events
+    ByteBuffer arena_;                // message payloads (delivered + the one in progress)
+    ByteBuffer control_arena_;        // control payloads awaiting events()
+    ByteBuffer scratch_;              // unmasked compressed bytes on their way to the inflater
+    std::size_t drained_arena_ = 0;   // arena_ bytes that belong to drained events
+    std::size_t drained_control_ = 0; // control_arena_ bytes that belong to drained events
+    ByteBuffer early_;                // bytes received while CONNECTING, parsed at open()
     std::vector<Pending> pending_;
     std::vector<Event> drained_;
     std::string fail_reason_;
     bool input_closed_ = false;
+    bool failed_ = false;
 
     // send side
     ByteBuffer out_;

@@ -100,8 +100,8 @@ public:
     Inflater(Inflater&&) noexcept;
     Inflater& operator=(Inflater&&) noexcept;
     enum class Status { ok, too_big, corrupt };
-    // Inflates `in` (one piece of a compressed message) appending to `out`, failing with
-    // too_big as soon as out would exceed `limit` bytes (0 = no limit).
+    // Inflates `in` (one piece of a compressed message), appending to `out`; fails with
+    // too_big as soon as the message inflated so far would exceed `limit` bytes (0 = none).
     Status decompress(wire::ByteView in, ByteBuffer& out, std::size_t limit);
     // Feeds the 00 00 ff ff trailer at the end of the message; resets the context when
     // no_context_takeover.

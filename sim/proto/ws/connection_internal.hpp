@@ -1,0 +1,29 @@
+// Private to connection*.cpp: the pending-event record (offsets into the connection's arenas
+// until events() turns them into views) and the state machine's inputs.
+#pragma once
+
+#include "sim/proto/ws/connection.hpp"
+
+namespace wirelab::ws {
+
+struct Connection::Pending {
+    enum class Where : std::uint8_t { none, arena, control, fail };
+    Event::Kind kind = Event::Kind::frame;
+    Where where = Where::none;
+    std::uint16_t code = 0;
+    FrameHeader frame{};
+    std::size_t offset = 0; // payload, in the arena named by `where`
+    std::size_t length = 0;
+    std::size_t reason_offset = 0; // close: in control_arena_; fail: in fail_reason_
+    std::size_t reason_length = 0;
+};
+
+enum class Connection::Input : std::uint8_t {
+    opened,         // open(): the HTTP Upgrade completed
+    close_sent,     // we queued a close frame (send_close, or the echo of the peer's close)
+    close_received, // the peer's close frame arrived
+    failed,         // fail(): a protocol violation or the application gave up
+    eof,            // the transport ended
+};
+
+} // namespace wirelab::ws

@@ -1,0 +1,198 @@
+// ws::Connection's state machine (RFC 6455 4.1 readyState names), its one transition table,
+// and the lifecycle around it: construction, open(), fail(), receive_eof(), events().
+//
+//   state       input           next      (side effects happen in the caller, listed here)
+//   CONNECTING  opened          OPEN      buffered early bytes are parsed
+//   OPEN        close_sent      CLOSING   close frame queued
+//   OPEN        close_received  CLOSED    close event; our echo queued
+//   CLOSING     close_received  CLOSED    close event
+//   any         failed          CLOSED    close frame queued (if none sent), fail event
+//   any         eof             CLOSED    close event 1006 if no close frame was received
+#include "sim/proto/ws/connection.hpp"
+#include "sim/proto/ws/connection_internal.hpp"
+
+#include <array>
+#include <utility>
+
+namespace wirelab::ws {
+namespace {
+
+struct Transition {
+    State from;
+    Connection::Input input; // NOLINT: friend-visible through the internal header
+    State to;
+};
+
+} // namespace
+
+std::string_view to_string(Role r) {
+    return r == Role::client ? "client" : "server";
+}
+
+std::string_view to_string(State s) {
+    switch (s) {
+    case State::connecting: return "CONNECTING";
+    case State::open: return "OPEN";
+    case State::closing: return "CLOSING";
+    case State::closed: return "CLOSED";
+    }
+    return "?";
+}
+
+std::string_view to_string(Event::Kind k) {
+    switch (k) {
+    case Event::Kind::frame: return "frame";
+    case Event::Kind::text: return "text";
+    case Event::Kind::binary: return "binary";
+    case Event::Kind::ping: return "ping";
+    case Event::Kind::pong: return "pong";
+    case Event::Kind::close: return "close";
+    case Event::Kind::fail: return "fail";
+    }
+    return "?";
+}
+
+void Connection::transition(Input input) {
+    static constexpr std::array<Transition, 4> table{{
+        {State::connecting, Input::opened, State::open},
+        {State::open, Input::close_sent, State::closing},
+        {State::open, Input::close_received, State::closed},
+        {State::closing, Input::close_received, State::closed},
+    }};
+    if (input == Input::failed || input == Input::eof) {
+        state_ = State::closed;
+        return;
+    }
+    for (const auto& t : table) {
+        if (t.from == state_ && t.input == input) {
+            state_ = t.to;
+            return;
+        }
+    }
+}
+
+Connection::Connection(Config config) : config_(std::move(config)) {
+    state_ = config_.start_open ? State::open : State::connecting;
+    if (config_.deflate) {
+        const DeflateConfig& d = *config_.deflate;
+        const bool server = config_.role == Role::server;
+        // We compress with our own direction's parameters and inflate with the peer's.
+        const int out_bits = server ? d.server_max_window_bits : d.client_max_window_bits;
+        const bool out_reset = server ? d.server_no_context_takeover : d.client_no_context_takeover;
+        const int in_bits = server ? d.client_max_window_bits : d.server_max_window_bits;
+        const bool in_reset = server ? d.client_no_context_takeover : d.server_no_context_takeover;
+        deflater_.emplace(out_bits, out_reset, d.compression_level, d.memory_level);
+        inflater_.emplace(in_bits, in_reset);
+    }
+}
+
+Connection::~Connection() = default;
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+
+void Connection::open() {
+    if (state_ != State::connecting) return;
+    transition(Input::opened);
+    if (!early_.empty()) {
+        ByteBuffer early = std::move(early_);
+        receive_data(early.view());
+    }
+}
+
+void Connection::fail(std::uint16_t code, std::string why) {
+    if (state_ == State::closed) return;
+    if (in_message_) {
+        arena_.shrink_to(message_start_);
+        in_message_ = false;
+        if (inflater_) inflater_->reset();
+    }
+    if (!close_sent_) queue_close(code, why);
+    fail_reason_ = std::move(why);
+    Pending p;
+    p.kind = Event::Kind::fail;
+    p.where = Pending::Where::fail;
+    p.code = code;
+    p.reason_length = fail_reason_.size();
+    pending_.push_back(p);
+    input_closed_ = true;
+    failed_ = true;
+    transition(Input::failed);
+}
+
+void Connection::receive_eof() {
+    if (eof_received_) return;
+    eof_received_ = true;
+    input_closed_ = true;
+    if (in_message_) {
+        arena_.shrink_to(message_start_);
+        in_message_ = false;
+    }
+    if (!close_rcvd_ && !failed_) {
+        Pending p;
+        p.kind = Event::Kind::close;
+        p.code = close_code::abnormal;
+        pending_.push_back(p);
+    }
+    transition(Input::eof);
+}
+
+bool Connection::close_expected() const {
+    if (state_ != State::closed) return false;
+    return config_.role == Role::server || failed_ || eof_received_;
+}
+
+void Connection::compact() {
+    if (drained_arena_) {
+        arena_.erase_front(drained_arena_);
+        for (auto& p : pending_)
+            if (p.where == Pending::Where::arena) p.offset -= drained_arena_;
+        message_start_ -= drained_arena_;
+        drained_arena_ = 0;
+    }
+    if (drained_control_) {
+        control_arena_.erase_front(drained_control_);
+        for (auto& p : pending_) {
+            if (p.where != Pending::Where::control) continue;
+            if (p.kind == Event::Kind::close) {
+                p.reason_offset -= drained_control_;
+            } else {
+                p.offset -= drained_control_;
+            }
+        }
+        drained_control_ = 0;
+    }
+}
+
+std::span<const Event> Connection::events() {
+    compact();
+    drained_.clear();
+    for (const Pending& p : pending_) {
+        Event e;
+        e.kind = p.kind;
+        e.frame = p.frame;
+        e.code = p.code;
+        switch (p.where) {
+        case Pending::Where::none: break;
+        case Pending::Where::arena: e.payload = {arena_.data() + p.offset, p.length}; break;
+        case Pending::Where::control:
+            if (p.kind == Event::Kind::close) {
+                e.reason = {reinterpret_cast<const char*>(control_arena_.data()) + p.reason_offset,
+                            p.reason_length};
+                e.payload = {control_arena_.data() + p.reason_offset, p.reason_length};
+            } else {
+                e.payload = {control_arena_.data() + p.offset, p.length};
+            }
+            break;
+        case Pending::Where::fail: e.reason = fail_reason_; break;
+        }
+        if (p.kind == Event::Kind::close && p.code == close_code::abnormal)
+            e.reason = "connection closed without a close frame";
+        drained_.push_back(e);
+    }
+    pending_.clear();
+    drained_arena_ = message_start_;
+    drained_control_ = control_arena_.size();
+    return drained_;
+}
+
+} // namespace wirelab::ws
