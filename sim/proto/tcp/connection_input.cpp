@@ -81,15 +81,20 @@ void Connection::on_syn_sent(std::int64_t now, const TcpRepr& r) {
 // 3.10.7.4, for SYN-RECEIVED and every synchronized state.
 void Connection::on_synchronized(std::int64_t now, TcpRepr r, wire::ByteView payload) {
     const std::uint32_t wnd = rcv_wnd();
-    const std::uint32_t len = r.seq_len(payload.size());
 
     // SYN-RECEIVED sees the peer's SYN again: our SYN-ACK was lost; send it again now.
-    if (state_ == State::syn_received && r.has(TcpRepr::SYN) && !r.has(TcpRepr::ACK) &&
-        r.seq == irs_) {
-        if (!syn_acked()) snd_nxt_ = iss_;
-        return;
+    // In a simultaneous open its SYN-ACK arrives instead (RFC 9293 figure 8): the SYN is
+    // old news, the ACK completes our half.
+    if (state_ == State::syn_received && r.has(TcpRepr::SYN) && r.seq == irs_) {
+        if (!r.has(TcpRepr::ACK)) {
+            if (!syn_acked()) snd_nxt_ = iss_;
+            return;
+        }
+        r.flags &= static_cast<std::uint8_t>(~TcpRepr::SYN);
+        r.seq += 1;
     }
 
+    const std::uint32_t len = r.seq_len(payload.size());
     // First: sequence number acceptable? (the four cases of the RFC's table)
     bool acceptable;
     if (len == 0)
