@@ -235,9 +235,8 @@ void Connection::on_new_ack(std::int64_t now, std::uint32_t ack) {
         return;
     }
     if (recover_) {
-        if (seq_ge(ack, *recover_)) { // full ACK: leave fast recovery (RFC 6582 3.2 step 3)
-            cwnd_ =
-                std::min(ssthresh_, std::max(flight_size(), std::uint32_t{send_mss_}) + send_mss_);
+        if (seq_ge(ack, *recover_)) { // full ACK: leave fast recovery (RFC 5681 3.2 step 6)
+            cwnd_ = ssthresh_;
             recover_.reset();
         } else { // partial ACK: the next hole is lost too; deflate and resend it
             cwnd_ = cwnd_ > acked ? cwnd_ - acked + send_mss_ : send_mss_;

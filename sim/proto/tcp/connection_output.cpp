@@ -159,8 +159,8 @@ void Connection::on_retransmit_timeout(std::int64_t now) {
         dup_acks_ = 0;
         recover_.reset();
     }
-    snd_nxt_ = snd_una_; // go back: resend from the first unacknowledged byte
-    resend_head_ = true;
+    snd_nxt_ = snd_una_; // go back: resend from the first unacknowledged byte (or the SYN)
+    resend_head_ = syn_acked();
     retransmit_at_ = now + rtt_.rto(); // RFC 6298 5.6
     push_event({EventKind::retransmit, state_, state_, snd_una_, rtt_.rto()});
 }
