@@ -70,7 +70,8 @@ TEST_CASE("emit_header round-trips through parse_header") {
 
 TEST_CASE("apply_mask matches byte-wise XOR at every length and phase") {
     wire::Bytes src(300);
-    for (std::size_t i = 0; i < src.size(); ++i) src[i] = static_cast<std::uint8_t>(i * 31 + 7);
+    for (std::size_t i = 0; i < src.size(); ++i)
+        src[i] = static_cast<std::uint8_t>(i * 31 + 7);
     for (std::size_t phase = 0; phase < 4; ++phase) {
         for (std::size_t n : {0, 1, 3, 7, 8, 9, 31, 32, 33, 64, 100, 300}) {
             wire::Bytes dst(n);

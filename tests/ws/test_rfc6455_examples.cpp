@@ -112,8 +112,10 @@ TEST_CASE("server reads the masked pong at every chunk size") {
 TEST_CASE("server reads 256-byte and 64 KiB masked binary frames at many chunk sizes") {
     const std::size_t chunk = GENERATE(as<std::size_t>{}, 1, 2, 3, 5, 7, 13, 125, 126, 4096, 0);
     wire::Bytes p256(256), p64k(65536);
-    for (std::size_t i = 0; i < p256.size(); ++i) p256[i] = static_cast<std::uint8_t>(i);
-    for (std::size_t i = 0; i < p64k.size(); ++i) p64k[i] = static_cast<std::uint8_t>(i * 7);
+    for (std::size_t i = 0; i < p256.size(); ++i)
+        p256[i] = static_cast<std::uint8_t>(i);
+    for (std::size_t i = 0; i < p64k.size(); ++i)
+        p64k[i] = static_cast<std::uint8_t>(i * 7);
     wire::Bytes in = frame({ws::Opcode::binary, p256});
     append(in, frame({ws::Opcode::binary, p64k}));
     ws::Connection server(server_config());

@@ -86,8 +86,7 @@ TEST_CASE("a close frame with a 1-byte body fails with 1002") {
 }
 
 TEST_CASE("invalid close codes fail with 1002 (Autobahn 7.9.x)") {
-    const int code =
-        GENERATE(0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535);
+    const int code = GENERATE(0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535);
     expect_server_failure(close_frame(static_cast<std::uint16_t>(code)), 1002);
 }
 
@@ -105,8 +104,8 @@ TEST_CASE("valid close codes are echoed (Autobahn 7.7.x)") {
 }
 
 TEST_CASE("invalid UTF-8 in a close reason fails with 1007") {
-    expect_server_failure(close_frame(1000, "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"),
-                          1007);
+    expect_server_failure(
+        close_frame(1000, "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"), 1007);
 }
 
 TEST_CASE("invalid UTF-8 text fails with 1007") {

@@ -21,9 +21,13 @@ inline wire::Bytes hex(std::string_view s) {
     return out;
 }
 
-inline wire::Bytes bytes_of(std::string_view s) { return wire::Bytes(s.begin(), s.end()); }
+inline wire::Bytes bytes_of(std::string_view s) {
+    return wire::Bytes(s.begin(), s.end());
+}
 
-inline void append(wire::Bytes& a, const wire::Bytes& b) { a.insert(a.end(), b.begin(), b.end()); }
+inline void append(wire::Bytes& a, const wire::Bytes& b) {
+    a.insert(a.end(), b.begin(), b.end());
+}
 
 constexpr ws::MaskKey rfc_mask{0x37, 0xfa, 0x21, 0x3d};
 
@@ -106,7 +110,9 @@ inline ws::Config client_config(ws::MaskKey key = rfc_mask) {
     return c;
 }
 
-inline std::string to_hex(const wire::Bytes& b) { return wire::to_hex(b); }
+inline std::string to_hex(const wire::Bytes& b) {
+    return wire::to_hex(b);
+}
 
 // The close code in an (unmasked, server-sent) close frame at the end of `out`; 0 if none.
 inline std::uint16_t sent_close_code(const wire::Bytes& out) {
