@@ -1,0 +1,238 @@
+// Player: scenario -> world, actions on the kernel, cues and quizzes on the trace.
+#include "sim/scenario/player.hpp"
+
+#include "sim/stack/tcp_stage.hpp"
+#include "sim/wire/dissect.hpp"
+#include "sim/wire/ipv4.hpp"
+
+#include <stdexcept>
+
+namespace wirelab::scenario {
+
+using trace::Kind;
+
+Player::Player(const Scenario& scenario, PlayOptions options) : scenario_(scenario) {
+    world_ = std::make_unique<stack::World>(options.seed.value_or(scenario.seed));
+    if (options.until) {
+        end_ = *options.until;
+        bounded_ = true;
+    } else if (scenario.until) {
+        end_ = *scenario.until;
+        bounded_ = true;
+    }
+    cue_hits_.assign(scenario_.cues.size(), 0);
+    quiz_hits_.assign(scenario_.quizzes.size(), 0);
+    cue_done_.assign(scenario_.cues.size(), false);
+    quiz_done_.assign(scenario_.quizzes.size(), false);
+    build();
+}
+
+void Player::build() {
+    auto& w = *world_;
+    for (const auto& h : scenario_.hosts) {
+        stack::HostConfig c;
+        c.name = h.name;
+        c.ip = h.ip;
+        c.prefix_len = h.prefix_len;
+        c.mac = h.mac;
+        c.gateway = h.gateway;
+        c.stack = h.stack;
+        c.tcp.time_wait = scenario_.tcp_time_wait;
+        w.add_host(std::move(c));
+    }
+    for (const auto& s : scenario_.switches)
+        w.add_switch(s.name);
+    for (const auto& l : scenario_.links) {
+        stack::Node* a = w.node(l.a);
+        stack::Node* b = w.node(l.b);
+        if (!a || !b) throw std::logic_error("link to an unknown node passed validation");
+        stack::LinkParams p;
+        p.bandwidth_bps = l.bandwidth_bps;
+        p.delay = l.delay;
+        p.loss = l.loss;
+        p.duplicate = l.duplicate;
+        p.reorder = l.reorder;
+        p.corrupt = l.corrupt;
+        p.queue = l.queue;
+        w.add_link(l.name, *a, *b, p);
+    }
+    for (std::size_t i = 0; i < scenario_.actions.size(); ++i)
+        w.at(scenario_.actions[i].at, [this, i] { apply(i); });
+    for (std::size_t i = 0; i < scenario_.cues.size(); ++i)
+        if (scenario_.cues[i].at)
+            w.at(*scenario_.cues[i].at, [this, i] { fire_cue(i, trace::no_event); });
+    for (std::size_t i = 0; i < scenario_.quizzes.size(); ++i)
+        if (scenario_.quizzes[i].at)
+            w.at(*scenario_.quizzes[i].at, [this, i] { fire_quiz(i, trace::no_event); });
+}
+
+namespace {
+std::optional<std::uint32_t> resolve(stack::World& w, const std::string& peer) {
+    if (peer.empty()) return std::uint32_t{0};
+    if (auto* h = w.host(peer)) return h->ip();
+    return wire::parse_ipv4(peer);
+}
+} // namespace
+
+void Player::apply(std::size_t index) {
+    const Action& a = scenario_.actions[index];
+    auto& w = *world_;
+    std::string what = std::string(to_string(a.kind));
+    if (!a.peer.empty())
+        what += " " + a.peer + (a.port ? ":" + std::to_string(a.port) : "");
+    else if (a.port)
+        what += " port " + std::to_string(a.port);
+    if (!a.link.empty()) what += " " + a.link;
+    if (!a.data.empty()) what += " (" + std::to_string(a.data.size()) + " bytes)";
+    stack::Host* host = a.host.empty() ? nullptr : w.host(a.host);
+    trace::NodeId node = host ? host->id() : trace::no_node;
+    trace::EventId ev = w.record_text(Kind::input, node, 7, what, trace::no_event,
+                                      static_cast<std::uint32_t>(index));
+    auto complain = [&](const std::string& why) {
+        w.record_text(Kind::app, node, 7, "cannot " + what + ": " + why, ev);
+    };
+    stack::TcpStage* tcp = host ? host->tcp() : nullptr;
+    switch (a.kind) {
+    case ActionKind::tcp_listen:
+    case ActionKind::tcp_connect:
+    case ActionKind::tcp_send:
+    case ActionKind::tcp_close:
+    case ActionKind::tcp_abort: {
+        if (!tcp) return complain("the host has no TCP stage");
+        auto ip = resolve(w, a.peer);
+        if (!ip) return complain("unknown peer");
+        if (a.kind == ActionKind::tcp_listen) {
+            tcp->listen(a.port, ev);
+            return;
+        }
+        if (a.kind == ActionKind::tcp_connect) {
+            tcp->connect(*ip, a.port, ev);
+            return;
+        }
+        stack::ConnId c = tcp->find(*ip);
+        if (c == stack::no_conn) return complain("no open connection");
+        if (a.kind == ActionKind::tcp_send)
+            tcp->send(c, a.data, ev);
+        else if (a.kind == ActionKind::tcp_close)
+            tcp->close(c, ev);
+        else
+            tcp->abort(c, ev);
+        return;
+    }
+    case ActionKind::link_cut:
+    case ActionKind::link_restore:
+    case ActionKind::drop_next: {
+        stack::Link* link = w.link(a.link);
+        if (!link) return complain("unknown link");
+        if (a.kind == ActionKind::link_cut)
+            link->cut();
+        else if (a.kind == ActionKind::link_restore)
+            link->restore();
+        else
+            link->drop_next(a.count, a.from.empty() ? nullptr : w.node(a.from));
+        return;
+    }
+    default: return complain("WebSocket actions need the ws stage, not built yet");
+    }
+}
+
+bool Player::matches(const Trigger& t, const trace::Event& e) const {
+    const auto& tr = world_->trace();
+    auto node_is = [&](const std::string& name) {
+        return name.empty() || (e.node != trace::no_node && tr.topology.nodes[e.node].name == name);
+    };
+    auto summary_starts = [&](const std::string& prefix) {
+        if (prefix.empty()) return true;
+        if (e.pdu == trace::no_pdu) return false;
+        std::string s = tr.pdu(e.pdu).format == trace::PduFormat::ethernet
+                            ? wire::dissect_frame(tr.pdu_bytes(e.pdu)).summary
+                            : std::string(tr.text(e.text));
+        if (s.rfind(prefix, 0) != 0) return false;
+        // "SYN" must not match "SYN-ACK": the prefix ends at a word boundary.
+        return s.size() == prefix.size() || s[prefix.size()] == ' ' || s[prefix.size()] == '(';
+    };
+    if (t.event == "state") {
+        if (e.kind != Kind::state || !node_is(t.host)) return false;
+        auto text = tr.text(e.text);
+        return text.size() >= t.state.size() &&
+               text.substr(text.size() - t.state.size()) == t.state;
+    }
+    if (t.event == "arrive")
+        return (e.kind == Kind::arrive && node_is(t.host) && !tr.topology.nodes[e.node].is_switch &&
+                summary_starts(t.pdu)) ||
+               (e.kind == Kind::message && e.aux == 1 && node_is(t.host) && summary_starts(t.pdu));
+    if (t.event == "send")
+        return (e.kind == Kind::tx_start && node_is(t.host) && summary_starts(t.pdu)) ||
+               (e.kind == Kind::message && e.aux == 0 && node_is(t.host) && summary_starts(t.pdu));
+    if (t.event == "drop")
+        return e.kind == Kind::drop && node_is(t.host) &&
+               (t.link.empty() ||
+                (e.link != trace::no_link && tr.topology.links[e.link].name == t.link));
+    if (t.event == "app")
+        return e.kind == Kind::app && node_is(t.host) &&
+               tr.text(e.text).find(t.name) != std::string_view::npos;
+    return false;
+}
+
+void Player::fire_cue(std::size_t i, trace::EventId cause) {
+    if (cue_done_[i]) return;
+    cue_done_[i] = true;
+    fired_cues_.push_back(i);
+    world_->record_text(Kind::narration, trace::no_node, 0, scenario_.cues[i].text, cause,
+                        static_cast<std::uint32_t>(i));
+}
+
+void Player::fire_quiz(std::size_t i, trace::EventId cause) {
+    if (quiz_done_[i]) return;
+    quiz_done_[i] = true;
+    fired_quizzes_.push_back(i);
+    world_->record_text(Kind::quiz, trace::no_node, 0, scenario_.quizzes[i].question, cause,
+                        static_cast<std::uint32_t>(i));
+}
+
+void Player::check_triggers() {
+    const auto& tr = world_->trace();
+    while (scanned_ < tr.size()) {
+        auto id = static_cast<trace::EventId>(scanned_++);
+        const trace::Event e = tr[id];
+        if (e.kind == Kind::narration || e.kind == Kind::quiz) continue;
+        for (std::size_t i = 0; i < scenario_.cues.size(); ++i) {
+            const auto& c = scenario_.cues[i];
+            if (cue_done_[i] || !c.when || !matches(*c.when, e)) continue;
+            if (++cue_hits_[i] == c.when->nth) fire_cue(i, id);
+        }
+        for (std::size_t i = 0; i < scenario_.quizzes.size(); ++i) {
+            const auto& q = scenario_.quizzes[i];
+            if (quiz_done_[i] || !q.when || !matches(*q.when, e)) continue;
+            if (++quiz_hits_[i] == q.when->nth) fire_quiz(i, id);
+        }
+    }
+}
+
+void Player::run_until(Time t) {
+    if (finished_) return;
+    Time limit = std::min(t, end_);
+    auto& k = world_->kernel();
+    while (true) {
+        auto next = k.next_time();
+        if (!next || *next > limit) break;
+        k.step();
+        check_triggers();
+    }
+    bool idle = !k.next_time().has_value();
+    if (!bounded_ && idle) {
+        end_ = std::max(k.now(), limit == end_ ? k.now() : k.now());
+        // Quizzes placed at the end come last, once nothing more happens.
+    }
+    if (limit >= end_ || (!bounded_ && idle)) {
+        if (bounded_) k.run_until(end_);
+        if (!bounded_) end_ = k.now();
+        for (std::size_t i = 0; i < scenario_.quizzes.size(); ++i)
+            if (scenario_.quizzes[i].at_end) fire_quiz(i, trace::no_event);
+        finished_ = true;
+    } else {
+        k.run_until(limit);
+    }
+}
+
+} // namespace wirelab::scenario
