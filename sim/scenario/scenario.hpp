@@ -144,8 +144,8 @@ LoadResult load_file(const std::string& path);
 // `path` is only used to label errors and Scenario::path.
 LoadResult load_string(std::string_view toml, const std::string& path);
 
-// The closest candidate within edit distance 2 (ties: the first), "" if none: for
-// "did you mean" hints.
+// The closest candidate within edit distance 2 (1 for words under 4 letters; ties: the first),
+// "" if none: for "did you mean" hints.
 std::string suggest(std::string_view word, std::span<const std::string_view> candidates);
 
 inline constexpr std::array known_stages = {"phy",  "eth", "arp",  "ipv4", "tcp",

@@ -284,7 +284,7 @@ void read_host(Loader& loader, const toml::table& table) {
     }
     r.finish();
 
-    if (name) loader.nodes.emplace(*name, Loader::NodeInfo{true, index, r.pos("name")});
+    if (name) loader.nodes.emplace(*name, Loader::NodeInfo{true, index, r.pos()});
     loader.scenario.hosts.push_back(std::move(host));
     loader.mac_pos.push_back(mac_pos);
 }
@@ -315,8 +315,7 @@ void read_switch(Loader& loader, const toml::table& table) {
     r.finish();
     if (!name) return;
     sw.name = *name;
-    loader.nodes.emplace(*name,
-                         Loader::NodeInfo{false, loader.scenario.switches.size(), r.pos("name")});
+    loader.nodes.emplace(*name, Loader::NodeInfo{false, loader.scenario.switches.size(), r.pos()});
     loader.scenario.switches.push_back(std::move(sw));
 }
 

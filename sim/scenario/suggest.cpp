@@ -43,8 +43,10 @@ std::string suggest(std::string_view word, std::span<const std::string_view> can
     for (std::string_view candidate : candidates) {
         if (candidate.empty()) continue;
         std::size_t distance = edit_distance(word, candidate);
-        // A word that has to be rewritten entirely ("ab" -> "ws") is not a misspelling.
-        if (distance >= std::max(word.size(), candidate.size())) continue;
+        // Short words get one edit ("tpc" -> "tcp"), longer ones two ("ether" -> "eth"); a word
+        // that has to be rewritten entirely ("xy" -> "phy") is no misspelling.
+        std::size_t limit = std::min(max_distance, std::max<std::size_t>(1, word.size() / 2));
+        if (distance > limit || distance >= word.size()) continue;
         if (distance < best_distance) {
             best = candidate;
             best_distance = distance;
