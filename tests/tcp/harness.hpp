@@ -8,6 +8,7 @@
 #include "sim/wire/tcp.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -136,6 +137,8 @@ public:
     }
 
     std::vector<Segment> sent_by(int i) const { return log_[i]; }
+    // When set, every segment put on the wire is described on stderr (for debugging a seed).
+    bool verbose = false;
 
 private:
     struct Flight {
@@ -151,7 +154,13 @@ private:
             log_[i].push_back(*s);
             Bytes bytes = s->repr.to_bytes(s->payload, c.local().addr, c.remote().addr);
             std::uniform_real_distribution<double> u(0, 1);
-            if (u(rng_) < faults_.loss) {
+            bool lost = u(rng_) < faults_.loss;
+            if (verbose)
+                std::fprintf(stderr, "%10.3f %s %-6s %s%s\n", double(now_) / 1e6, i ? "<-" : "->",
+                             to_string(c.state()),
+                             wire::summary(s->repr, s->payload.size()).c_str(),
+                             lost ? "  [lost]" : "");
+            if (lost) {
                 ++dropped_;
                 continue;
             }

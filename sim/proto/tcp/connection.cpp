@@ -168,7 +168,7 @@ void Connection::close(std::int64_t now) {
 void Connection::abort(std::int64_t now) {
     if (state_ == State::closed) return;
     bool send_rst = state_ == State::syn_received || is_synchronized(state_);
-    if (send_rst && state_ != State::time_wait) send_reset(snd_nxt_, std::nullopt);
+    if (send_rst && state_ != State::time_wait) send_reset(snd_max_, std::nullopt);
     transition(now, Input::app_abort);
 }
 
@@ -216,15 +216,15 @@ void Connection::handle_timeout(std::int64_t now) {
     if (persist_at_ && *persist_at_ <= now) on_persist_timeout(now);
 }
 
-// The persist timer runs while the peer's window is zero, we have something to send and
-// nothing is in flight to elicit an ACK (RFC 9293 3.8.6.1); it backs off like the RTO.
+// The persist timer runs while we have unsent data that the window holds back (zero, or too
+// small to be worth a segment under SWS avoidance) and nothing is in flight to elicit an ACK
+// (RFC 9293 3.8.6.1 and the override timeout of 3.8.6.2.1); it backs off like the RTO.
 void Connection::update_persist(std::int64_t now) {
     bool has_unsent = seq_lt(snd_max_, data_end_seq());
-    bool needed =
-        can_send_data() && snd_wnd_ == 0 && has_unsent && snd_una_ == snd_max_ && !retransmit_at_;
+    bool needed = can_send_data() && has_unsent && snd_una_ == snd_max_ && !retransmit_at_;
     if (!needed) {
         persist_at_.reset();
-        if (snd_wnd_ > 0) persist_count_ = 0;
+        if (snd_una_ != snd_max_) persist_count_ = 0;
         return;
     }
     if (!persist_at_) {

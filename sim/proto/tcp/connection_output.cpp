@@ -34,13 +34,21 @@ std::optional<Segment> Connection::poll_transmit(std::int64_t now) {
         if (!seg && probe_pending_) {
             probe_pending_ = false;
             if (can_send_data() && seq_lt(snd_nxt_, data_end_seq())) {
-                seg = data_segment(now, snd_nxt_, 1, false);
-                snd_nxt_ += 1;
+                // Whatever the window allows, at least one byte (a zero-window probe).
+                std::uint32_t edge = snd_una_ + snd_wnd_;
+                std::uint32_t usable = seq_gt(edge, snd_nxt_) ? edge - snd_nxt_ : 0;
+                std::uint32_t len = std::min({std::max<std::uint32_t>(usable, 1),
+                                              data_end_seq() - snd_nxt_, std::uint32_t{send_mss_}});
+                seg = data_segment(now, snd_nxt_, len, false);
+                snd_nxt_ += len;
             }
         }
         if (!seg) seg = new_data_segment(now);
+        // A bare ACK carries SND.MAX, not a rolled-back SND.NXT: the peer may already hold
+        // everything up to SND.MAX and would find an older sequence number unacceptable,
+        // ignore the ACK field and answer with its own ACK (an ACK war).
         if (!seg && ack_pending_ && state_ != State::syn_sent)
-            seg = Segment{header(TcpRepr::ACK, snd_nxt_), {}};
+            seg = Segment{header(TcpRepr::ACK, snd_max_), {}};
     }
     if (!seg) {
         update_persist(now);
@@ -144,7 +152,7 @@ std::optional<Segment> Connection::new_data_segment(std::int64_t now) {
 void Connection::on_retransmit_timeout(std::int64_t now) {
     retransmit_at_.reset();
     if (retries_ >= config_.max_retransmissions) {
-        if (state_ != State::syn_sent) send_reset(snd_nxt_, std::nullopt);
+        if (state_ != State::syn_sent) send_reset(snd_max_, std::nullopt);
         transition(now, Input::give_up);
         return;
     }
@@ -169,7 +177,7 @@ void Connection::on_persist_timeout(std::int64_t now) {
     persist_at_.reset();
     ++persist_count_;
     probe_pending_ = true;
-    push_event({EventKind::zero_window_probe, state_, state_, snd_nxt_, 0});
+    if (snd_wnd_ == 0) push_event({EventKind::zero_window_probe, state_, state_, snd_nxt_, 0});
     (void)now;
 }
 
