@@ -181,6 +181,12 @@ private:
         auto repr = TcpRepr::parse(f.bytes, from.local().addr, to.local().addr, true, &why, &off);
         if (!repr) throw std::runtime_error("wire carried an invalid segment: " + why);
         ++delivered_;
+        if (to.state() == State::closed) { // a closed port answers with RST (RFC 9293 3.10.7.1)
+            if (auto rst = reset_for_unmatched(*repr, f.bytes.size() - off))
+                queue_.push_back(Flight{now_ + faults_.delay, order_++, 1 - f.to,
+                                        rst->to_bytes({}, to.local().addr, from.local().addr)});
+            return;
+        }
         to.handle_segment(now_, *repr, wire::ByteView(f.bytes).subspan(off), from.local());
     }
 

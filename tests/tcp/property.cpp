@@ -41,6 +41,12 @@ void pump(App& app, std::mt19937_64& rng, std::int64_t now, bool wait_for_peer_f
     }
 }
 
+// WIRELAB_TCP_SEEDS=N multiplies every seed range by N (a longer soak run).
+std::uint64_t seed_factor() {
+    const char* v = std::getenv("WIRELAB_TCP_SEEDS");
+    return v ? std::max<std::uint64_t>(1, std::stoull(v)) : 1;
+}
+
 Bytes random_bytes(std::mt19937_64& rng, std::size_t n) {
     Bytes b(n);
     for (auto& x : b)
@@ -100,19 +106,19 @@ Outcome run(std::uint64_t seed, Wire::Faults faults, std::size_t max_bytes, Conf
 } // namespace
 
 TEST_CASE("property: clean wire, 20 seeds, everything arrives and both sides close") {
-    for (std::uint64_t seed = 1; seed <= 20; ++seed)
+    for (std::uint64_t seed = 1; seed <= 20 * seed_factor(); ++seed)
         run(seed, Wire::Faults{}, 200 * 1024, quick_config());
 }
 
 TEST_CASE("property: bad wire (10-20 % loss, 5 % dup, reordering), 60 seeds") {
     std::uint64_t total_drops = 0, total_retx = 0;
-    for (std::uint64_t seed = 100; seed < 160; ++seed) {
+    for (std::uint64_t seed = 100; seed < 100 + 60 * seed_factor(); ++seed) {
         Wire::Faults f;
         f.loss = 0.10 + 0.10 * static_cast<double>(seed % 11) / 10.0;
         f.duplicate = 0.05;
         f.reorder = 0.10;
         Config cfg = quick_config();
-        cfg.time_wait = 30 * seconds;
+        cfg.time_wait = 240 * seconds; // longer than the FIN retransmissions last
         Outcome o = run(seed, f, 200 * 1024, cfg);
         total_drops += o.dropped;
         total_retx += o.retransmissions;
@@ -122,7 +128,7 @@ TEST_CASE("property: bad wire (10-20 % loss, 5 % dup, reordering), 60 seeds") {
 }
 
 TEST_CASE("property: small receive buffer and slow reader, lossy wire, 20 seeds") {
-    for (std::uint64_t seed = 500; seed < 520; ++seed) {
+    for (std::uint64_t seed = 500; seed < 500 + 20 * seed_factor(); ++seed) {
         Wire::Faults f;
         f.loss = 0.15;
         f.duplicate = 0.05;
@@ -130,13 +136,13 @@ TEST_CASE("property: small receive buffer and slow reader, lossy wire, 20 seeds"
         Config cfg = quick_config();
         cfg.recv_buffer = 4096;
         cfg.mss = 536;
-        cfg.time_wait = 30 * seconds;
+        cfg.time_wait = 240 * seconds; // longer than the FIN retransmissions last
         run(seed, f, 64 * 1024, cfg);
     }
 }
 
 TEST_CASE("property: without congestion control, with delayed ACKs, lossy wire, 10 seeds") {
-    for (std::uint64_t seed = 900; seed < 910; ++seed) {
+    for (std::uint64_t seed = 900; seed < 900 + 10 * seed_factor(); ++seed) {
         Wire::Faults f;
         f.loss = 0.1;
         f.duplicate = 0.05;
@@ -144,7 +150,7 @@ TEST_CASE("property: without congestion control, with delayed ACKs, lossy wire, 
         Config cfg = quick_config();
         cfg.congestion_control = false;
         cfg.delayed_ack = 200 * ms;
-        cfg.time_wait = 30 * seconds;
+        cfg.time_wait = 240 * seconds; // longer than the FIN retransmissions last
         run(seed, f, 100 * 1024, cfg);
     }
 }
