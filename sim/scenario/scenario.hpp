@@ -93,8 +93,8 @@ struct Action {
 };
 
 // A moment of the trace a cue or quiz waits for: the nth event matching every non-empty field.
-// event: "state" (host, state) | "arrive" (host, pdu) | "send" (host, pdu) | "drop" (link?)
-//      | "app" (host, name)
+// event: "state" (host, state) | "arrive" (host?, pdu) | "send" (host?, pdu)
+//      | "drop" (host?, link?) | "app" (host, name); "" = any.
 struct Trigger {
     std::string event, host, state, pdu, link, name;
     int nth = 1;

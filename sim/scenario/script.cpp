@@ -170,14 +170,15 @@ std::optional<Trigger> read_trigger(Loader& loader, const toml::node& node) {
     }
     trigger.event = *kind;
     bool ok = true;
-    auto host = [&] {
-        if (auto v = read_host_ref(loader, r, "host", true, "", ""))
+    // "host" is required where an event without it would be ambiguous (state, app).
+    auto host = [&](bool required) {
+        if (auto v = read_host_ref(loader, r, "host", required, "", ""))
             trigger.host = *v;
-        else
+        else if (required || r.has("host"))
             ok = false;
     };
     if (*kind == "state") {
-        host();
+        host(true);
         if (auto state = r.string("state", true)) {
             if (std::find(std::begin(state_names), std::end(state_names), *state) ==
                 std::end(state_names)) {
@@ -190,7 +191,7 @@ std::optional<Trigger> read_trigger(Loader& loader, const toml::node& node) {
             ok = false;
         }
     } else if (*kind == "arrive" || *kind == "send") {
-        host();
+        host(false);
         if (auto pdu = r.string("pdu", true)) {
             if (pdu->empty()) {
                 loader.diag.error(r.pos("pdu"), "\"pdu\" must not be empty");
@@ -201,6 +202,7 @@ std::optional<Trigger> read_trigger(Loader& loader, const toml::node& node) {
             ok = false;
         }
     } else if (*kind == "drop") {
+        host(false);
         if (r.has("link")) {
             if (auto link = read_link_ref(loader, r))
                 trigger.link = *link;
@@ -210,7 +212,7 @@ std::optional<Trigger> read_trigger(Loader& loader, const toml::node& node) {
             r.allow("link");
         }
     } else { // app
-        host();
+        host(true);
         if (auto name = r.string("name", true))
             trigger.name = *name;
         else

@@ -279,6 +279,11 @@ TEST_CASE("cue and quiz mistakes", "[errors]") {
     CHECK(errors_of(head + "[[cue]]\nwhen = { event = \"arrive\", host = \"client\" }\n"
                            "text = \"c\"\n") ==
           Lines{"x.toml:13:8: error: missing \"pdu\" in \"when\" (event \"arrive\")"});
+    CHECK(errors_of(head + "[[cue]]\nwhen = { event = \"drop\", host = \"nobody\" }\ntext = "
+                           "\"c\"\n") == Lines{"x.toml:13:33: error: unknown host \"nobody\""});
+    CHECK(errors_of(head + "[[cue]]\nwhen = { event = \"state\", state = \"LISTEN\" }\ntext = "
+                           "\"c\"\n") ==
+          Lines{"x.toml:13:8: error: missing \"host\" in \"when\" (event \"state\")"});
     CHECK(errors_of(head + "[[cue]]\nwhen = { event = \"drop\", nth = 0 }\ntext = \"c\"\n") ==
           Lines{"x.toml:13:32: error: \"nth\" must be between 1 and 1000000 (got 0)"});
 }

@@ -210,3 +210,25 @@ TEST_CASE("every lesson in scenarios/ loads without errors", "[load][lessons]") 
         CHECK(r.scenario.has_value());
     }
 }
+
+TEST_CASE("triggers: host is optional for arrive, send and drop", "[load]") {
+    LoadResult r = load_string(R"([lesson]
+title = "t"
+[[host]]
+name = "a"
+ip = "10.0.0.1"
+[[cue]]
+when = { event = "arrive", pdu = "SYN" }
+text = "any host"
+[[cue]]
+when = { event = "drop", host = "a" }
+text = "a drop at a"
+)",
+                               "t.toml");
+    for (const Error& e : r.errors)
+        UNSCOPED_INFO(e.format());
+    REQUIRE(r.scenario);
+    CHECK(r.scenario->cues[0].when->host.empty());
+    CHECK(r.scenario->cues[0].when->pdu == "SYN");
+    CHECK(r.scenario->cues[1].when->host == "a");
+}
