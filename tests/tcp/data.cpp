@@ -180,3 +180,48 @@ TEST_CASE("reassembly: overlapping inserts keep the first copy, advance returns 
     CHECK(q.advance(11) == b("z"));
     CHECK(q.empty());
 }
+
+TEST_CASE("delayed ack: a lone segment is ACKed after the delay, a second one at once") {
+    Config cfg = quick_config();
+    cfg.delayed_ack = 200 * ms;
+    Connection c = established_client(1000, 5000, cfg);
+    c.handle_segment(0, seg(TcpRepr::ACK, 5001, 1001), bytes_of("one"), server_ep);
+    CHECK(drain(c, 0).empty());
+    CHECK(c.poll_timeout() == 200 * ms);
+    c.handle_timeout(200 * ms);
+    CHECK(only(c, 200 * ms).repr.ack == 5004);
+    c.handle_segment(300 * ms, seg(TcpRepr::ACK, 5004, 1001), bytes_of("two"), server_ep);
+    CHECK(drain(c, 300 * ms).empty());
+    c.handle_segment(310 * ms, seg(TcpRepr::ACK, 5007, 1001), bytes_of("three"), server_ep);
+    CHECK(only(c, 310 * ms).repr.ack == 5012); // every second segment: no waiting
+    CHECK_FALSE(c.poll_timeout());
+}
+
+TEST_CASE("delayed ack: outgoing data carries the pending ACK") {
+    Config cfg = quick_config();
+    cfg.delayed_ack = 200 * ms;
+    Connection c = established_client(1000, 5000, cfg);
+    c.handle_segment(0, seg(TcpRepr::ACK, 5001, 1001), bytes_of("ping"), server_ep);
+    c.send(10 * ms, bytes_of("pong"));
+    Segment s = only(c, 10 * ms);
+    CHECK(s.payload == bytes_of("pong"));
+    CHECK(s.repr.ack == 5005);
+    CHECK(c.poll_timeout() == 10 * ms + 1 * seconds); // only the retransmission timer is left
+}
+
+TEST_CASE("zero receive window: new data is dropped but its ACK field is processed") {
+    Config cfg = quick_config();
+    cfg.recv_buffer = 4;
+    Connection c = established_client(1000, 5000, cfg);
+    c.send(0, bytes_of("req"));
+    drain(c, 0);
+    c.handle_segment(0, seg(TcpRepr::ACK, 5001, 1001), bytes_of("full"), server_ep);
+    drain(c, 0);
+    REQUIRE(c.rcv_wnd() == 0);
+    c.handle_segment(0, seg(TcpRepr::ACK, 5005, 1004), bytes_of("more"), server_ep);
+    CHECK(c.snd_una() == 1004); // "req" acknowledged
+    CHECK(c.bytes_readable() == 4);
+    Segment ack = only(c, 0);
+    CHECK(ack.repr.ack == 5005);
+    CHECK(ack.repr.window == 0);
+}

@@ -129,7 +129,7 @@ public:
     }
 
     // Runs until `done()` holds or `limit` of virtual time passes; returns done().
-    template <class Done> bool run_until(Done done, std::int64_t limit = 3600 * seconds) {
+    template <class Done> bool run_until(Done done, std::int64_t limit = 4 * 3600 * seconds) {
         while (!done()) {
             if (now_ > limit || !step()) return done();
         }

@@ -118,7 +118,10 @@ TEST_CASE("property: bad wire (10-20 % loss, 5 % dup, reordering), 60 seeds") {
         f.duplicate = 0.05;
         f.reorder = 0.10;
         Config cfg = quick_config();
-        cfg.time_wait = 240 * seconds; // longer than the FIN retransmissions last
+        cfg.time_wait = 1200 * seconds; // outlasts 15 FIN retransmissions
+        // 8 attempts at ~20 % loss each way fail about once in 5000 chains; Linux's
+        // tcp_retries2 (15) makes a give-up practically impossible over these seeds.
+        cfg.max_retransmissions = 15;
         Outcome o = run(seed, f, 200 * 1024, cfg);
         total_drops += o.dropped;
         total_retx += o.retransmissions;
@@ -136,7 +139,8 @@ TEST_CASE("property: small receive buffer and slow reader, lossy wire, 20 seeds"
         Config cfg = quick_config();
         cfg.recv_buffer = 4096;
         cfg.mss = 536;
-        cfg.time_wait = 240 * seconds; // longer than the FIN retransmissions last
+        cfg.time_wait = 1200 * seconds; // outlasts 15 FIN retransmissions
+        cfg.max_retransmissions = 15;
         run(seed, f, 64 * 1024, cfg);
     }
 }
@@ -150,7 +154,8 @@ TEST_CASE("property: without congestion control, with delayed ACKs, lossy wire, 
         Config cfg = quick_config();
         cfg.congestion_control = false;
         cfg.delayed_ack = 200 * ms;
-        cfg.time_wait = 240 * seconds; // longer than the FIN retransmissions last
+        cfg.time_wait = 1200 * seconds; // outlasts 15 FIN retransmissions
+        cfg.max_retransmissions = 15;
         run(seed, f, 100 * 1024, cfg);
     }
 }
