@@ -84,6 +84,7 @@ std::size_t TcpRepr::emit(MutableByteView out, ByteView payload, std::uint32_t s
                           std::uint32_t dst_ip) const {
     const std::size_t hlen = header_len();
     const std::size_t total = hlen + payload.size();
+    if (out.size() < total) return 0;
     std::uint8_t* p = out.data();
     if (!payload.empty() && payload.data() != p + hlen)
         std::memmove(p + hlen, payload.data(), payload.size());

@@ -76,7 +76,8 @@ struct TcpRepr {
 
     // Writes header_len() + payload.size() bytes into `out` (which must be at least that big;
     // `payload` may already sit at out[header_len()]) and fills in the checksum computed over
-    // the IPv4 pseudo-header (src_ip, dst_ip, protocol 6, TCP length). Returns bytes written.
+    // the IPv4 pseudo-header (src_ip, dst_ip, protocol 6, TCP length). Returns bytes written,
+    // or 0 (writing nothing) when `out` is too small.
     std::size_t emit(MutableByteView out, ByteView payload, std::uint32_t src_ip,
                      std::uint32_t dst_ip) const;
     // Convenience: a fresh buffer holding the whole segment.

@@ -209,3 +209,13 @@ TEST_CASE("tcp codec: summary reads as a teacher says it") {
     r.window = 0;
     CHECK(summary(r, 0) == "RST seq=1000 win=0");
 }
+
+TEST_CASE("tcp codec: emit into a buffer that is too small writes nothing") {
+    TcpRepr r;
+    r.src_port = 1;
+    r.dst_port = 2;
+    r.mss = 1460;
+    Bytes small(23, 0xaa);
+    CHECK(r.emit(small, {}, ip_a, ip_b) == 0);
+    CHECK(small == Bytes(23, 0xaa));
+}
