@@ -1,12 +1,13 @@
 // Callback: the type-erased `void()` an event runs. Move-only, with 48 bytes of inline
 // storage so a lambda capturing a few pointers (the common case: `this`, a host, a
 // segment id) is scheduled without touching the heap; larger callables fall back to one
-// heap allocation. Used by EventQueue and Kernel (sim/core); nothing below sim/stack sees it.
+// heap allocation. Captures that are trivially copyable and destructible (pointers,
+// integers, references) are moved by memcpy and destroyed for free.
+// Used by EventQueue and Kernel (sim/core); nothing below sim/stack sees it.
 #pragma once
 
 #include <cstddef>
 #include <cstring>
-#include <memory>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -23,31 +24,15 @@ public:
     template <class F, class D = std::decay_t<F>,
               class = std::enable_if_t<!std::is_same_v<D, Callback> && std::is_invocable_v<D&>>>
     Callback(F&& f) { // NOLINT(google-explicit-constructor): lambdas convert implicitly
-        if constexpr (fits_inline<D>()) {
-            ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));
-            ops_ = &inline_ops<D>;
-        } else {
-            D* p = new D(std::forward<F>(f));
-            std::memcpy(storage_, &p, sizeof p);
-            ops_ = &heap_ops<D>;
-        }
+        construct<D>(std::forward<F>(f));
     }
 
-    Callback(Callback&& other) noexcept : ops_(other.ops_) {
-        if (ops_) {
-            ops_->relocate(storage_, other.storage_);
-            other.ops_ = nullptr;
-        }
-    }
+    Callback(Callback&& other) noexcept { take(other); }
 
     Callback& operator=(Callback&& other) noexcept {
         if (this != &other) {
             reset();
-            ops_ = other.ops_;
-            if (ops_) {
-                ops_->relocate(storage_, other.storage_);
-                other.ops_ = nullptr;
-            }
+            take(other);
         }
         return *this;
     }
@@ -55,6 +40,14 @@ public:
     Callback(const Callback&) = delete;
     Callback& operator=(const Callback&) = delete;
     ~Callback() { reset(); }
+
+    // Replaces the stored callable by f, constructed in place (no intermediate Callback).
+    template <class F, class D = std::decay_t<F>,
+              class = std::enable_if_t<!std::is_same_v<D, Callback> && std::is_invocable_v<D&>>>
+    void emplace(F&& f) {
+        reset();
+        construct<D>(std::forward<F>(f));
+    }
 
     explicit operator bool() const noexcept { return ops_ != nullptr; }
 
@@ -64,12 +57,13 @@ public:
     // Destroys the stored callable (and frees its heap block, if any).
     void reset() noexcept {
         if (ops_) {
-            ops_->destroy(storage_);
+            if (ops_->destroy) ops_->destroy(storage_);
             ops_ = nullptr;
         }
     }
 
 private:
+    // relocate / destroy are null when a memcpy of the storage / nothing does the job.
     struct Ops {
         void (*invoke)(void*);
         void (*relocate)(void* dst, void* src) noexcept; // move-construct into dst, destroy src
@@ -80,16 +74,43 @@ private:
         return sizeof(D) <= inline_size && alignof(D) <= inline_align &&
                std::is_nothrow_move_constructible_v<D>;
     }
+    template <class D> static constexpr bool trivial() {
+        return std::is_trivially_copyable_v<D> && std::is_trivially_destructible_v<D>;
+    }
+
+    template <class D, class F> void construct(F&& f) {
+        if constexpr (fits_inline<D>()) {
+            ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));
+            ops_ = &inline_ops<D>;
+        } else {
+            D* p = new D(std::forward<F>(f));
+            std::memcpy(storage_, &p, sizeof p);
+            ops_ = &heap_ops<D>;
+        }
+    }
+
+    void take(Callback& other) noexcept {
+        ops_ = other.ops_;
+        if (ops_) {
+            if (ops_->relocate)
+                ops_->relocate(storage_, other.storage_);
+            else
+                std::memcpy(storage_, other.storage_, inline_size);
+            other.ops_ = nullptr;
+        }
+    }
 
     template <class D>
     static constexpr Ops inline_ops{
         [](void* s) { (*std::launder(static_cast<D*>(s)))(); },
-        [](void* dst, void* src) noexcept {
-            D* from = std::launder(static_cast<D*>(src));
-            ::new (dst) D(std::move(*from));
-            from->~D();
-        },
-        [](void* s) noexcept { std::launder(static_cast<D*>(s))->~D(); },
+        trivial<D>() ? nullptr
+                     : +[](void* dst, void* src) noexcept {
+                           D* from = std::launder(static_cast<D*>(src));
+                           ::new (dst) D(std::move(*from));
+                           from->~D();
+                       },
+        trivial<D>() ? nullptr
+                     : +[](void* s) noexcept { std::launder(static_cast<D*>(s))->~D(); },
     };
 
     template <class D> static D* heap_ptr(void* s) noexcept {
@@ -98,10 +119,11 @@ private:
         return p;
     }
 
+    // The heap block's pointer is memcpy-relocatable.
     template <class D>
     static constexpr Ops heap_ops{
         [](void* s) { (*heap_ptr<D>(s))(); },
-        [](void* dst, void* src) noexcept { std::memcpy(dst, src, sizeof(D*)); },
+        nullptr,
         [](void* s) noexcept { delete heap_ptr<D>(s); },
     };
 

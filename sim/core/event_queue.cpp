@@ -8,7 +8,7 @@
 
 namespace wirelab {
 
-EventQueue::EventQueue() = default;
+EventQueue::EventQueue() : buckets_(std::make_unique<std::vector<Entry>[]>(bucket_count)) {}
 EventQueue::~EventQueue() = default;
 
 std::uint32_t EventQueue::allocate_slot() {
@@ -69,9 +69,9 @@ void EventQueue::sweep() {
     std::vector<Entry>& b0 = buckets_[0];
     b0.erase(b0.begin(), b0.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
-    for (unsigned b = 0; b < buckets_.size(); ++b) {
+    for (unsigned b = 0; b < bucket_count; ++b) {
         drop_dead(buckets_[b]);
-        if (b != 0 && buckets_[b].empty()) nonempty_ &= ~(std::uint64_t{1} << (b - 1));
+        if (b != 0 && buckets_[b].empty()) nonempty_.reset(b);
     }
 }
 
@@ -83,10 +83,10 @@ void EventQueue::clear() {
         ++s.generation;
         free_slot(i);
     }
-    for (auto& b : buckets_)
-        b.clear();
+    for (unsigned b = 0; b < bucket_count; ++b)
+        buckets_[b].clear();
     head_ = 0;
-    nonempty_ = 0;
+    nonempty_.clear();
     live_ = 0;
     dead_ = 0;
 }

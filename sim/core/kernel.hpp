@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <utility>
 
 namespace wirelab {
 
@@ -29,9 +30,12 @@ public:
 
     // Schedules cb at absolute time t >= now() (std::invalid_argument otherwise).
     // Events at equal times run in the order they were scheduled.
-    TimerId schedule_at(Time t, Callback cb);
+    // cb: a Callback or any callable `void()` (constructed in place, no extra move).
+    template <class F> TimerId schedule_at(Time t, F&& cb);
     // Schedules cb at now() + dt, dt >= 0.
-    TimerId schedule_in(Time dt, Callback cb) { return schedule_at(now_ + dt, std::move(cb)); }
+    template <class F> TimerId schedule_in(Time dt, F&& cb) {
+        return schedule_at(now_ + dt, std::forward<F>(cb));
+    }
     // Cancels a pending event; false if it already ran, is running or was cancelled.
     bool cancel(TimerId id) { return queue_.cancel(id); }
     bool is_pending(TimerId id) const { return queue_.is_pending(id); }
@@ -69,10 +73,10 @@ private:
     bool running_ = false;
 };
 
-inline TimerId Kernel::schedule_at(Time t, Callback cb) {
+template <class F> TimerId Kernel::schedule_at(Time t, F&& cb) {
     if (t < now_) [[unlikely]]
         throw_past(t);
-    return queue_.push(t, std::move(cb));
+    return queue_.push(t, std::forward<F>(cb));
 }
 
 inline std::uint64_t Kernel::run_events(Time limit, std::uint64_t max_events) {

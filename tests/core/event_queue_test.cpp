@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -196,7 +197,8 @@ TEST_CASE("EventQueue matches a multimap model under random push, cancel and pop
     std::uint64_t seq = 0;
     Time now = 0;
     // Few distinct times so ties are frequent; the time span sometimes jumps far.
-    const std::uint64_t span = rng.chance(0.5) ? 4 : 1000;
+    const std::uint64_t spans[] = {4, 1000, 300'000, 1ull << 42};
+    const std::uint64_t span = spans[rng.below(4)];
     for (int op = 0; op < 4000; ++op) {
         const double u = rng.uniform01();
         if (u < 0.5) {
@@ -229,4 +231,52 @@ TEST_CASE("EventQueue matches a multimap model under random push, cancel and pop
         model.erase(model.begin());
     }
     CHECK(q.empty());
+}
+
+TEST_CASE("EventQueue refuses a push before the last event run, and an empty callback") {
+    EventQueue q;
+    q.push(1'000, [] {});
+    REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
+    CHECK_THROWS_AS(q.push(999, [] {}), std::invalid_argument);
+    CHECK_THROWS_AS(q.push(1'000, Callback{}), std::invalid_argument);
+    CHECK_NOTHROW(q.push(1'000, [] {}));
+    CHECK(q.size() == 1);
+}
+
+TEST_CASE("EventQueue next_time and a refused run_next do not raise the push floor") {
+    EventQueue q;
+    std::vector<int> order;
+    q.push(10, [&] { order.push_back(10); });
+    q.push(1'000'000, [&] { order.push_back(1'000'000); });
+    REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
+    CHECK(q.next_time() == 1'000'000);
+    CHECK_FALSE(q.run_next(999'999, [](Time) {}));
+    // Still allowed: anything at or after the last event run (10), before the peeked one.
+    q.push(11, [&] { order.push_back(11); });
+    q.push(500'000, [&] { order.push_back(500'000); });
+    while (q.run_next(INT64_MAX, [](Time) {})) {}
+    CHECK(order == std::vector<int>{10, 11, 500'000, 1'000'000});
+}
+
+TEST_CASE("EventQueue keeps FIFO ties across digit boundaries and large jumps") {
+    // Times chosen around multiples of 256 and 65536, where the radix buckets change,
+    // each scheduled three times, in an interleaved order.
+    const std::vector<Time> times{
+        255, 256, 257, 65'535, 65'536, 65'537, 1LL << 40, (1LL << 40) + 255, (1LL << 40) + 256,
+        0,   1};
+    EventQueue q;
+    std::vector<std::pair<Time, int>> ran;
+    int label = 0;
+    for (int round = 0; round < 3; ++round)
+        for (Time t : times) {
+            const int l = label++;
+            q.push(t, [&ran, t, l] { ran.emplace_back(t, l); });
+        }
+    while (q.run_next(INT64_MAX, [](Time) {})) {}
+    REQUIRE(ran.size() == times.size() * 3);
+    for (std::size_t i = 1; i < ran.size(); ++i) {
+        INFO(i);
+        CHECK((ran[i - 1].first < ran[i].first ||
+               (ran[i - 1].first == ran[i].first && ran[i - 1].second < ran[i].second)));
+    }
 }

@@ -78,9 +78,14 @@ TEST_CASE("Kernel run_until runs events up to and including end, then sets the c
     k.run_until(ms(3) + 500); // nothing due: only the clock moves
     CHECK(k.now() == ms(3) + 500);
     CHECK(seen.size() == 4);
+    // Scheduling between the new clock and the next pending event is fine.
+    k.schedule_at(ms(3) + 600, [&] { seen.push_back(-2); });
+    k.run_until(ms(3) + 600);
+    CHECK(seen.back() == -2);
+    seen.pop_back();
 
     k.run_until(ms(1)); // the past: nothing happens, time does not go back
-    CHECK(k.now() == ms(3) + 500);
+    CHECK(k.now() == ms(3) + 600);
 
     k.run_until(seconds(1));
     CHECK(seen.back() == ms(4));
