@@ -237,3 +237,40 @@ TEST_CASE("full close both ways through the wire: TIME-WAIT on the closer, CLOSE
     REQUIRE(wire.run_until([&] { return client.state() == State::closed; }));
     CHECK(wire.now() >= 2 * seconds);
 }
+
+TEST_CASE("simultaneous close through the wire: both FIN-WAIT-1 -> CLOSING -> TIME-WAIT") {
+    Connection a(quick_config(), client_ep, server_ep, 10);
+    Connection b(quick_config(), server_ep, Endpoint{}, 20);
+    b.open_passive();
+    a.open_active(0);
+    Wire wire(a, b, {}, 4);
+    REQUIRE(wire.run_until([&] { return b.state() == State::established; }));
+    a.take_events();
+    b.take_events();
+    a.close(wire.now());
+    b.close(wire.now());
+    REQUIRE(wire.run_until(
+        [&] { return a.state() == State::time_wait && b.state() == State::time_wait; }));
+    for (auto* c : {&a, &b}) {
+        std::vector<State> path;
+        for (auto& e : c->take_events())
+            if (e.kind == EventKind::state_changed) path.push_back(e.to);
+        CHECK(path == std::vector<State>{State::fin_wait_1, State::closing, State::time_wait});
+    }
+    REQUIRE(
+        wire.run_until([&] { return a.state() == State::closed && b.state() == State::closed; }));
+}
+
+TEST_CASE("abort through the wire: the peer sees a reset mid-transfer") {
+    Connection a(quick_config(), client_ep, server_ep, 10);
+    Connection b(quick_config(), server_ep, Endpoint{}, 20);
+    b.open_passive();
+    a.open_active(0);
+    Wire wire(a, b, {}, 5);
+    REQUIRE(wire.run_until([&] { return b.state() == State::established; }));
+    a.send(wire.now(), Bytes(50000, 'z'));
+    REQUIRE(wire.run_until([&] { return b.bytes_readable() > 0; }));
+    a.abort(wire.now());
+    REQUIRE(wire.run_until([&] { return b.state() == State::closed; }));
+    CHECK(has_event(b.take_events(), EventKind::reset));
+}

@@ -246,3 +246,29 @@ TEST_CASE("closed: a segment to a CLOSED connection is ignored") {
     CHECK(c.state() == State::closed);
     CHECK(drain(c, 0).empty());
 }
+
+TEST_CASE("syn_received: close -> FIN-WAIT-1, the FIN waits for the handshake ACK") {
+    Connection s = syn_received_server();
+    s.close(0);
+    CHECK(s.state() == State::fin_wait_1);
+    CHECK(drain(s, 0).empty()); // our SYN is not acknowledged yet
+    s.handle_segment(0, seg(TcpRepr::ACK, 301, 7001), {}, client_ep);
+    CHECK(s.state() == State::fin_wait_1);
+    Segment fin = only(s, 0);
+    CHECK(fin.repr.flags == (TcpRepr::FIN | TcpRepr::ACK));
+    CHECK(fin.repr.seq == 7001);
+}
+
+TEST_CASE("syn_sent: data written before the handshake goes with the first ACK") {
+    Connection c(quick_config(), client_ep, server_ep, 1000);
+    c.open_active(0);
+    drain(c, 0);
+    CHECK(c.send(0, bytes_of("GET /")) == 5);
+    CHECK(drain(c, 0).empty());
+    c.handle_segment(0, seg(TcpRepr::SYN | TcpRepr::ACK, 5000, 1001), {}, server_ep);
+    Segment s = only(c, 0);
+    CHECK(s.payload == bytes_of("GET /"));
+    CHECK(s.repr.seq == 1001);
+    CHECK(s.repr.ack == 5001);
+    CHECK(s.repr.flags == (TcpRepr::PSH | TcpRepr::ACK));
+}
