@@ -81,9 +81,15 @@ void TcpStage::from_below(Packet p, Meta m) {
         }
         return;
     }
-    Meta up = m;
-    deliver_up(std::move(p), up); // records pdu_up at layer 4 (nothing above takes PDUs)
-    trace::EventId cause = static_cast<trace::EventId>(world.trace().size() - 1);
+    // The segment is taken up by its connection: nothing above TCP takes PDUs, so the
+    // pdu_up is recorded here rather than through deliver_up().
+    trace::Event e;
+    e.kind = trace::Kind::pdu_up;
+    e.node = host().id();
+    e.layer = 4;
+    e.pdu = p.pdu;
+    e.cause = m.cause;
+    trace::EventId cause = world.record(e);
     conns_[id].conn->handle_segment(world.now(), *seg, payload, from);
     service(id, cause);
 }

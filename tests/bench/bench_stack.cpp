@@ -1,0 +1,90 @@
+// Full-stack benchmark (issue 2): N clients in a star around one switch each complete a TCP
+// handshake with one server, send 10 messages of 100 bytes and close. Reports simulated
+// packets (frames put on a link) per wall-second with the trace on, and the trace's memory
+// per event beyond the PDU bytes, which are stored once.
+//
+// build-bench/tests/bench/bench_stack --benchmark_repetitions=5
+// --benchmark_report_aggregates_only=true
+#include "sim/stack/tcp_stage.hpp"
+#include "sim/stack/world.hpp"
+
+#include <benchmark/benchmark.h>
+
+using namespace wirelab;
+using namespace wirelab::stack;
+
+namespace {
+
+HostConfig config(std::string name, std::uint32_t index) {
+    HostConfig c;
+    c.name = std::move(name);
+    c.ip = 0x0a000000u | index; // 10.0.0.0/8 holds them all
+    c.prefix_len = 8;
+    c.mac = {0x02,
+             0,
+             0,
+             static_cast<std::uint8_t>(index >> 16),
+             static_cast<std::uint8_t>(index >> 8),
+             static_cast<std::uint8_t>(index)};
+    // No ARP: with 10,000 hosts every ARP request would be flooded to 10,000 ports.
+    c.stack = {"phy", "eth", "ipv4", "tcp"};
+    c.tcp.time_wait = ms(10);
+    return c;
+}
+
+void BM_StarHandshakeMessagesClose(benchmark::State& state) {
+    const auto clients = static_cast<std::uint32_t>(state.range(0));
+    std::uint64_t frames = 0, events = 0;
+    double overhead_per_event = 0;
+    for (auto _ : state) {
+        World world(1);
+        auto& sw = world.add_switch("sw");
+        auto& server = world.add_host(config("server", 1));
+        LinkParams fat;
+        fat.bandwidth_bps = 100'000'000'000; // the server's uplink must not be the bottleneck
+        fat.delay = us(10);
+        fat.queue = 1 << 20;
+        world.add_link("server-sw", server, sw, fat);
+        server.tcp()->listen(80, trace::no_event);
+        std::vector<Host*> hosts;
+        LinkParams access;
+        access.bandwidth_bps = 1'000'000'000;
+        access.delay = us(50);
+        for (std::uint32_t i = 0; i < clients; ++i) {
+            auto& h = world.add_host(config("c" + std::to_string(i), 2 + i));
+            world.add_link("l" + std::to_string(i), h, sw, access);
+            hosts.push_back(&h);
+        }
+        const std::string msg(100, 'x');
+        const wire::ByteView bytes{reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()};
+        for (std::uint32_t i = 0; i < clients; ++i) {
+            Host* h = hosts[i];
+            // Staggered starts: the switch learns the server's MAC from its first SYN-ACK.
+            Time start = us(10) * i;
+            world.at(start, [h, &server] { h->tcp()->connect(server.ip(), 80, trace::no_event); });
+            for (int m = 0; m < 10; ++m)
+                world.at(start + ms(1) + us(100) * m,
+                         [h, bytes] { h->tcp()->send(h->tcp()->find(0), bytes, trace::no_event); });
+            world.at(start + ms(3), [h] { h->tcp()->close(h->tcp()->find(0), trace::no_event); });
+        }
+        world.run_until(seconds(5));
+        const auto& t = world.trace();
+        frames = 0;
+        for (const auto& e : t.events())
+            frames += e.kind == trace::Kind::tx_start;
+        events = t.size();
+        overhead_per_event = static_cast<double>(t.overhead_bytes()) / static_cast<double>(events);
+        if (server.tcp()->connection_count() != clients)
+            state.SkipWithError("not every client connected");
+    }
+    state.counters["packets/s"] = benchmark::Counter(
+        static_cast<double>(frames * state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["packets"] = static_cast<double>(frames);
+    state.counters["trace_events"] = static_cast<double>(events);
+    state.counters["trace_B/event"] = overhead_per_event;
+}
+
+} // namespace
+
+BENCHMARK(BM_StarHandshakeMessagesClose)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK_MAIN();
