@@ -118,7 +118,7 @@ TEST_CASE("EventQueue stale TimerId does not cancel the event that reused its sl
     CHECK(fired2 == 1);
 }
 
-TEST_CASE("EventQueue running event cannot cancel itself; it may push and cancel others") {
+TEST_CASE("EventQueue running event cannot cancel itself but may push and cancel others") {
     EventQueue q;
     Recorder r{q};
     TimerId self{};

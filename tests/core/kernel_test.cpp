@@ -181,7 +181,7 @@ std::vector<std::pair<Time, std::uint64_t>> workload(Kernel& k, int events) {
 }
 } // namespace
 
-TEST_CASE("Kernel two kernels are independent; same seed gives the same run") {
+TEST_CASE("Kernel two kernels are independent and the same seed gives the same run") {
     Kernel a{77}, b{77}, c{78};
     REQUIRE(a.random().next_u64() == Random{77}.next_u64());
     // Interleave a and c: a run of one never disturbs the other.

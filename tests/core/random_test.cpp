@@ -51,7 +51,7 @@ TEST_CASE("Random same seed same stream, different seed different stream") {
     CHECK(same_c == 0);
 }
 
-TEST_CASE("Random uniform01 stays in [0, 1) with mean 1/2") {
+TEST_CASE("Random uniform01 stays in the unit interval with mean 1/2") {
     Random r{1};
     double sum = 0;
     for (int i = 0; i < 200000; ++i) {
