@@ -49,16 +49,28 @@ void* operator new(std::size_t n) {
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }
-void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new[](std::size_t n) {
+    return operator new(n);
+}
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
     ++g_allocs;
     return std::malloc(n ? n : 1);
 }
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept {
+    return operator new(n, t);
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}
 
 namespace {
 
@@ -67,7 +79,8 @@ constexpr std::size_t batch = 1024;
 
 std::string text_payload(std::size_t n) {
     std::string s;
-    for (std::size_t i = 0; i < n; ++i) s += static_cast<char>('a' + i % 26);
+    for (std::size_t i = 0; i < n; ++i)
+        s += static_cast<char>('a' + i % 26);
     return s;
 }
 
@@ -78,8 +91,10 @@ wire::Bytes masked_batch(std::size_t size, ws::Opcode op = ws::Opcode::text) {
     ws::Connection client(cfg); // RAND_bytes masks, as in real life
     const std::string p = text_payload(size);
     for (std::size_t i = 0; i < batch; ++i) {
-        if (op == ws::Opcode::text) client.send_text(p);
-        else client.send_binary({reinterpret_cast<const std::uint8_t*>(p.data()), p.size()});
+        if (op == ws::Opcode::text)
+            client.send_text(p);
+        else
+            client.send_binary({reinterpret_cast<const std::uint8_t*>(p.data()), p.size()});
     }
     return client.data_to_send();
 }
@@ -99,19 +114,26 @@ void Deliver_Wirelab(benchmark::State& state) {
     cfg.role = ws::Role::server;
     cfg.frame_events = state.range(1) != 0;
     ws::Connection server(cfg);
-    server.receive_data(in); // warm the arenas
-    (void)server.events();
+    for (int warm = 0; warm < 2; ++warm) { // steady state: arenas and both event queues grown
+        server.receive_data(in);
+        (void)server.events();
+    }
     const std::size_t a0 = g_allocs;
     for (auto _ : state) {
         server.receive_data(in);
         std::size_t total = 0;
-        for (const ws::Event& e : server.events()) total += e.payload.size();
+        for (const ws::Event& e : server.events())
+            total += e.payload.size();
         benchmark::DoNotOptimize(total);
     }
     report(state, batch, size, g_allocs - a0);
 }
-BENCHMARK(Deliver_Wirelab)->ArgNames({"size", "frame_events"})->Args({16, 1})->Args({125, 1})
-    ->Args({16, 0})->Args({125, 0});
+BENCHMARK(Deliver_Wirelab)
+    ->ArgNames({"size", "frame_events"})
+    ->Args({16, 1})
+    ->Args({125, 1})
+    ->Args({16, 0})
+    ->Args({125, 0});
 
 #if WIRELAB_HAVE_BOOST
 namespace beast = boost::beast;
@@ -143,7 +165,8 @@ void Deliver_Beast(benchmark::State& state) {
     };
     run(); // warm up buffers
     const std::size_t a0 = g_allocs;
-    for (auto _ : state) run();
+    for (auto _ : state)
+        run();
     report(state, batch, size, g_allocs - a0);
 }
 BENCHMARK(Deliver_Beast)->ArgName("size")->Arg(16)->Arg(125);
@@ -179,8 +202,8 @@ void Deliver_Wslay(benchmark::State& state) {
     const std::size_t size = static_cast<std::size_t>(state.range(0));
     const wire::Bytes in = masked_batch(size);
     WslayInput w{&in};
-    wslay_event_callbacks cb{wslay_event_recv_cb, wslay_event_send_cb, nullptr, nullptr,
-                             nullptr,             nullptr,             wslay_on_msg};
+    wslay_event_callbacks cb{
+        wslay_event_recv_cb, wslay_event_send_cb, nullptr, nullptr, nullptr, nullptr, wslay_on_msg};
     wslay_event_context_ptr ctx = nullptr;
     wslay_event_context_server_init(&ctx, &cb, &w);
     auto run = [&] {
@@ -190,7 +213,8 @@ void Deliver_Wslay(benchmark::State& state) {
     };
     run();
     const std::size_t a0 = g_allocs;
-    for (auto _ : state) run();
+    for (auto _ : state)
+        run();
     if (w.delivered != (state.iterations() + 1) * batch * size)
         state.SkipWithError("wslay did not deliver every message");
     report(state, batch, size, g_allocs - a0);
@@ -349,7 +373,8 @@ std::string mixed_text() {
     const std::string unit = "Hello, world! Grüße aus Köln. Καλημέρα κόσμε. Привет, мир! "
                              "你好，世界。こんにちは 🌍🚀 ok ";
     std::string s;
-    while (s.size() < mib) s += unit;
+    while (s.size() < mib)
+        s += unit;
     return s;
 }
 

@@ -25,6 +25,24 @@ void Connection::receive_data(wire::ByteView data) {
     }
     compact();
     while (!input_closed_) {
+        if (parser_.at_frame_boundary()) {
+            if (single_frame_message(data)) continue;
+            // A whole frame in the caller's buffer skips the parser's piecewise state (same
+            // checks, same order).
+            FrameHeader h;
+            if (wire::websocket::parse_header(data, h) == HeaderStatus::complete &&
+                data.size() - h.header_size >= h.length) {
+                on_header(h);
+                if (input_closed_) return;
+                FrameParser::Result r;
+                r.kind = FrameParser::Kind::payload;
+                r.payload = data.subspan(h.header_size, static_cast<std::size_t>(h.length));
+                r.frame_end = true;
+                data = data.subspan(h.header_size + static_cast<std::size_t>(h.length));
+                on_payload(r);
+                continue;
+            }
+        }
         const FrameParser::Result r = parser_.next(data);
         data = data.subspan(r.consumed);
         switch (r.kind) {
@@ -37,6 +55,76 @@ void Connection::receive_data(wire::ByteView data) {
         case FrameParser::Kind::payload: on_payload(r); break;
         }
     }
+}
+
+// The hot path, for the most common frame of all: a whole, final, uncompressed text or binary
+// frame of at most 64 KiB that is not part of a fragmented message, correctly masked, within
+// the limits. Anything else (or any doubt) returns false and takes the general path, which
+// applies every rule; this one only skips work that cannot matter for such a frame.
+bool Connection::single_frame_message(wire::ByteView& data) {
+    const std::size_t avail = data.size();
+    if (avail < 2 || in_message_) return false;
+    const std::uint8_t* p = data.data();
+    const std::uint8_t b0 = p[0];
+    const std::uint8_t b1 = p[1];
+    const std::uint8_t op = b0 & 0x0f;
+    if ((b0 & 0xf0) != 0x80 || (op != 1 && op != 2)) return false;
+    const bool masked = (b1 & 0x80) != 0;
+    if (masked != (config_.role == Role::server)) return false;
+    std::size_t len = b1 & 0x7f;
+    std::size_t hs = 2;
+    if (len == 126) {
+        if (avail < 4) return false;
+        len = wire::load_be16(p + 2);
+        if (len < 126) return false;
+        hs = 4;
+    } else if (len == 127) {
+        return false;
+    }
+    const std::size_t mask_at = hs;
+    if (masked) hs += 4;
+    if (avail - hs < len || avail < hs) return false;
+    if ((config_.max_frame_size && len > config_.max_frame_size) ||
+        (config_.max_message_size && len > config_.max_message_size))
+        return false;
+
+    frame_.fin = true;
+    frame_.rsv = 0;
+    frame_.opcode = static_cast<Opcode>(op);
+    frame_.masked = masked;
+    frame_.length = len;
+    frame_.header_size = hs;
+    if (masked) std::memcpy(frame_.mask.data(), p + mask_at, 4);
+    if (config_.frame_events) queue_event(Event::Kind::frame, 0, 0, 0).frame = frame_;
+    message_opcode_ = frame_.opcode;
+    message_start_ = arena_.size();
+    std::uint8_t* dst = arena_.extend(len);
+    if (masked) {
+        apply_mask(dst, p + hs, len, frame_.mask, 0);
+    } else if (len) {
+        std::memcpy(dst, p + hs, len);
+    }
+    data = data.subspan(hs + len);
+    if (op == 1) {
+        utf8_.reset();
+        const std::size_t bad = utf8_.feed({dst, len});
+        if (bad != Utf8Validator::npos || !utf8_.complete()) {
+            in_message_ = true; // so fail() drops the partial message
+            char why[80];
+            if (bad != Utf8Validator::npos) {
+                std::snprintf(why, sizeof why, "invalid UTF-8 at byte %zu of the message", bad);
+            } else {
+                std::snprintf(why, sizeof why,
+                              "invalid UTF-8: message ends inside a character at byte %zu", len);
+            }
+            fail(close_code::invalid_payload, why);
+            return true;
+        }
+    }
+    queue_event(op == 1 ? Event::Kind::text : Event::Kind::binary,
+                static_cast<std::uint8_t>(Pending::Where::arena), message_start_, len);
+    message_start_ = arena_.size();
+    return true;
 }
 
 void Connection::on_header(const FrameHeader& h) {
@@ -85,10 +173,7 @@ void Connection::on_header(const FrameHeader& h) {
     }
     frame_ = h;
     if (config_.frame_events) {
-        Pending p;
-        p.kind = Event::Kind::frame;
-        p.frame = h;
-        pending_.push_back(p);
+        queue_event(Event::Kind::frame, 0, 0, 0).frame = h;
     }
 }
 
@@ -153,12 +238,9 @@ void Connection::on_message_end() {
                       static_cast<unsigned long long>(utf8_.position()));
         return fail(close_code::invalid_payload, why);
     }
-    Pending p;
-    p.kind = message_opcode_ == Opcode::text ? Event::Kind::text : Event::Kind::binary;
-    p.where = Pending::Where::arena;
-    p.offset = message_start_;
-    p.length = arena_.size() - message_start_;
-    pending_.push_back(p);
+    queue_event(message_opcode_ == Opcode::text ? Event::Kind::text : Event::Kind::binary,
+                static_cast<std::uint8_t>(Pending::Where::arena), message_start_,
+                arena_.size() - message_start_);
     in_message_ = false;
     message_start_ = arena_.size();
 }
@@ -166,13 +248,10 @@ void Connection::on_message_end() {
 void Connection::on_control_end() {
     const wire::ByteView body{control_.data(), static_cast<std::size_t>(frame_.length)};
     if (frame_.opcode == Opcode::close) return deliver_close(body);
-    Pending p;
-    p.kind = frame_.opcode == Opcode::ping ? Event::Kind::ping : Event::Kind::pong;
-    p.where = Pending::Where::control;
-    p.offset = control_arena_.size();
-    p.length = body.size();
+    queue_event(frame_.opcode == Opcode::ping ? Event::Kind::ping : Event::Kind::pong,
+                static_cast<std::uint8_t>(Pending::Where::control), control_arena_.size(),
+                body.size());
     control_arena_.append(body.data(), body.size());
-    pending_.push_back(p);
     // RFC 6455 5.5.2: answer a ping with a pong carrying the same data, unless closing.
     if (frame_.opcode == Opcode::ping && state_ == State::open) send_control(Opcode::pong, body);
 }
@@ -198,14 +277,10 @@ void Connection::deliver_close(wire::ByteView body) {
             return fail(close_code::invalid_payload, why);
         }
     }
-    Pending p;
-    p.kind = Event::Kind::close;
-    p.where = Pending::Where::control;
-    p.code = code;
-    p.reason_offset = control_arena_.size();
-    p.reason_length = reason.size();
+    queue_event(Event::Kind::close, static_cast<std::uint8_t>(Pending::Where::control),
+                control_arena_.size(), reason.size())
+        .code = code;
     control_arena_.append(reason.data(), reason.size());
-    pending_.push_back(p);
     close_rcvd_ = code;
     input_closed_ = true; // RFC 6455 5.5.1: nothing follows a close frame
     if (!close_sent_) {

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <span>
@@ -104,8 +105,15 @@ public:
     // Queue a message, split into frames of at most fragment_size payload bytes (0 = one
     // frame; with deflate, the compressed bytes are split). Then call data_to_send().
     // Returns false (and queues nothing) unless the state is OPEN.
-    bool send_text(std::string_view text, std::size_t fragment_size = 0);
-    bool send_binary(wire::ByteView data, std::size_t fragment_size = 0);
+    bool send_text(std::string_view text, std::size_t fragment_size = 0) {
+        const wire::ByteView data{reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+        return send_small(0x81, data, fragment_size) ||
+               send_message(Opcode::text, data, fragment_size);
+    }
+    bool send_binary(wire::ByteView data, std::size_t fragment_size = 0) {
+        return send_small(0x82, data, fragment_size) ||
+               send_message(Opcode::binary, data, fragment_size);
+    }
     // Queue a ping/pong (at most 125 bytes). Then call data_to_send(). False if not allowed.
     bool send_ping(wire::ByteView data = {});
     bool send_pong(wire::ByteView data = {});
@@ -124,7 +132,13 @@ public:
     wire::Bytes data_to_send();
     // Zero-copy alternative: look at the queued bytes, then consume what was written.
     wire::ByteView pending_output() const { return out_.view(); }
-    void consume_output(std::size_t n);
+    void consume_output(std::size_t n) {
+        if (n >= out_.size()) {
+            out_.clear();
+        } else {
+            out_.erase_front(n);
+        }
+    }
 
     // ---- inspection ------------------------------------------------------------------------
     State state() const { return state_; }
@@ -142,14 +156,29 @@ private:
     struct Pending; // an event whose views are offsets into the arenas until events()
 
     // connection.cpp: the receive path
+    bool single_frame_message(wire::ByteView& data);
     void on_header(const FrameHeader& h);
     void on_payload(const FrameParser::Result& r);
     void on_data_piece(const FrameParser::Result& r);
     void on_control_end();
     void on_message_end();
     void deliver_close(wire::ByteView body);
+    Event& queue_event(Event::Kind kind, std::uint8_t where, std::size_t offset,
+                       std::size_t length);
     void compact();
     // connection_send.cpp: the send path
+    // Inline fast path of send_text/send_binary: a server's single uncompressed frame of at
+    // most 125 bytes, the most common message, written without leaving this header.
+    bool send_small(std::uint8_t b0, wire::ByteView data, std::size_t fragment_size) {
+        if (state_ != State::open || data.size() > 125 || config_.role != Role::server ||
+            deflater_ || (fragment_size && fragment_size < data.size()))
+            return false;
+        std::uint8_t* p = out_.extend(2 + data.size());
+        p[0] = b0; // FIN + opcode
+        p[1] = static_cast<std::uint8_t>(data.size());
+        if (!data.empty()) std::memcpy(p + 2, data.data(), data.size());
+        return true;
+    }
     bool send_message(Opcode op, wire::ByteView data, std::size_t fragment_size);
     void send_control(Opcode op, wire::ByteView data);
     MaskKey next_mask();
@@ -176,8 +205,9 @@ private:
     std::size_t drained_arena_ = 0;   // arena_ bytes that belong to drained events
     std::size_t drained_control_ = 0; // control_arena_ bytes that belong to drained events
     ByteBuffer early_;                // bytes received while CONNECTING, parsed at open()
-    std::vector<Pending> pending_;
-    std::vector<Event> drained_;
+    std::vector<Event> queued_;       // events since the last events(), views unresolved
+    std::vector<Pending> queued_at_;  // where each queued event's views point
+    std::vector<Event> drained_;      // what the last events() returned
     std::string fail_reason_;
     bool input_closed_ = false;
     bool failed_ = false;

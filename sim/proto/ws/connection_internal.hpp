@@ -6,16 +6,13 @@
 
 namespace wirelab::ws {
 
+// Where the views of a queued event point, as offsets (arenas move when they grow); events()
+// turns them into views. Kept apart from the Event so queuing writes the Event in place.
 struct Connection::Pending {
     enum class Where : std::uint8_t { none, arena, control, fail };
-    Event::Kind kind = Event::Kind::frame;
     Where where = Where::none;
-    std::uint16_t code = 0;
-    FrameHeader frame{};
-    std::size_t offset = 0; // payload, in the arena named by `where`
+    std::size_t offset = 0; // payload (close: reason) in the arena named by `where`
     std::size_t length = 0;
-    std::size_t reason_offset = 0; // close: in control_arena_; fail: in fail_reason_
-    std::size_t reason_length = 0;
 };
 
 enum class Connection::Input : std::uint8_t {

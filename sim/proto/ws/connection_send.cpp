@@ -22,17 +22,6 @@ MaskKey Connection::next_mask() {
     return key;
 }
 
-bool Connection::send_text(std::string_view text, std::size_t fragment_size) {
-    return send_message(
-        Opcode::text,
-        wire::ByteView{reinterpret_cast<const std::uint8_t*>(text.data()), text.size()},
-        fragment_size);
-}
-
-bool Connection::send_binary(wire::ByteView data, std::size_t fragment_size) {
-    return send_message(Opcode::binary, data, fragment_size);
-}
-
 bool Connection::send_message(Opcode op, wire::ByteView data, std::size_t fragment_size) {
     if (state_ != State::open) return false;
     const bool compressed = deflater_.has_value();
@@ -105,10 +94,6 @@ void Connection::queue_close(std::uint16_t code, std::string_view reason) {
     }
     send_control(Opcode::close, {body, n});
     close_sent_ = code;
-}
-
-void Connection::consume_output(std::size_t n) {
-    out_.erase_front(n);
 }
 
 wire::Bytes Connection::data_to_send() {

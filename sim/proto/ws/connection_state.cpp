@@ -108,12 +108,9 @@ void Connection::fail(std::uint16_t code, std::string why) {
     }
     if (!close_sent_) queue_close(code, why);
     fail_reason_ = std::move(why);
-    Pending p;
-    p.kind = Event::Kind::fail;
-    p.where = Pending::Where::fail;
-    p.code = code;
-    p.reason_length = fail_reason_.size();
-    pending_.push_back(p);
+    queue_event(Event::Kind::fail, static_cast<std::uint8_t>(Pending::Where::fail), 0,
+                fail_reason_.size())
+        .code = code;
     input_closed_ = true;
     failed_ = true;
     transition(Input::failed);
@@ -128,10 +125,9 @@ void Connection::receive_eof() {
         in_message_ = false;
     }
     if (!close_rcvd_ && !failed_) {
-        Pending p;
-        p.kind = Event::Kind::close;
-        p.code = close_code::abnormal;
-        pending_.push_back(p);
+        Event& e = queue_event(Event::Kind::close, 0, 0, 0);
+        e.code = close_code::abnormal;
+        e.reason = "connection closed without a close frame";
     }
     transition(Input::eof);
 }
@@ -141,55 +137,49 @@ bool Connection::close_expected() const {
     return config_.role == Role::server || failed_ || eof_received_;
 }
 
+Event& Connection::queue_event(Event::Kind kind, std::uint8_t where, std::size_t offset,
+                               std::size_t length) {
+    queued_at_.push_back({static_cast<Pending::Where>(where), offset, length});
+    Event& e = queued_.emplace_back();
+    e.kind = kind;
+    return e;
+}
+
 void Connection::compact() {
     if (drained_arena_) {
         arena_.erase_front(drained_arena_);
-        for (auto& p : pending_)
+        for (auto& p : queued_at_)
             if (p.where == Pending::Where::arena) p.offset -= drained_arena_;
         message_start_ -= drained_arena_;
         drained_arena_ = 0;
     }
     if (drained_control_) {
         control_arena_.erase_front(drained_control_);
-        for (auto& p : pending_) {
-            if (p.where != Pending::Where::control) continue;
-            if (p.kind == Event::Kind::close) {
-                p.reason_offset -= drained_control_;
-            } else {
-                p.offset -= drained_control_;
-            }
-        }
+        for (auto& p : queued_at_)
+            if (p.where == Pending::Where::control) p.offset -= drained_control_;
         drained_control_ = 0;
     }
 }
 
 std::span<const Event> Connection::events() {
     compact();
-    drained_.clear();
-    for (const Pending& p : pending_) {
-        Event e;
-        e.kind = p.kind;
-        e.frame = p.frame;
-        e.code = p.code;
+    for (std::size_t i = 0; i < queued_.size(); ++i) {
+        const Pending& p = queued_at_[i];
+        Event& e = queued_[i];
         switch (p.where) {
         case Pending::Where::none: break;
         case Pending::Where::arena: e.payload = {arena_.data() + p.offset, p.length}; break;
         case Pending::Where::control:
-            if (p.kind == Event::Kind::close) {
-                e.reason = {reinterpret_cast<const char*>(control_arena_.data()) + p.reason_offset,
-                            p.reason_length};
-                e.payload = {control_arena_.data() + p.reason_offset, p.reason_length};
-            } else {
-                e.payload = {control_arena_.data() + p.offset, p.length};
-            }
+            e.payload = {control_arena_.data() + p.offset, p.length};
+            if (e.kind == Event::Kind::close) e.reason = e.text();
             break;
         case Pending::Where::fail: e.reason = fail_reason_; break;
         }
-        if (p.kind == Event::Kind::close && p.code == close_code::abnormal)
-            e.reason = "connection closed without a close frame";
-        drained_.push_back(e);
     }
-    pending_.clear();
+    // Hand out the queue itself and reuse the previous one's capacity for the next.
+    drained_.swap(queued_);
+    queued_.clear();
+    queued_at_.clear();
     drained_arena_ = message_start_;
     drained_control_ = control_arena_.size();
     return drained_;

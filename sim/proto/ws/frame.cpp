@@ -3,18 +3,25 @@
 #include "sim/proto/ws/frame.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace wirelab::ws {
 
 void apply_mask(std::uint8_t* dst, const std::uint8_t* src, std::size_t n, MaskKey key,
                 std::size_t phase) {
-    // Rotate the key so that byte 0 of the rotated key applies to src[0].
+    // The key as a word, rotated so that its first byte applies to src[0], then doubled.
+    std::uint32_t k32;
+    std::memcpy(&k32, key.data(), 4);
+    const int rot = static_cast<int>(phase & 3) * 8;
+    if constexpr (std::endian::native == std::endian::little) {
+        k32 = std::rotr(k32, rot);
+    } else {
+        k32 = std::rotl(k32, rot);
+    }
+    const std::uint64_t k64 = (std::uint64_t{k32} << 32) | k32;
     std::uint8_t k[8];
-    for (std::size_t i = 0; i < 8; ++i)
-        k[i] = key[(phase + i) & 3];
-    std::uint64_t k64;
-    std::memcpy(&k64, k, 8);
+    std::memcpy(k, &k64, 8);
     std::size_t i = 0;
     for (; i + 32 <= n; i += 32) {
         std::uint64_t w[4];
