@@ -13,8 +13,13 @@ using wirelab::ws::is_valid_utf8;
 using wirelab::ws::Utf8Validator;
 
 namespace {
-// Straightforward reference decoder (RFC 3629 table 3-7 of Unicode).
-bool reference_valid(const std::string& s) {
+// Straightforward reference decoder (Unicode table 3-7): the offset of the first byte that
+// makes the text invalid (npos if none), and whether it ends on a character boundary.
+struct RefResult {
+    std::size_t bad = Utf8Validator::npos;
+    bool complete = true;
+};
+RefResult reference(const std::string& s) {
     std::size_t i = 0;
     auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
     while (i < s.size()) {
@@ -24,34 +29,35 @@ bool reference_valid(const std::string& s) {
         if (c < 0x80) {
             ++i;
             continue;
-        } else if (c >= 0xc2 && c <= 0xdf)
+        }
+        if (c >= 0xc2 && c <= 0xdf)
             n = 1;
-        else if (c == 0xe0) {
+        else if (c == 0xe0)
+            n = 2, lo = 0xa0;
+        else if (c == 0xed)
+            n = 2, hi = 0x9f;
+        else if (c >= 0xe1 && c <= 0xef)
             n = 2;
-            lo = 0xa0;
-        } else if (c == 0xed) {
-            n = 2;
-            hi = 0x9f;
-        } else if (c >= 0xe1 && c <= 0xef)
-            n = 2;
-        else if (c == 0xf0) {
+        else if (c == 0xf0)
+            n = 3, lo = 0x90;
+        else if (c >= 0xf1 && c <= 0xf3)
             n = 3;
-            lo = 0x90;
-        } else if (c >= 0xf1 && c <= 0xf3)
-            n = 3;
-        else if (c == 0xf4) {
-            n = 3;
-            hi = 0x8f;
-        } else
-            return false;
+        else if (c == 0xf4)
+            n = 3, hi = 0x8f;
+        else
+            return {i, false};
         for (std::size_t k = 1; k <= n; ++k) {
-            if (i + k >= s.size()) return false;
+            if (i + k >= s.size()) return {Utf8Validator::npos, false};
             const unsigned cc = b(i + k);
-            if (k == 1 ? (cc < lo || cc > hi) : (cc < 0x80 || cc > 0xbf)) return false;
+            if (k == 1 ? (cc < lo || cc > hi) : (cc < 0x80 || cc > 0xbf)) return {i + k, false};
         }
         i += n + 1;
     }
-    return true;
+    return {};
+}
+bool reference_valid(const std::string& s) {
+    auto r = reference(s);
+    return r.bad == Utf8Validator::npos && r.complete;
 }
 } // namespace
 
@@ -148,5 +154,47 @@ TEST_CASE("the fast path agrees with the reference on random mostly-ASCII input"
         }
         INFO(wire::to_hex(bytes_of(s)));
         REQUIRE(is_valid_utf8(s) == reference_valid(s));
+    }
+}
+
+TEST_CASE("long mixed text: SIMD and DFA paths agree with the reference, offset included") {
+    std::mt19937 rng(1234);
+    const char* pieces[] = {"\xc3\xa9",     "\xe2\x82\xac",     "\xf0\x9f\x98\x80", "\xd0\x96",
+                            "\xe4\xbd\xa0", "\xf4\x8f\xbf\xbf", "\xef\xbf\xbf",     "\xe0\xa0\x80",
+                            "\xed\x9f\xbf", "\xf0\x90\x80\x80"};
+    for (int round = 0; round < 3000; ++round) {
+        std::string s;
+        const std::size_t target = rng() % 700;
+        const unsigned ascii_pct = rng() % 100;
+        while (s.size() < target) {
+            if (rng() % 100 < ascii_pct)
+                s += static_cast<char>(0x20 + rng() % 95);
+            else
+                s += pieces[rng() % 10];
+        }
+        if (round % 2 && !s.empty()) {
+            // Corrupt one byte (any value), or cut the text mid-character.
+            if (rng() % 4)
+                s[rng() % s.size()] = static_cast<char>(rng() % 256);
+            else
+                s.resize(s.size() - 1);
+        }
+        const RefResult ref = reference(s);
+        Utf8Validator v;
+        const std::size_t got = v.feed(bytes_of(s));
+        INFO("round " << round << " size " << s.size());
+        REQUIRE(got == ref.bad);
+        if (ref.bad == Utf8Validator::npos) REQUIRE(v.complete() == ref.complete);
+        // And split in two at a random point.
+        const std::size_t cut = s.empty() ? 0 : rng() % s.size();
+        Utf8Validator w;
+        const std::size_t r1 = w.feed(bytes_of(s.substr(0, cut)));
+        if (ref.bad != Utf8Validator::npos && ref.bad < cut) {
+            REQUIRE(r1 == ref.bad);
+        } else {
+            REQUIRE(r1 == Utf8Validator::npos);
+            const std::size_t r2 = w.feed(bytes_of(s.substr(cut)));
+            REQUIRE(r2 == (ref.bad == Utf8Validator::npos ? ref.bad : ref.bad - cut));
+        }
     }
 }
