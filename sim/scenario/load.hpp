@@ -14,9 +14,10 @@
 
 namespace wirelab::scenario {
 
-// "20ms", "1.5s", "250us" (or "250µs"), "100ns", "2s", "-5ms" -> nanoseconds. A space between
-// number and unit is allowed. nullopt when it does not parse, overflows int64 or is finer than
-// 1 ns ("0.5ns"). A sign is accepted so that the caller can say "must not be negative".
+// "20ms", "1.5s", "250us" (or "250µs"), "100ns", "2s", "-5ms" -> nanoseconds: the spelling of
+// wirelab::parse_duration (sim/core/time.hpp) plus a leading '-', accepted so that the caller
+// can say "must not be negative". nullopt when it does not parse, overflows or is finer than
+// 1 ns ("0.5ns").
 std::optional<std::int64_t> parse_duration(std::string_view text);
 
 // "100Mbps", "1.5Gbps", "64kbps", "9600bps" -> bits per second (units are case-sensitive:

@@ -41,7 +41,7 @@ struct HostSpec {
     std::uint8_t prefix_len = 24;
     std::array<std::uint8_t, 6> mac{}; // given, or 02:00:00:00:00:<index+1>
     std::optional<std::uint32_t> gateway;
-    std::vector<std::string> stack; // stage names, bottom-up ("phy", "eth", ...)
+    std::vector<std::string> stack; // stage names, bottom-up; default phy eth arp ipv4 tcp
     SourcePos pos;
 };
 
