@@ -19,7 +19,7 @@ namespace {
 
 struct Transition {
     State from;
-    Connection::Input input; // NOLINT: friend-visible through the internal header
+    Connection::Input input;
     State to;
 };
 
