@@ -7,6 +7,7 @@
 #include "sim/proto/tcp/seq.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 
 using namespace wirelab::tcp;
 using namespace wirelab::tcp::testing;
@@ -51,7 +52,9 @@ void check_invariants(const Connection& c) {
 } // namespace
 
 TEST_CASE("robustness: random segments in every state never break the invariants") {
-    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const char* factor = std::getenv("WIRELAB_TCP_SEEDS"); // soak: multiply the seed count
+    const std::uint64_t seeds = 40 * (factor ? std::max<std::uint64_t>(1, std::stoull(factor)) : 1);
+    for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
         std::mt19937_64 rng(seed);
         Connection a(quick_config(), client_ep, server_ep, static_cast<std::uint32_t>(rng()));
         Connection b(quick_config(), server_ep, Endpoint{}, static_cast<std::uint32_t>(rng()));

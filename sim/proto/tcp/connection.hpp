@@ -8,6 +8,18 @@
 //
 // Which state follows which input is decided by the table in state.hpp; this class decides
 // which input a segment amounts to (RFC 9293 3.10.7 "SEGMENT ARRIVES").
+//
+// For the stage: keep polling after the state reaches CLOSED (abort and give-up leave an RST
+// to send); answer segments that match no connection, and non-SYN segments to a listener,
+// with reset_for_unmatched(). A listener is one LISTEN Connection per port; on a SYN make a
+// fresh Connection, open_passive(), and hand it the SYN (it takes the remote from `from`).
+//
+// Implemented: all eleven states, MSS option, flow control with sender and receiver SWS
+// avoidance, persist timer, out-of-order reassembly, immediate ACK on out-of-order data,
+// optional delayed ACK, RFC 5961 challenge ACKs, RFC 6298 RTO with Karn, go-back to
+// SND.UNA after a timeout, RFC 5681 slow start / congestion avoidance / fast retransmit with
+// NewReno partial ACKs. Not implemented: window scaling, SACK, timestamps, urgent data,
+// Nagle (writes go out at once, as with TCP_NODELAY), data carried on a SYN.
 #pragma once
 
 #include "sim/proto/tcp/reassembly.hpp"
