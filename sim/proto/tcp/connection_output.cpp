@@ -173,12 +173,11 @@ void Connection::on_retransmit_timeout(std::int64_t now) {
     push_event({EventKind::retransmit, state_, state_, snd_una_, rtt_.rto()});
 }
 
-void Connection::on_persist_timeout(std::int64_t now) {
+void Connection::on_persist_timeout(std::int64_t) {
     persist_at_.reset();
     ++persist_count_;
     probe_pending_ = true;
     if (snd_wnd_ == 0) push_event({EventKind::zero_window_probe, state_, state_, snd_nxt_, 0});
-    (void)now;
 }
 
 } // namespace wirelab::tcp
