@@ -259,7 +259,10 @@ std::string LadderPrinter::time_column(Time t) {
     if (t == last_time_) return std::string(time_width, ' ');
     last_time_ = t;
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%8.3f ms", static_cast<double>(t) / 1e6);
+    if (t < seconds(10))
+        std::snprintf(buf, sizeof buf, "%8.3f ms", static_cast<double>(t) / 1e6);
+    else
+        std::snprintf(buf, sizeof buf, "%8.3f s ", static_cast<double>(t) / 1e9);
     return buf;
 }
 
@@ -367,8 +370,15 @@ void LadderPrinter::print_note(std::ostream& out, Time t, trace::NodeId node,
         canvas.put(lane_start + lane_column_[i], "│", color::lifeline);
     const int col = lane_start + lane_column_[static_cast<std::size_t>(lane)];
     canvas.put(col, "●", c);
-    const int right_room = options_.width - col - 2;
-    const int left_room = col - lane_start - 1;
+    // The note stays between the neighbouring lifelines, so they remain unbroken.
+    const auto lane_index = static_cast<std::size_t>(lane);
+    const int right_end = lane_index + 1 < lanes_.size()
+                              ? lane_start + lane_column_[lane_index + 1] - 1
+                              : options_.width;
+    const int left_end =
+        lane_index > 0 ? lane_start + lane_column_[lane_index - 1] + 1 : lane_start;
+    const int right_room = right_end - col - 3;
+    const int left_room = col - left_end - 2;
     if (columns(full) <= right_room || right_room >= left_room) {
         canvas.put(col + 2, fit(full, right_room), c);
     } else {
