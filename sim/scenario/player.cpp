@@ -77,12 +77,19 @@ std::optional<std::uint32_t> resolve(stack::World& w, const std::string& peer) {
 void Player::apply(std::size_t index) {
     const Action& a = scenario_.actions[index];
     auto& w = *world_;
-    std::string what = std::string(to_string(a.kind));
-    if (!a.peer.empty())
-        what += " " + a.peer + (a.port ? ":" + std::to_string(a.port) : "");
-    else if (a.port)
+    // "client: tcp.connect server:80", "server: tcp.send to client (14 bytes)"
+    std::string what = a.host.empty() ? "" : a.host + ": ";
+    what += to_string(a.kind);
+    if (!a.peer.empty()) {
+        bool to = a.kind == ActionKind::tcp_send || a.kind == ActionKind::ws_send ||
+                  a.kind == ActionKind::ws_ping;
+        what += (to ? " to " : " ") + a.peer + (a.port ? ":" + std::to_string(a.port) : "");
+    } else if (a.port) {
         what += " port " + std::to_string(a.port);
+    }
     if (!a.link.empty()) what += " " + a.link;
+    if (a.kind == ActionKind::drop_next)
+        what += " (" + std::to_string(a.count) + (a.from.empty() ? "" : " from " + a.from) + ")";
     if (!a.data.empty()) what += " (" + std::to_string(a.data.size()) + " bytes)";
     stack::Host* host = a.host.empty() ? nullptr : w.host(a.host);
     trace::NodeId node = host ? host->id() : trace::no_node;

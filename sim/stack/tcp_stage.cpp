@@ -186,6 +186,9 @@ void TcpStage::service(ConnId id, trace::EventId cause) {
         for (const tcp::Event& ev : conns_[id].conn->take_events()) {
             switch (ev.kind) {
             case tcp::EventKind::state_changed:
+                // A connection spawned by a listener starts in LISTEN: the port's LISTEN was
+                // already recorded when it opened, so its CLOSED → LISTEN is not news.
+                if (ev.from == tcp::State::closed && ev.to == tcp::State::listen) break;
                 cause = world.record_text(trace::Kind::state, node, 4,
                                           std::string(tcp::to_string(ev.from)) + " → " +
                                               tcp::to_string(ev.to),

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -95,6 +96,10 @@ TEST_CASE("every lesson replays to the checked-in trace hash") {
     std::string name, hash;
     while (in >> name >> hash)
         golden[name] = hash;
+    // WIRELAB_UPDATE_GOLDEN=1 rewrites the file instead (then review the diff).
+    const bool update = std::getenv("WIRELAB_UPDATE_GOLDEN") != nullptr;
+    std::ofstream rewrite;
+    if (update) rewrite.open(WIRELAB_SOURCE_DIR "/tests/lessons/trace_hashes.txt");
     for (const auto& file : lesson_files()) {
         INFO(file);
         auto sc = load(file);
@@ -105,6 +110,10 @@ TEST_CASE("every lesson replays to the checked-in trace hash") {
         std::ostringstream hex;
         hex << std::hex << a.trace().hash();
         auto stem = std::filesystem::path(file).stem().string();
+        if (update) {
+            rewrite << stem << " " << hex.str() << "\n";
+            continue;
+        }
         INFO("update tests/lessons/trace_hashes.txt if the change of traffic is intended");
         CHECK(golden[stem] == hex.str());
     }
