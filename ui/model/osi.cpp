@@ -1,0 +1,109 @@
+// OSI rows per host and stack activity (see osi.hpp).
+#include "ui/model/osi.hpp"
+
+#include <algorithm>
+
+namespace wirelab::ui {
+
+const char* tcpip_name(std::uint8_t l) {
+    switch (l) {
+    case 1: return "Link";
+    case 2: return "Internet";
+    case 3: return "Transport";
+    case 4: return "Application";
+    default: return "";
+    }
+}
+
+namespace {
+
+bool has(const std::vector<std::string>& stack, const char* name) {
+    return std::find(stack.begin(), stack.end(), name) != stack.end();
+}
+
+void add(std::string& s, const char* what) {
+    if (!s.empty()) s += " + ";
+    s += what;
+}
+
+} // namespace
+
+std::array<OsiRow, 7> osi_rows(const std::vector<std::string>& stack) {
+    static constexpr const char* names[8] = {
+        "",          "Physical", "Data link",    "Network",
+        "Transport", "Session",  "Presentation", "Application"};
+    static constexpr std::uint8_t tcpip[8] = {0, 1, 1, 2, 3, 4, 4, 4};
+    std::array<OsiRow, 7> rows;
+    for (int i = 0; i < 7; ++i) {
+        const auto layer = static_cast<std::uint8_t>(7 - i);
+        rows[i].layer = layer;
+        rows[i].osi_name = names[layer];
+        rows[i].tcpip = tcpip[layer];
+    }
+    auto& r = rows; // r[7 - layer]
+    if (has(stack, "phy")) r[6].protocol = "bits on the cable";
+    if (has(stack, "eth")) add(r[5].protocol, "Ethernet II");
+    if (has(stack, "arp")) add(r[5].protocol, "ARP");
+    if (has(stack, "ipv4")) r[4].protocol = "IPv4";
+    if (has(stack, "tcp")) r[3].protocol = "TCP";
+    if (has(stack, "http")) add(r[2].protocol, "HTTP/1.1 Upgrade");
+    if (has(stack, "ws")) add(r[2].protocol, "WebSocket");
+    if (has(stack, "json")) r[1].protocol = "UTF-8 / JSON";
+    if (has(stack, "app")) r[0].protocol = "chat app";
+    // A lesson that stops at TCP still has someone using it: the script's send/close actions.
+    if (r[0].protocol.empty() && has(stack, "tcp")) r[0].protocol = "lesson script (socket API)";
+    return rows;
+}
+
+StackIndex::StackIndex(const trace::Trace& trace) : by_node_(trace.topology.nodes.size()) {
+    for (const auto& e : trace.events()) {
+        const bool down = e.kind == trace::Kind::pdu_down;
+        if ((!down && e.kind != trace::Kind::pdu_up) || e.node >= by_node_.size()) continue;
+        auto& passes = by_node_[e.node];
+        // Consecutive crossings of the same PDU, same direction, same instant: one pass.
+        if (!passes.empty()) {
+            auto& last = passes.back();
+            if (last.pdu == e.pdu && last.down == down && last.time == e.time) {
+                if (last.layers.back() != e.layer) last.layers.push_back(e.layer);
+                continue;
+            }
+        }
+        passes.push_back({e.time, e.pdu, down, {e.layer}});
+    }
+}
+
+const std::vector<StackPass>& StackIndex::passes(trace::NodeId node) const {
+    static const std::vector<StackPass> none;
+    return node < by_node_.size() ? by_node_[node] : none;
+}
+
+std::optional<StackActivity> StackIndex::activity(trace::NodeId node, Time t, Time dwell,
+                                                  Time hold) const {
+    const auto& passes = this->passes(node);
+    dwell = std::max<Time>(dwell, 1);
+    // Candidates start no earlier than t - dwell - hold (up) and no later than t + dwell (down).
+    auto first = std::lower_bound(passes.begin(), passes.end(), t - dwell - hold,
+                                  [](const StackPass& p, Time v) { return p.time < v; });
+    const StackPass* best = nullptr;
+    Time best_start = 0;
+    float best_progress = 0;
+    for (auto it = first; it != passes.end() && it->time <= t + dwell; ++it) {
+        const Time start = it->down ? it->time - dwell : it->time;
+        const Time stop = start + dwell + hold;
+        if (t < start || t > stop) continue;
+        if (best && start < best_start) continue;
+        best = &*it;
+        best_start = start;
+        best_progress =
+            std::clamp(static_cast<float>(t - start) / static_cast<float>(dwell), 0.0f, 1.0f);
+    }
+    if (!best) return std::nullopt;
+    StackActivity a;
+    a.pass = best;
+    a.progress = best_progress;
+    const int n = static_cast<int>(best->layers.size());
+    a.lit = std::min(n - 1, static_cast<int>(best_progress * n));
+    return a;
+}
+
+} // namespace wirelab::ui
