@@ -195,3 +195,15 @@ TEST_CASE("fail() by the application queues its close frame and stops input") {
     CHECK(server.events().empty());
     CHECK_FALSE(server.send_text("x"));
 }
+
+TEST_CASE("the whole-frame fast path and the piecewise path report the same UTF-8 failure") {
+    const std::size_t chunk = GENERATE(as<std::size_t>{}, 1, 0);
+    ws::Connection server(server_config());
+    auto got = messages(feed(server, frame(ws::Opcode::text, "abc\xed\xa0\x80"), chunk));
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].reason == "invalid UTF-8 at byte 4 of the message");
+    ws::Connection other(server_config());
+    got = messages(feed(other, frame(ws::Opcode::text, "abcd\xe2\x82"), chunk));
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].reason == "invalid UTF-8: message ends inside a character at byte 6");
+}

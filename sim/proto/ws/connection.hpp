@@ -57,8 +57,10 @@ struct Config {
     std::uint64_t max_message_size = 64ull << 20; // after decompression; 0 = no limit
     MaskSource mask_source;                       // empty = RAND_bytes
     std::optional<DeflateConfig> deflate;         // negotiated permessage-deflate, if any
-    bool start_open = true;   // false: start in CONNECTING until open() (after the Upgrade)
-    bool frame_events = true; // report every received frame header as an Event::Kind::frame
+    bool start_open = true; // false: start in CONNECTING until open() (after the Upgrade)
+    // Report every received frame header as an Event::Kind::frame (for dissectors such as
+    // `wirelab ws decode`); about 5 ns per frame, so turn it off when only messages matter.
+    bool frame_events = true;
 };
 
 // What arrived. Views (payload, reason) stay valid until the next receive_data() or events().
@@ -67,9 +69,10 @@ struct Event {
         frame,  // a frame header was received (`frame`); its payload follows in a message event
         text,   // a whole text message in `payload` (valid UTF-8)
         binary, // a whole binary message in `payload`
-        ping,   // `payload` = application data; the pong is already queued
+        ping,   // `payload` = application data; the pong is already queued (when OPEN)
         pong,   // `payload` = application data
-        close,  // the peer's close: `code` (1005 if the body was empty), `reason`
+        close,  // the peer's close: `code` (1005 if the body was empty), `reason`; or
+                // receive_eof() without one: code 1006
         fail,   // we failed the connection: `code` sent to the peer, `reason` says why
     };
     Kind kind = Kind::frame;
