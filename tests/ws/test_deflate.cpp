@@ -93,7 +93,7 @@ TEST_CASE("deflate round trip both ways, fragmented, at odd chunk sizes") {
     }
 }
 
-TEST_CASE("context takeover makes a repeated message smaller; no_context_takeover does not") {
+TEST_CASE("context takeover makes a repeated message smaller, no_context_takeover does not") {
     const std::string msg(300, 'q');
     auto sizes = [&](bool no_context) {
         ws::DeflateConfig d;
