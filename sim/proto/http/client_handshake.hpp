@@ -3,7 +3,8 @@
 // bytes go to receive_data(); the checks of section 4.1 (status 101, Upgrade, Connection,
 // Sec-WebSocket-Accept, subprotocol and extensions that were offered) decide open/failed.
 //
-//   ClientHandshake hs{{.host = "127.0.0.1:9001", .target = "/chat"}};
+//   ClientOptions options;  options.host = "127.0.0.1:9001";  options.target = "/chat";
+//   ClientHandshake hs{options};
 //   send(hs.data_to_send());
 //   hs.receive_data(bytes);          // any chunking
 //   if (hs.open()) ws.receive_data(hs.take_leftover()); else if (hs.failed()) log(hs.why());
