@@ -188,16 +188,24 @@ template <class F> TimerId EventQueue::push(Time t, F&& f) {
     }
     const std::uint32_t i = allocate_slot();
     Slot& s = slot(i);
-    if constexpr (std::is_same_v<std::decay_t<F>, Callback>)
-        s.cb = std::move(f);
-    else
-        s.cb.emplace(std::forward<F>(f));
-    s.state = State::pending;
     const unsigned b = bucket_of(key, last_);
     std::vector<Entry>& bucket = buckets_[b];
-    bucket.push_back(Entry{key, i, s.generation});
+    try { // a throwing constructor or a failed allocation leaves the queue as it was
+        if constexpr (std::is_same_v<std::decay_t<F>, Callback>)
+            s.cb = std::move(f);
+        else
+            s.cb.emplace(std::forward<F>(f));
+        bucket.push_back(Entry{key, i, s.generation});
+    } catch (...) {
+        s.cb.reset();
+        free_slot(i);
+        throw;
+    }
+    s.state = State::pending;
     // Appends walk a bucket's buffer, cold since its last use: fetch the next line early.
-    __builtin_prefetch(bucket.data() + bucket.size() + 4, 1, 3);
+    // (Integer arithmetic: the address may lie past the buffer; a prefetch never faults.)
+    const auto end = reinterpret_cast<std::uintptr_t>(bucket.data() + bucket.size());
+    __builtin_prefetch(reinterpret_cast<const void*>(end + 64), 1, 3);
     if (b != 0) nonempty_.set(b); // bucket 0 goes by head_ instead
     ++live_;
     return TimerId{i, s.generation};

@@ -280,3 +280,20 @@ TEST_CASE("EventQueue keeps FIFO ties across digit boundaries and large jumps") 
                (ran[i - 1].first == ran[i].first && ran[i - 1].second < ran[i].second)));
     }
 }
+
+TEST_CASE("EventQueue push whose callable throws while being stored leaves the queue intact") {
+    struct Throws {
+        Throws() = default;
+        Throws(const Throws&) { throw std::runtime_error("copy"); }
+        void operator()() const {}
+    };
+    EventQueue q;
+    const Throws t;
+    CHECK_THROWS_AS(q.push(5, t), std::runtime_error);
+    CHECK(q.empty());
+    int fired = 0;
+    TimerId id = q.push(6, [&] { ++fired; });
+    CHECK(q.is_pending(id));
+    CHECK(q.run_next(INT64_MAX, [](Time) {}));
+    CHECK(fired == 1);
+}
