@@ -3,6 +3,7 @@
 //   print_new -> print_event -> print_arrow | print_note | print_wide -> Canvas::render
 #include "sim/export/ladder.hpp"
 
+#include "sim/wire/ethernet.hpp"
 #include "sim/wire/ipv4.hpp"
 
 #include <algorithm>
@@ -97,6 +98,7 @@ public:
     explicit Canvas(int width)
         : cells_(static_cast<std::size_t>(width), " "), colors_(cells_.size()) {}
     int width() const { return static_cast<int>(cells_.size()); }
+    const std::string& at(int col) const { return cells_[static_cast<std::size_t>(col)]; }
     void put(int col, const std::string& text, const char* c) {
         for (const auto& cp : code_points(text)) {
             if (col >= 0 && col < width()) {
@@ -173,8 +175,13 @@ void LadderPrinter::layout() {
     compact_ = lanes_.size() > options_.max_lifelines;
     const int area = options_.width - lane_start;
     if (lanes_.empty()) return;
-    const int left = std::max(1, columns(node_name(lanes_.front())) / 2);
-    const int right = std::max(1, (columns(node_name(lanes_.back())) + 1) / 2);
+    // Room for the first and last names and addresses, which are centred on their lanes.
+    auto label_width = [&](trace::NodeId n) {
+        return std::max(columns(node_name(n)),
+                        columns(wire::format_ipv4(trace_.topology.nodes[n].ip)));
+    };
+    const int left = std::max(1, label_width(lanes_.front()) / 2);
+    const int right = std::max(1, (label_width(lanes_.back()) + 1) / 2);
     const int span = area - left - right - 1;
     for (std::size_t i = 0; i < lanes_.size(); ++i)
         lane_column_.push_back(lanes_.size() == 1 ? left
@@ -255,6 +262,14 @@ trace::NodeId LadderPrinter::intended_receiver(trace::EventId drop_id, trace::No
     return trace::no_node;
 }
 
+bool LadderPrinter::is_broadcast(trace::PduId pdu) const {
+    if (pdu >= trace_.pdu_count() || trace_.pdu(pdu).format != trace::PduFormat::ethernet)
+        return false;
+    const auto bytes = trace_.pdu_bytes(pdu);
+    return bytes.size() >= 6 &&
+           std::equal(wire::broadcast_mac.begin(), wire::broadcast_mac.end(), bytes.begin());
+}
+
 std::string LadderPrinter::time_column(Time t) {
     if (t == last_time_) return std::string(time_width, ' ');
     last_time_ = t;
@@ -297,7 +312,8 @@ void LadderPrinter::print_header(std::ostream& out) {
 }
 
 void LadderPrinter::print_arrow(std::ostream& out, Time t, trace::NodeId from, trace::NodeId to,
-                                trace::PduId pdu, Time sent, const std::string* lost) {
+                                trace::PduId pdu, Time sent, const std::string* lost,
+                                bool broadcast) {
     const wire::Dissection& d = dissection(pdu);
     const char* c = lost ? color::drop : protocol_color(d.protocol);
     const std::string flight = t > sent ? format_ms(t - sent) : "";
@@ -305,8 +321,11 @@ void LadderPrinter::print_arrow(std::ostream& out, Time t, trace::NodeId from, t
     canvas.put(0, time_column(t), color::time);
     const int a = lane_of(from), b = lane_of(to);
     if (compact_ || a < 0 || b < 0) {
-        std::string text =
-            node_name(from) + " → " + (to == trace::no_node ? "?" : node_name(to)) + "  ";
+        std::string text = node_name(from) + " → " +
+                           (broadcast              ? "all"
+                            : to == trace::no_node ? "?"
+                                                   : node_name(to)) +
+                           "  ";
         std::string label = d.summary;
         if (lost)
             label += "  ✗ " + *lost;
@@ -333,25 +352,50 @@ void LadderPrinter::print_arrow(std::ostream& out, Time t, trace::NodeId from, t
     else
         canvas.put(rightward ? cb - 1 : cb + 1, rightward ? "▶" : "◀", c);
 
-    std::string label = d.summary;
+    std::string label = broadcast ? d.summary + " (broadcast)" : d.summary;
     const int room = dash_hi - dash_lo + 1 - 4; // a dash and a space kept on each side
     std::string extra;
     if (lost) {
         // The reason goes beyond the ✗ when it fits there, otherwise into the label.
         // (it may cross the receiver's lifeline: the frame never got there).
         const int beyond = rightward ? options_.width - stop - 2 : stop - lane_start - 1;
-        if (columns(*lost) <= beyond)
+        if (columns(label) > room && columns(label) + 3 + columns(*lost) <= beyond) {
+            extra = label + " — " + *lost; // the arrow is short: all of it beyond the ✗
+            label.clear();
+        } else if (columns(*lost) <= beyond) {
             extra = *lost;
-        else
+        } else {
             label += " ✗ " + *lost;
+        }
+    } else if (columns(label) > room) {
+        // Too long for the arrow (many lanes): beside it, over the lifelines not involved,
+        // when it fits there whole.
+        const int lo = std::min(ca, cb), hi = std::max(ca, cb);
+        const int right_room = options_.width - hi - 2, left_room = lo - lane_start - 2;
+        if (std::max(right_room, left_room) >= columns(label)) {
+            const bool on_right = right_room >= left_room;
+            const int side_room = on_right ? right_room : left_room;
+            if (!flight.empty() && columns(label) + 3 + columns(flight) <= side_room)
+                label += " · " + flight;
+            label = fit(label, side_room);
+            canvas.put(on_right ? hi + 2 : lo - 1 - columns(label), label, c);
+            label.clear();
+        }
     } else if (!flight.empty() && columns(label) + 3 + columns(flight) <= room) {
         label += " · " + flight;
     }
-    label = fit(label, room);
-    const int label_col = dash_lo + 2 + (room - columns(label)) / 2;
-    canvas.put(label_col - 1, " " + label + " ", c);
+    if (!label.empty()) {
+        label = fit(label, room);
+        const int label_col = dash_lo + 2 + (room - columns(label)) / 2;
+        canvas.put(label_col - 1, " " + label + " ", c);
+    }
     if (!extra.empty())
         canvas.put(rightward ? stop + 2 : stop - 1 - columns(extra), extra, color::drop);
+    if (broadcast) // every lifeline the arrow crosses receives the frame too
+        for (int lane = std::min(a, b) + 1; lane < std::max(a, b); ++lane) {
+            const int col = lane_start + lane_column_[static_cast<std::size_t>(lane)];
+            if (canvas.at(col) == "─") canvas.put(col, "┼", c);
+        }
     out << canvas.render(options_.color) << '\n';
 }
 
@@ -370,19 +414,23 @@ void LadderPrinter::print_note(std::ostream& out, Time t, trace::NodeId node,
         canvas.put(lane_start + lane_column_[i], "│", color::lifeline);
     const int col = lane_start + lane_column_[static_cast<std::size_t>(lane)];
     canvas.put(col, "●", c);
-    // The note stays between the neighbouring lifelines, so they remain unbroken.
+    // The note stays between the neighbouring lifelines when it fits there, so they remain
+    // unbroken; otherwise it crosses them rather than lose its words.
     const auto lane_index = static_cast<std::size_t>(lane);
     const int right_end = lane_index + 1 < lanes_.size()
                               ? lane_start + lane_column_[lane_index + 1] - 1
                               : options_.width;
     const int left_end =
         lane_index > 0 ? lane_start + lane_column_[lane_index - 1] + 1 : lane_start;
-    const int right_room = right_end - col - 3;
-    const int left_room = col - left_end - 2;
-    if (columns(full) <= right_room || right_room >= left_room) {
-        canvas.put(col + 2, fit(full, right_room), c);
+    const int n = columns(full);
+    const int right_all = options_.width - col - 2, left_all = col - lane_start - 1;
+    const bool right = n <= right_end - col - 3  ? true
+                       : n <= col - left_end - 2 ? false
+                                                 : right_all >= std::min(n, left_all);
+    if (right) {
+        canvas.put(col + 2, fit(full, right_all), c);
     } else {
-        const std::string s = fit(full, left_room);
+        const std::string s = fit(full, left_all);
         canvas.put(col - 1 - columns(s), s, c);
     }
     out << canvas.render(options_.color) << '\n';
@@ -414,6 +462,17 @@ void LadderPrinter::print_event(std::ostream& out, trace::EventId id) {
         if (!options_.hosts_only || o.node == trace::no_node)
             o.node = static_cast<trace::NodeId>(e.aux);
         if (o.node == e.node) return;
+        // With more than two hosts, a broadcast reaches them all at about the same time: one
+        // arrow across every lifeline says it better than one per receiver.
+        if (options_.hosts_only && lanes_.size() > 2 && is_broadcast(e.pdu) &&
+            lane_of(o.node) >= 0) {
+            if (!broadcasts_shown_.insert({e.pdu, o.node}).second) return;
+            const int a = lane_of(o.node);
+            const auto far = static_cast<std::size_t>(
+                a + 1 < static_cast<int>(lanes_.size()) ? lanes_.size() - 1 : 0);
+            print_arrow(out, e.time, o.node, lanes_[far], e.pdu, o.sent, nullptr, true);
+            return;
+        }
         print_arrow(out, e.time, o.node, e.node, e.pdu, o.sent, nullptr);
         return;
     }
@@ -430,6 +489,7 @@ void LadderPrinter::print_event(std::ostream& out, trace::EventId id) {
                 return;
             }
         }
+        if (options_.quiet && e.reason == trace::DropReason::not_for_me) return; // flooding's noise
         const std::string what = e.pdu != trace::no_pdu ? dissection(e.pdu).summary + " " : "";
         print_note(out, e.time, e.node, "✗ dropped " + what + "— " + reason, color::drop);
         return;

@@ -11,8 +11,10 @@
 
 #include <cstddef>
 #include <iosfwd>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace wirelab::exporter {
@@ -43,6 +45,7 @@ private:
     const wire::Dissection& dissection(trace::PduId pdu);
     Origin origin(trace::EventId id) const;
     bool is_switch(trace::NodeId node) const;
+    bool is_broadcast(trace::PduId pdu) const;
     int lane_of(trace::NodeId node) const;
     trace::NodeId intended_receiver(trace::EventId drop_id, trace::NodeId from);
     std::string node_name(trace::NodeId node) const;
@@ -51,7 +54,7 @@ private:
     void print_header(std::ostream& out);
     void print_event(std::ostream& out, trace::EventId id);
     void print_arrow(std::ostream& out, Time t, trace::NodeId from, trace::NodeId to,
-                     trace::PduId pdu, Time sent, const std::string* lost);
+                     trace::PduId pdu, Time sent, const std::string* lost, bool broadcast = false);
     void print_note(std::ostream& out, Time t, trace::NodeId node, const std::string& text,
                     const char* color);
     void print_wide(std::ostream& out, Time t, const std::string& mark, const std::string& text,
@@ -67,6 +70,7 @@ private:
     std::size_t next_ = 0;
     Time last_time_ = -1;
     std::unordered_map<trace::PduId, wire::Dissection> dissections_;
+    std::set<std::pair<trace::PduId, trace::NodeId>> broadcasts_shown_; // (frame, sender) drawn
 };
 
 // The whole trace as one string (a finished trace: header and every event).

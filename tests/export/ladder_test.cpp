@@ -181,3 +181,36 @@ TEST_CASE("ladder: narrow widths and long narration wrap inside the width", "[la
     CHECK(text.find("short words") != std::string::npos);
     CHECK(text.find("ARP who has") != std::string::npos);
 }
+
+TEST_CASE("ladder: a broadcast reaching many hosts is one arrow across their lifelines",
+          "[ladder]") {
+    trace::Trace t = fixture::handshake();
+    // Two more hosts on the switch hear the ARP request (PDU 0) as well.
+    trace::EventId sw_tx = trace::no_event;
+    for (trace::EventId i = 0; i < t.size(); ++i)
+        if (t[i].kind == trace::Kind::tx_start && t[i].node == fixture::sw && t[i].pdu == 0)
+            sw_tx = i;
+    REQUIRE(sw_tx != trace::no_event);
+    for (trace::NodeId n : {trace::NodeId{3}, trace::NodeId{4}}) {
+        t.topology.nodes.push_back({"h" + std::to_string(n), false, 0x0a000000u + n, {}, {}});
+        trace::Event e = t[sw_tx];
+        e.kind = trace::Kind::arrive;
+        e.node = n;
+        e.cause = sw_tx;
+        e.time = t.end_time();
+        t.append(e);
+    }
+    const std::string text = exporter::ladder_text(t, plain());
+    CHECK(count(text, "ARP who has 10.0.0.2? tell 10.0.0.1") == 1);
+    CHECK(count(text, "(broadcast)") == 1);
+    for (const auto& l : lines_of(text)) // one arrow from client's lane to the last lane, h4
+        if (l.find("(broadcast)") != std::string::npos) CHECK(l.ends_with("─▶│"));
+    CHECK(lines_of(text)[0].ends_with("h4"));
+    CHECK(count(text, "ARP 10.0.0.2 is at") == 1); // unicast replies stay one arrow each
+
+    for (int i = 5; i <= 12; ++i)
+        t.topology.nodes.push_back(
+            {"h" + std::to_string(i), false, 0x0a000000u + static_cast<unsigned>(i), {}, {}});
+    const std::string compact = exporter::ladder_text(t, plain());
+    CHECK(count(compact, "client → all  ARP who has 10.0.0.2? tell 10.0.0.1") == 1);
+}
