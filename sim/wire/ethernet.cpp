@@ -149,8 +149,9 @@ FieldTable dissect_ethernet(ByteView frame) {
     rows.push_back({"Source", ethernet_field::src.offset, 6, 2, 1, mac_value(p + 6)});
     char type[32];
     std::snprintf(type, sizeof type, " (0x%04x)", r->ethertype);
-    rows.push_back(
-        {"Type", ethernet_field::ethertype.offset, 2, 2, 1, ethertype_name(r->ethertype) + type});
+    const std::string name = ethertype_name(r->ethertype);
+    rows.push_back({"Type", ethernet_field::ethertype.offset, 2, 2, 1,
+                    name.starts_with("0x") ? name : name + type});
     return rows;
 }
 

@@ -104,6 +104,8 @@ TEST_CASE("dissect_ethernet names the fields as Wireshark does", "[ethernet]") {
     CHECK(rows[3].value == "IPv4 (0x0800)");
     CHECK(rows[3].offset == 12);
     CHECK(rows[3].length == 2);
+    store_be16(frame.data() + 12, 0x88b5); // a local experimental EtherType: no name
+    CHECK(dissect_ethernet(frame)[3].value == "0x88b5");
     const FieldTable shortrows = dissect_ethernet(ByteView(frame).first(5));
     REQUIRE(shortrows.size() == 1);
     CHECK(shortrows[0].value.find("Malformed") != std::string::npos);
