@@ -13,8 +13,9 @@
 // it the new last time and redistributes that bucket, whose events all land in lower
 // buckets. An event moves at most 8 times, in practice 2 or 3, always by sequential
 // appends — which is why this beats a binary or 4-ary heap, whose sifts miss the cache at
-// 100,000 pending events (tests/bench/bench_hold.cpp: there a 4-ary heap of 16-byte keys
-// measured 0.7x std::priority_queue, a 1-bit radix heap ~2.5x, 8-bit digits ~4x).
+// 100,000 pending events (hold model, keys alone, no callbacks: a 4-ary heap of 16-byte
+// keys measured 0.7x std::priority_queue, a 1-bit radix heap 2.7x, 8-bit digits 4.5x;
+// the whole EventQueue with its callbacks, tests/bench/bench_hold.cpp, ~2.4x).
 //
 // FIFO on ties without a sequence number: events with the same time always share a bucket
 // (the bucket depends only on the time and the last time), appends keep insertion order,
@@ -180,6 +181,7 @@ private:
 template <class F> TimerId EventQueue::push(Time t, F&& f) {
     const std::uint64_t key = to_key(t);
     if constexpr (std::is_same_v<std::decay_t<F>, Callback>) {
+        static_assert(!std::is_lvalue_reference_v<F>, "Callback is move-only: std::move it in");
         if (key < last_ || !f) [[unlikely]]
             throw_push(t);
     } else {
