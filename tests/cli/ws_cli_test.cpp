@@ -145,7 +145,7 @@ TEST_CASE("ws decode fails invalid UTF-8 with 1007 and the byte", "[cli][ws]") {
     CHECK(out.back() == json{{"type", "end"}, {"state", "failed"}});
 }
 
-TEST_CASE("ws decode enforces --max-message-size, 0 meaning no limit", "[cli][ws]") {
+TEST_CASE("ws decode enforces --max-message-size and 0 means no limit", "[cli][ws]") {
     auto over =
         decode("8105 48656c6c6f\n", {"--hex", "--role", "client", "--max-message-size", "4"});
     bool too_big = false;

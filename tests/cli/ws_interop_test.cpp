@@ -113,7 +113,7 @@ TEST_CASE("python3-websockets is installed for Debian's interpreter", "[cli][int
     CHECK_FALSE(r.out.empty());
 }
 
-TEST_CASE("python client <-> wirelab serve: text, binary, fragments, ping, close code",
+TEST_CASE("python client <-> wirelab serve: text and binary and fragments and ping and close code",
           "[cli][interop]") {
     WirelabServer server;
     auto r = python_client(server.port, "basic");
@@ -170,7 +170,7 @@ TEST_CASE("wirelab serve --once exits after its first client", "[cli][interop]")
     CHECK(server.child.wait(10) == 0);
 }
 
-TEST_CASE("wirelab connect <-> wirelab serve, deflate and fragments", "[cli][interop]") {
+TEST_CASE("wirelab connect <-> wirelab serve with deflate and fragments", "[cli][interop]") {
     WirelabServer server;
     std::string url = "ws://127.0.0.1:" + std::to_string(server.port) + "/self";
     auto r = connect({url, "--send", "one", "--send", "two", "--count", "2", "--deflate",
@@ -179,7 +179,7 @@ TEST_CASE("wirelab connect <-> wirelab serve, deflate and fragments", "[cli][int
     CHECK(r.status == 0);
 }
 
-TEST_CASE("wirelab connect -> python server: text, fragments, ping from the server",
+TEST_CASE("wirelab connect -> python server: text and fragments and a ping from the server",
           "[cli][interop]") {
     PythonServer py{false};
     auto r = connect({py.url("/text"), "--send", "hello ✓", "--send", "frag:abcdefgh", "--send",

@@ -88,7 +88,7 @@ TEST_CASE("client request carries a permessage-deflate offer", "[http][client]")
     CHECK(a.key() != b.key());
 }
 
-TEST_CASE("client accepts the RFC example response at every chunk size, leftover kept",
+TEST_CASE("client accepts the RFC example response at every chunk size and keeps the leftover",
           "[http][client]") {
     const std::string frames = "\x81\x05Hello";
     std::string input = good_response + frames;

@@ -89,7 +89,8 @@ TEST_CASE("bytes after the head are handed on as leftover at every chunk size", 
     }
 }
 
-TEST_CASE("header names and tokens are case-insensitive; Connection is a list", "[http][server]") {
+TEST_CASE("header names and tokens are case-insensitive and Connection is a list",
+          "[http][server]") {
     std::string input = "GET / HTTP/1.1\r\n"
                         "host: a\r\n"
                         "UPGRADE: WebSocket\r\n"
