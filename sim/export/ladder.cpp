@@ -3,6 +3,8 @@
 //   print_new -> print_event -> print_arrow | print_note | print_wide -> Canvas::render
 #include "sim/export/ladder.hpp"
 
+#include "sim/export/text_canvas.hpp"
+
 #include "sim/wire/ethernet.hpp"
 #include "sim/wire/ipv4.hpp"
 
@@ -15,6 +17,8 @@
 namespace wirelab::exporter {
 
 namespace {
+
+using namespace text;
 
 constexpr int time_width = 11; // "  12.345 ms"
 constexpr int lane_start = time_width + 2;
@@ -43,94 +47,11 @@ const char* protocol_color(const std::string& protocol) {
     return color::other;
 }
 
-// Splits UTF-8 text into code points (each drawn as one terminal column; the ladder uses no
-// double-width characters of its own).
-std::vector<std::string> code_points(const std::string& s) {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < s.size();) {
-        std::size_t n = 1;
-        while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80)
-            ++n;
-        out.push_back(s.substr(i, n));
-        i += n;
-    }
-    return out;
-}
-
-int columns(const std::string& s) {
-    return static_cast<int>(code_points(s).size());
-}
-
-// `s` cut to `max` columns, with "…" when something was cut.
-std::string fit(const std::string& s, int max) {
-    if (max <= 0) return {};
-    auto cps = code_points(s);
-    if (static_cast<int>(cps.size()) <= max) return s;
-    std::string out;
-    for (int i = 0; i < max - 1; ++i)
-        out += cps[static_cast<std::size_t>(i)];
-    return out + "…";
-}
-
-std::vector<std::string> wrap(const std::string& text, int width) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    std::string word, line;
-    while (in >> word) {
-        if (!line.empty() && columns(line) + 1 + columns(word) > width) {
-            lines.push_back(line);
-            line.clear();
-        }
-        line += (line.empty() ? "" : " ") + fit(word, width);
-    }
-    if (!line.empty() || lines.empty()) lines.push_back(line);
-    return lines;
-}
-
 std::string format_ms(Time t) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3f ms", static_cast<double>(t) / 1e6);
     return buf;
 }
-
-class Canvas {
-public:
-    explicit Canvas(int width)
-        : cells_(static_cast<std::size_t>(width), " "), colors_(cells_.size()) {}
-    int width() const { return static_cast<int>(cells_.size()); }
-    const std::string& at(int col) const { return cells_[static_cast<std::size_t>(col)]; }
-    void put(int col, const std::string& text, const char* c) {
-        for (const auto& cp : code_points(text)) {
-            if (col >= 0 && col < width()) {
-                cells_[static_cast<std::size_t>(col)] = cp;
-                colors_[static_cast<std::size_t>(col)] = c;
-            }
-            ++col;
-        }
-    }
-    std::string render(bool with_color) const {
-        std::size_t end = cells_.size();
-        while (end > 0 && cells_[end - 1] == " ")
-            --end;
-        std::string out;
-        const char* current = nullptr;
-        for (std::size_t i = 0; i < end; ++i) {
-            const char* c = cells_[i] == " " ? current : colors_[i]; // spaces keep the run
-            if (with_color && c != current) {
-                if (current) out += "\x1b[0m";
-                if (c) out += std::string("\x1b[") + c + "m";
-                current = c;
-            }
-            out += cells_[i];
-        }
-        if (with_color && current) out += "\x1b[0m";
-        return out;
-    }
-
-private:
-    std::vector<std::string> cells_;
-    std::vector<const char*> colors_;
-};
 
 } // namespace
 
