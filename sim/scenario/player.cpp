@@ -2,6 +2,7 @@
 #include "sim/scenario/player.hpp"
 
 #include "sim/stack/tcp_stage.hpp"
+#include "sim/stack/ws_stage.hpp"
 #include "sim/wire/dissect.hpp"
 #include "sim/wire/ipv4.hpp"
 
@@ -139,7 +140,30 @@ void Player::apply(std::size_t index) {
             link->drop_next(a.count, a.from.empty() ? nullptr : w.node(a.from));
         return;
     }
-    default: return complain("WebSocket actions need the ws stage, not built yet");
+    case ActionKind::ws_listen:
+    case ActionKind::ws_connect:
+    case ActionKind::ws_send:
+    case ActionKind::ws_ping:
+    case ActionKind::ws_close: {
+        stack::WsStage* ws = host ? host->ws() : nullptr;
+        if (!ws) return complain("the host has no ws stage");
+        auto ip = resolve(w, a.peer);
+        if (!ip) return complain("unknown peer");
+        bool ok = true;
+        switch (a.kind) {
+        case ActionKind::ws_listen: ws->listen(a.port, a.path.empty() ? "/" : a.path, ev); break;
+        case ActionKind::ws_connect: {
+            std::string host_header = a.peer + (a.port == 80 ? "" : ":" + std::to_string(a.port));
+            ws->connect(*ip, a.port, host_header, a.path, ev);
+            break;
+        }
+        case ActionKind::ws_send: ok = ws->send(*ip, a.data, a.binary, a.fragment, ev); break;
+        case ActionKind::ws_ping: ok = ws->ping(*ip, a.data, ev); break;
+        default: ok = ws->close(*ip, a.code, a.reason, ev); break;
+        }
+        if (!ok) complain("no open WebSocket");
+        return;
+    }
     }
 }
 

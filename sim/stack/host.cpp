@@ -4,15 +4,20 @@
 #include "sim/stack/stages.hpp"
 #include "sim/stack/tcp_stage.hpp"
 #include "sim/stack/world.hpp"
+#include "sim/stack/ws_stage.hpp"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
 namespace wirelab::stack {
 
 namespace {
-constexpr std::array<std::string_view, 5> stage_names{"phy", "eth", "arp", "ipv4", "tcp"};
-}
+// "http" and "app" add no stage object of their own: the Upgrade is done by the ws stage
+// (it is the start of the WebSocket session), and "app" makes that stage's server echo.
+constexpr std::array<std::string_view, 8> stage_names{"phy", "eth",  "arp", "ipv4",
+                                                      "tcp", "http", "ws",  "app"};
+} // namespace
 
 std::span<const std::string_view> Host::known_stages() {
     return stage_names;
@@ -34,6 +39,16 @@ Host::Host(World& world, trace::NodeId id, HostConfig config)
             auto t = std::make_unique<TcpStage>(config_.tcp);
             tcp_ = t.get();
             s = std::move(t);
+        } else if (name == "ws") {
+            if (!tcp_) throw std::invalid_argument("the ws stage needs tcp below it");
+            bool echo =
+                std::find(config_.stack.begin(), config_.stack.end(), "app") != config_.stack.end();
+            auto w = std::make_unique<WsStage>(echo);
+            ws_ = w.get();
+            tcp_->set_user(ws_);
+            s = std::move(w);
+        } else if (name == "http" || name == "app") {
+            continue;
         } else {
             throw std::invalid_argument("unknown stage \"" + name + "\"");
         }

@@ -16,6 +16,7 @@
 namespace wirelab::stack {
 
 class TcpStage;
+class WsStage;
 
 struct HostConfig {
     std::string name;
@@ -43,6 +44,7 @@ public:
     std::span<const std::unique_ptr<Stage>> stages() const { return stages_; }
     Stage* stage(std::string_view name); // by scenario name ("tcp")
     TcpStage* tcp() { return tcp_; }
+    WsStage* ws() { return ws_; }
     // Stage names Host can build, bottom-up order ("phy", "eth", "arp", "ipv4", "tcp").
     static std::span<const std::string_view> known_stages();
 
@@ -52,6 +54,7 @@ private:
     std::vector<std::unique_ptr<Stage>> stages_;
     std::vector<std::string> stage_names_;
     TcpStage* tcp_ = nullptr;
+    WsStage* ws_ = nullptr;
 };
 
 } // namespace wirelab::stack

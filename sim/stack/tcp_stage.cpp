@@ -177,11 +177,47 @@ void TcpStage::on_timer(ConnId id) {
     service(id, trace::no_event);
 }
 
+void TcpStage::tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause) {
+    auto& world = host().world();
+    const auto node = host().id();
+    switch (kind) {
+    case tcp::EventKind::connected:
+        if (user_) user_->on_connected(id, cause);
+        break;
+    case tcp::EventKind::data_readable: {
+        wire::Bytes data = conns_[id].conn->recv_all();
+        if (data.empty()) break;
+        if (user_) {
+            user_->on_data(id, data, cause);
+        } else {
+            world.record_text(trace::Kind::app, node, 7,
+                              "received " + printable(data) + " (" + std::to_string(data.size()) +
+                                  " bytes)",
+                              cause, id);
+        }
+        break;
+    }
+    case tcp::EventKind::peer_closed:
+        if (user_) {
+            user_->on_peer_closed(id, cause);
+        } else {
+            // A plain application reads end-of-stream and closes its side too.
+            conns_[id].conn->close(world.now());
+        }
+        break;
+    case tcp::EventKind::closed:
+        if (user_) user_->on_closed(id, cause);
+        break;
+    default: break;
+    }
+}
+
 // After any input to a connection: trace what it says happened, hand out what it wants to
 // send, tell the user, and re-arm its timer.
 void TcpStage::service(ConnId id, trace::EventId cause) {
     auto& world = host().world();
     const auto node = host().id();
+    std::vector<tcp::EventKind> for_user;
     for (int round = 0; round < 2; ++round) {
         for (const tcp::Event& ev : conns_[id].conn->take_events()) {
             switch (ev.kind) {
@@ -220,34 +256,18 @@ void TcpStage::service(ConnId id, trace::EventId cause) {
                                           cause, id);
                 break;
             case tcp::EventKind::connected:
-                if (user_) user_->on_connected(id, cause);
-                break;
-            case tcp::EventKind::data_readable: {
-                wire::Bytes data = conns_[id].conn->recv_all();
-                if (data.empty()) break;
-                if (user_) {
-                    user_->on_data(id, data, cause);
-                } else {
-                    world.record_text(trace::Kind::app, node, 7,
-                                      "received " + printable(data) + " (" +
-                                          std::to_string(data.size()) + " bytes)",
-                                      cause, id);
-                }
-                break;
-            }
+            case tcp::EventKind::data_readable:
             case tcp::EventKind::peer_closed:
-                if (user_) {
-                    user_->on_peer_closed(id, cause);
-                } else {
-                    // A plain application reads end-of-stream and closes its side too.
-                    conns_[id].conn->close(world.now());
-                }
-                break;
             case tcp::EventKind::closed:
-                if (user_) user_->on_closed(id, cause);
+                // Told to the user after this batch's state changes are recorded, so a user
+                // that closes in its callback does not print LAST-ACK before CLOSE-WAIT.
+                for_user.push_back(ev.kind);
                 break;
             }
         }
+        for (tcp::EventKind kind : for_user)
+            tell_user(id, kind, cause);
+        for_user.clear();
         auto& conn = *conns_[id].conn;
         while (auto seg = conn.poll_transmit(world.now()))
             emit(*seg, conn.remote().addr, cause);

@@ -67,6 +67,7 @@ private:
     ConnId add(std::unique_ptr<tcp::Connection> c);
     void service(ConnId id, trace::EventId cause);
     void on_timer(ConnId id);
+    void tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause);
     void emit(const tcp::Segment& s, std::uint32_t remote_ip, trace::EventId cause);
     std::uint16_t ephemeral_port();
 

@@ -1,0 +1,338 @@
+// WsStage: the Upgrade and WebSocket sessions of one host over its TcpStage.
+#include "sim/stack/ws_stage.hpp"
+
+#include "sim/stack/host.hpp"
+#include "sim/stack/world.hpp"
+#include "sim/wire/dissect.hpp"
+#include "sim/wire/websocket.hpp"
+
+#include <string>
+
+namespace wirelab::stack {
+
+using trace::Kind;
+
+namespace {
+std::string quoted(wire::ByteView data, std::size_t max = 60) {
+    std::string out = "\"";
+    for (std::size_t i = 0; i < data.size() && i < max; ++i) {
+        char c = static_cast<char>(data[i]);
+        out += (data[i] >= 0x20 && data[i] != 0x7f) || data[i] >= 0x80 ? c : '.';
+    }
+    return out + (data.size() > max ? "\"…" : "\"");
+}
+} // namespace
+
+void WsStage::from_above(Packet p, Meta m) {
+    drop(p, m, trace::DropReason::none, "the WebSocket stage takes data through send()");
+}
+void WsStage::from_below(Packet p, Meta m) {
+    drop(p, m, trace::DropReason::none, "the WebSocket stage gets data from TCP's user interface");
+}
+
+ws::Config WsStage::ws_config(bool client) {
+    ws::Config c;
+    c.role = client ? ws::Role::client : ws::Role::server;
+    // Masking keys from the world's seeded generator: the same seed, the same bytes.
+    c.mask_source = [this] {
+        std::uint32_t r = host().world().random().next_u32();
+        return ws::MaskKey{static_cast<std::uint8_t>(r >> 24), static_cast<std::uint8_t>(r >> 16),
+                           static_cast<std::uint8_t>(r >> 8), static_cast<std::uint8_t>(r)};
+    };
+    return c;
+}
+
+void WsStage::listen(std::uint16_t port, std::string path, trace::EventId cause) {
+    listening_[port] = std::move(path);
+    host().tcp()->listen(port, cause);
+}
+
+void WsStage::connect(std::uint32_t ip, std::uint16_t port, std::string host_header,
+                      std::string path, trace::EventId cause) {
+    ConnId id = host().tcp()->connect(ip, port, cause);
+    Session s;
+    s.client = true;
+    s.path = path.empty() ? "/" : std::move(path);
+    s.host_header = std::move(host_header);
+    sessions_[id] = std::move(s);
+}
+
+void WsStage::on_connected(ConnId id, trace::EventId cause) {
+    auto it = sessions_.find(id);
+    if (it != sessions_.end() && it->second.client) {
+        Session& s = it->second;
+        http::ClientOptions o;
+        o.host = s.host_header;
+        o.target = s.path;
+        // The Sec-WebSocket-Key's 16 bytes come from the seeded generator too.
+        http::KeySource keys = [this] {
+            http::KeyBytes k{};
+            for (auto& b : k)
+                b = static_cast<std::uint8_t>(host().world().random().next_u32());
+            return k;
+        };
+        s.client_hs.emplace(o, keys);
+        wire::Bytes request = s.client_hs->data_to_send();
+        transmit(id, request, true, cause);
+        return;
+    }
+    const tcp::Connection* c = host().tcp()->connection(id);
+    if (!c || !listening_.count(c->local().port)) return;
+    Session s;
+    s.path = listening_[c->local().port];
+    s.server_hs.emplace();
+    sessions_[id] = std::move(s);
+}
+
+void WsStage::on_data(ConnId id, wire::ByteView data, trace::EventId cause) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    Session& s = it->second;
+    if (s.ws) {
+        receive_frames(id, s, data, cause);
+        return;
+    }
+    s.rx.insert(s.rx.end(), data.begin(), data.end());
+    if (s.client_hs) {
+        s.client_hs->receive_data(data);
+        if (!s.client_hs->done()) return;
+        std::size_t head = std::min(s.client_hs->head_size(), s.rx.size());
+        cause = record_message({s.rx.data(), head}, head, true, cause);
+        s.rx.erase(s.rx.begin(), s.rx.begin() + static_cast<std::ptrdiff_t>(head));
+        if (s.client_hs->failed()) {
+            host().world().record_text(Kind::app, host().id(), 5,
+                                       "WebSocket handshake failed: " + s.client_hs->why(), cause);
+            host().tcp()->close(id, cause);
+            return;
+        }
+    } else if (s.server_hs) {
+        s.server_hs->receive_data(data);
+        if (!s.server_hs->done()) return;
+        std::size_t head = std::min(s.server_hs->head_size(), s.rx.size());
+        if (head == 0) head = s.rx.size(); // a rejected, unparsable request: all of it
+        cause = record_message({s.rx.data(), head}, head, true, cause);
+        s.rx.erase(s.rx.begin(), s.rx.begin() + static_cast<std::ptrdiff_t>(head));
+        if (s.server_hs->accepted() && s.server_hs->request().target != s.path) {
+            host().world().record_text(Kind::app, host().id(), 5,
+                                       "no WebSocket endpoint at " + s.server_hs->request().target,
+                                       cause);
+        }
+        wire::Bytes response = s.server_hs->data_to_send();
+        transmit(id, response, true, cause);
+        if (!s.server_hs->accepted()) {
+            host().world().record_text(Kind::app, host().id(), 5,
+                                       "Upgrade refused: " + s.server_hs->why(), cause);
+            host().tcp()->close(id, cause);
+            return;
+        }
+    } else {
+        return;
+    }
+    wire::Bytes rest = std::move(s.rx);
+    s.rx.clear();
+    start_ws(id, s, cause);
+    if (!rest.empty()) receive_frames(id, s, rest, cause);
+}
+
+void WsStage::start_ws(ConnId id, Session& s, trace::EventId cause) {
+    s.ws.emplace(ws_config(s.client));
+    s.last_state = ws::State::connecting;
+    note_state(id, s, cause);
+}
+
+void WsStage::receive_frames(ConnId id, Session& s, wire::ByteView data, trace::EventId cause) {
+    // Trace each whole frame as it completes (the bytes exactly as they came), then hand
+    // the chunk to the connection, which does the real work.
+    s.rx.insert(s.rx.end(), data.begin(), data.end());
+    std::size_t used = 0;
+    while (true) {
+        wire::websocket::FrameHeader h;
+        wire::ByteView rest{s.rx.data() + used, s.rx.size() - used};
+        if (wire::websocket::parse_header(rest, h) != wire::websocket::HeaderStatus::complete)
+            break;
+        if (h.length > rest.size() - h.header_size) break;
+        std::size_t n = h.header_size + static_cast<std::size_t>(h.length);
+        cause = record_message(rest.first(n), h.header_size, true, cause);
+        used += n;
+    }
+    s.rx.erase(s.rx.begin(), s.rx.begin() + static_cast<std::ptrdiff_t>(used));
+    s.ws->receive_data(data);
+    process_events(id, s, cause);
+}
+
+void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
+    auto& world = host().world();
+    const auto node = host().id();
+    std::vector<std::pair<bool, wire::Bytes>> echoes; // (binary, payload)
+    for (const ws::Event& ev : s.ws->events()) {
+        switch (ev.kind) {
+        case ws::Event::Kind::frame: break; // traced from the bytes in receive_frames
+        case ws::Event::Kind::text:
+        case ws::Event::Kind::binary: {
+            bool binary = ev.kind == ws::Event::Kind::binary;
+            world.record_text(
+                Kind::app, node, 7,
+                std::string("received ") + (binary ? "binary " : "text ") +
+                    (binary ? std::to_string(ev.payload.size()) + " bytes" : quoted(ev.payload)),
+                cause, id);
+            if (echo_ && !s.client)
+                echoes.emplace_back(binary, wire::Bytes(ev.payload.begin(), ev.payload.end()));
+            break;
+        }
+        case ws::Event::Kind::ping:
+            world.record_text(Kind::app, node, 5, "PING received: PONG sent back automatically",
+                              cause, id);
+            break;
+        case ws::Event::Kind::pong:
+            world.record_text(Kind::app, node, 5, "PONG received", cause, id);
+            break;
+        case ws::Event::Kind::close:
+            world.record_text(Kind::app, node, 5,
+                              "CLOSE received: code " + std::to_string(ev.code) +
+                                  (ev.reason.empty() ? "" : " \"" + std::string(ev.reason) + "\""),
+                              cause, id);
+            break;
+        case ws::Event::Kind::fail:
+            world.record_text(Kind::app, node, 5,
+                              "failing the connection with code " + std::to_string(ev.code) + ": " +
+                                  std::string(ev.reason),
+                              cause, id);
+            break;
+        }
+    }
+    for (auto& [binary, payload] : echoes) {
+        if (binary)
+            s.ws->send_binary(payload);
+        else
+            s.ws->send_text({reinterpret_cast<const char*>(payload.data()), payload.size()});
+    }
+    flush(id, s, cause);
+}
+
+void WsStage::flush(ConnId id, Session& s, trace::EventId cause) {
+    wire::Bytes out = s.ws->data_to_send();
+    if (!out.empty()) transmit(id, out, false, cause);
+    note_state(id, s, cause);
+    // RFC 6455 7.1.1: once the close handshake is done the server closes TCP first; the
+    // client closes when it sees the server's FIN (on_peer_closed).
+    if (s.ws->state() == ws::State::closed && !s.client && !s.tcp_closing) {
+        s.tcp_closing = true;
+        host().tcp()->close(id, cause);
+    }
+}
+
+void WsStage::transmit(ConnId id, wire::ByteView bytes, bool is_http, trace::EventId cause) {
+    if (is_http) {
+        cause = record_message(bytes, bytes.size(), false, cause);
+    } else {
+        std::size_t used = 0;
+        while (used < bytes.size()) {
+            wire::websocket::FrameHeader h;
+            auto rest = bytes.subspan(used);
+            if (wire::websocket::parse_header(rest, h) != wire::websocket::HeaderStatus::complete ||
+                h.length > rest.size() - h.header_size)
+                break;
+            std::size_t n = h.header_size + static_cast<std::size_t>(h.length);
+            cause = record_message(rest.first(n), h.header_size, false, cause);
+            used += n;
+        }
+    }
+    std::size_t sent = host().tcp()->send(id, bytes, cause);
+    if (sent < bytes.size())
+        host().world().record_text(Kind::app, host().id(), 5,
+                                   "TCP send buffer full: " + std::to_string(bytes.size() - sent) +
+                                       " bytes not sent",
+                                   cause, id);
+}
+
+trace::EventId WsStage::record_message(wire::ByteView bytes, std::size_t header_len, bool received,
+                                       trace::EventId cause) {
+    auto& world = host().world();
+    trace::LayerSpan spans[2] = {{5, 0, static_cast<std::uint32_t>(header_len)},
+                                 {6, static_cast<std::uint32_t>(header_len),
+                                  static_cast<std::uint32_t>(bytes.size() - header_len)}};
+    std::size_t n = header_len < bytes.size() ? 2 : 1;
+    trace::PduId pdu = world.trace().add_pdu(bytes, {spans, n}, trace::PduFormat::message);
+    wire::Dissection d;
+    std::string summary = wire::dissect_stream_payload(bytes, d) ? d.summary : "data";
+    trace::Event e;
+    e.kind = Kind::message;
+    e.node = host().id();
+    e.layer = 5;
+    e.pdu = pdu;
+    e.cause = cause;
+    e.aux = received ? 1 : 0;
+    e.text = world.trace().add_text(summary);
+    return world.record(e);
+}
+
+void WsStage::note_state(ConnId id, Session& s, trace::EventId cause) {
+    if (!s.ws || s.ws->state() == s.last_state) return;
+    host().world().record_text(Kind::state, host().id(), 5,
+                               "WebSocket " + std::string(ws::to_string(s.last_state)) + " → " +
+                                   std::string(ws::to_string(s.ws->state())),
+                               cause, id);
+    s.last_state = s.ws->state();
+}
+
+WsStage::Session* WsStage::session_for(std::uint32_t peer_ip, ConnId* id) {
+    for (auto it = sessions_.rbegin(); it != sessions_.rend(); ++it) {
+        if (!it->second.ws || it->second.ws->state() != ws::State::open) continue;
+        const tcp::Connection* c = host().tcp()->connection(it->first);
+        if (c && (peer_ip == 0 || c->remote().addr == peer_ip)) {
+            *id = it->first;
+            return &it->second;
+        }
+    }
+    return nullptr;
+}
+
+bool WsStage::send(std::uint32_t peer_ip, wire::ByteView data, bool binary, std::size_t fragment,
+                   trace::EventId cause) {
+    ConnId id;
+    Session* s = session_for(peer_ip, &id);
+    if (!s) return false;
+    if (binary)
+        s->ws->send_binary(data, fragment);
+    else
+        s->ws->send_text({reinterpret_cast<const char*>(data.data()), data.size()}, fragment);
+    flush(id, *s, cause);
+    return true;
+}
+
+bool WsStage::ping(std::uint32_t peer_ip, wire::ByteView data, trace::EventId cause) {
+    ConnId id;
+    Session* s = session_for(peer_ip, &id);
+    if (!s) return false;
+    s->ws->send_ping(data);
+    flush(id, *s, cause);
+    return true;
+}
+
+bool WsStage::close(std::uint32_t peer_ip, std::uint16_t code, std::string_view reason,
+                    trace::EventId cause) {
+    ConnId id;
+    Session* s = session_for(peer_ip, &id);
+    if (!s) return false;
+    s->ws->send_close(code, reason);
+    flush(id, *s, cause);
+    return true;
+}
+
+void WsStage::on_peer_closed(ConnId id, trace::EventId cause) {
+    auto it = sessions_.find(id);
+    if (it != sessions_.end() && it->second.ws) {
+        it->second.ws->receive_eof();
+        process_events(id, it->second, cause);
+    }
+    if (it == sessions_.end() || !it->second.tcp_closing) {
+        if (it != sessions_.end()) it->second.tcp_closing = true;
+        host().tcp()->close(id, cause);
+    }
+}
+
+// Sessions are kept after their connection closes (a ConnId is never reused): erasing one
+// here could pull it from under a caller that is still flushing it.
+void WsStage::on_closed(ConnId, trace::EventId) {}
+
+} // namespace wirelab::stack

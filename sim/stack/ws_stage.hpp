@@ -1,0 +1,77 @@
+// Layers 5–7 on the simulated TCP: the HTTP/1.1 Upgrade and the WebSocket connection
+// (session, layer 5), the payload encoding (presentation, layer 6: the frame payload's span)
+// and a small application (layer 7: an echo server, or a client that reports what it gets).
+// The protocol work is done by the sans-I/O engines in sim/proto/http and sim/proto/ws; this
+// stage only carries their bytes over TcpStage and records them in the trace, one message
+// PDU per HTTP head or WebSocket frame, with the header as the layer-5 span and the payload
+// as the layer-6 span.
+//
+// TcpStage --on_data--> WsStage::on_data -> ServerHandshake / ClientHandshake -> ws::Connection
+//   -> events -> trace + app ; app/scenario -> ws::Connection::send_* -> data_to_send -> TcpStage
+#pragma once
+
+#include "sim/proto/http/client_handshake.hpp"
+#include "sim/proto/http/server_handshake.hpp"
+#include "sim/proto/ws/connection.hpp"
+#include "sim/stack/stage.hpp"
+#include "sim/stack/tcp_stage.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace wirelab::stack {
+
+class WsStage final : public Stage, public TcpUser {
+public:
+    // `echo`: as a server, send every text or binary message back (the "app" stage).
+    explicit WsStage(bool echo) : echo_(echo) {}
+    std::uint8_t layer() const override { return 5; }
+    std::string_view name() const override { return "HTTP Upgrade + WebSocket"; }
+    void from_above(Packet p, Meta m) override;
+    void from_below(Packet p, Meta m) override;
+
+    void listen(std::uint16_t port, std::string path, trace::EventId cause);
+    void connect(std::uint32_t ip, std::uint16_t port, std::string host_header, std::string path,
+                 trace::EventId cause);
+    // The newest open session with `peer_ip` (any, when 0); false if there is none.
+    bool send(std::uint32_t peer_ip, wire::ByteView data, bool binary, std::size_t fragment,
+              trace::EventId cause);
+    bool ping(std::uint32_t peer_ip, wire::ByteView data, trace::EventId cause);
+    bool close(std::uint32_t peer_ip, std::uint16_t code, std::string_view reason,
+               trace::EventId cause);
+
+    void on_connected(ConnId, trace::EventId cause) override;
+    void on_data(ConnId, wire::ByteView data, trace::EventId cause) override;
+    void on_peer_closed(ConnId, trace::EventId cause) override;
+    void on_closed(ConnId, trace::EventId cause) override;
+
+private:
+    struct Session {
+        bool client = false;
+        std::string path, host_header;
+        std::optional<http::ClientHandshake> client_hs;
+        std::optional<http::ServerHandshake> server_hs;
+        std::optional<ws::Connection> ws;
+        ws::State last_state = ws::State::connecting;
+        wire::Bytes rx; // received bytes not yet traced as whole frames
+        bool tcp_closing = false;
+    };
+
+    Session* session_for(std::uint32_t peer_ip, ConnId* id);
+    ws::Config ws_config(bool client);
+    void start_ws(ConnId id, Session& s, trace::EventId cause);
+    void receive_frames(ConnId id, Session& s, wire::ByteView data, trace::EventId cause);
+    void process_events(ConnId id, Session& s, trace::EventId cause);
+    void flush(ConnId id, Session& s, trace::EventId cause);
+    void transmit(ConnId id, wire::ByteView bytes, bool is_http, trace::EventId cause);
+    trace::EventId record_message(wire::ByteView bytes, std::size_t header_len, bool received,
+                                  trace::EventId cause);
+    void note_state(ConnId id, Session& s, trace::EventId cause);
+
+    bool echo_;
+    std::map<std::uint16_t, std::string> listening_; // port -> path
+    std::map<ConnId, Session> sessions_;
+};
+
+} // namespace wirelab::stack
