@@ -142,6 +142,8 @@ void add_live_commands(CLI::App& ws) {
     serve->add_flag("--once", so->once, "exit once the first connection has ended");
     serve->add_flag("!--no-deflate", so->deflate, "refuse permessage-deflate offers");
     serve->add_option("--max-message-size", so->max_message_size, "bytes (0 = no limit)");
+    serve->add_option("--handshake-timeout", so->handshake_timeout,
+                      "seconds a client has to send its complete Upgrade request");
     serve->callback([so] { std::exit(run_serve(*so)); });
 
     auto co = std::make_shared<ConnectOptions>();

@@ -26,6 +26,7 @@ struct ServeOptions {
     bool once = false;                            // exit after the first connection ends
     bool deflate = true;                          // accept permessage-deflate offers
     std::uint64_t max_message_size = 64ull << 20; // 0 = no limit
+    double handshake_timeout = 10;                // seconds to send a complete request
 };
 // Echo server: prints "listening on ws://HOST:PORT" as its first stdout line, then serves
 // until killed (or, with once, until its first client is gone). Logs to stderr.

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <list>
 #include <memory>
@@ -28,6 +30,7 @@ struct Peer {
     OutQueue out;
     bool close_after_flush = false;
     bool gone = false;
+    std::chrono::steady_clock::time_point accepted_at;
 };
 
 // Output above this stops reading from the peer until it drains (backpressure).
@@ -57,7 +60,10 @@ public:
                 if (!p->out.empty()) events |= POLLOUT;
                 fds.push_back({p->fd, events, 0});
             }
-            if (poll(fds.data(), fds.size(), -1) < 0) {
+            // While some handshake is pending, wake up to enforce --handshake-timeout.
+            bool waiting =
+                std::any_of(peers_.begin(), peers_.end(), [](const auto& p) { return !p->conn; });
+            if (poll(fds.data(), fds.size(), waiting ? 100 : -1) < 0) {
                 if (errno == EINTR) continue;
                 return 1;
             }
@@ -69,6 +75,7 @@ public:
                 if (re & (POLLIN | POLLHUP | POLLERR)) read_from(*p, buf);
                 if (!p->gone && !p->out.flush(p->fd)) p->gone = true;
                 finish_if_done(*p);
+                expire_handshake(*p);
             }
             peers_.remove_if([](const std::unique_ptr<Peer>& p) {
                 if (p->gone) close(p->fd);
@@ -86,6 +93,7 @@ private:
             auto peer = std::make_unique<Peer>();
             peer->fd = fd;
             peer->id = ++next_id_;
+            peer->accepted_at = std::chrono::steady_clock::now();
             Peer* raw = peer.get();
             http::ServerOptions hs;
             if (options_.deflate) {
@@ -179,6 +187,15 @@ private:
                 p.conn->send_binary(e.data);
         }
         p.out.push(p.conn->data_to_send());
+    }
+
+    // A client that never completes its request (slowloris) is dropped after the timeout.
+    void expire_handshake(Peer& p) {
+        if (p.gone || p.conn || p.close_after_flush) return;
+        auto waited = std::chrono::steady_clock::now() - p.accepted_at;
+        if (waited < std::chrono::duration<double>(options_.handshake_timeout)) return;
+        std::cerr << "client " << p.id << ": no complete request in time, dropped\n";
+        p.gone = true;
     }
 
     void finish_if_done(Peer& p) {

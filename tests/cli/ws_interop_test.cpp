@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <fstream>
 #include <random>
 
@@ -161,6 +162,17 @@ TEST_CASE("wirelab serve refuses bad upgrades with 400 and 426", "[cli][interop]
                                     "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58",
                                     "Hello");
     CHECK(both.find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x05Hello") != std::string::npos);
+}
+
+TEST_CASE("wirelab serve drops a client that never finishes its request", "[cli][interop]") {
+    WirelabServer server{{"--handshake-timeout", "0.3"}};
+    // An unfinished head: the server waits, then closes without an answer.
+    auto started = std::chrono::steady_clock::now();
+    std::string out = raw_exchange(server.port, "GET / HTTP/1.1\r\nHost: x\r\n");
+    auto waited = std::chrono::steady_clock::now() - started;
+    CHECK(out.empty());
+    CHECK(waited >= std::chrono::milliseconds(250));
+    CHECK(waited < std::chrono::seconds(5));
 }
 
 TEST_CASE("wirelab serve --once exits after its first client", "[cli][interop]") {
