@@ -2,6 +2,7 @@
 // layer is lit, which bytes belong to which field, where the playhead lands, what the
 // narration says, the automatic layout, and a user input replayed deterministically.
 #include "ui/model/inspector_model.hpp"
+#include "ui/model/ladder_svg.hpp"
 #include "ui/model/session.hpp"
 
 #include <catch2/catch.hpp>
@@ -151,30 +152,36 @@ TEST_CASE("OSI rows name the real protocol at each layer of the host's stack") {
     CHECK(ws[1].protocol == "UTF-8 / JSON");
 }
 
-TEST_CASE("the sending stack lights from L4 down before the SYN leaves, the receiver from L1 up") {
+TEST_CASE("the sending stack lights from L7 down before the data leaves, the receiver from L1 up") {
     Session s = open(handshake);
-    const Flight& f = s.flights().all()[flight_labelled(s, "SYN")];
+    const Flight& f = s.flights().all()[flight_labelled(s, "PSH-ACK 14 B")];
     const Time dwell = ms(4);
     auto a = s.stacks().activity(f.from, f.start - dwell + 1, dwell, 0);
     REQUIRE(a);
     CHECK(a->pass->down);
     CHECK(a->pass->pdu == f.pdu);
-    CHECK(a->pass->layers == std::vector<std::uint8_t>{4, 3, 2, 1});
-    CHECK(a->layer() == 4);
+    CHECK(a->pass->layers == std::vector<std::uint8_t>{7, 4, 3, 2, 1});
+    CHECK(a->layer() == 7);
     auto b = s.stacks().activity(f.from, f.start - 1, dwell, 0);
     REQUIRE(b);
     CHECK(b->layer() == 1);
-    // Nothing crosses the client's stack once the ARP reply it received at the same moment has
-    // climbed (hold = 0) and before the ACK starts down.
-    CHECK(s.stacks().activity(f.from, f.start + ms(2), dwell, 0)->pass->down == false);
-    CHECK_FALSE(s.stacks().activity(f.from, f.start + ms(5), dwell, 0));
+    CHECK_FALSE(s.stacks().activity(f.from, f.start + ms(2), dwell, 0)); // idle while it flies
     auto up0 = s.stacks().activity(f.to, f.end, dwell, 0);
     REQUIRE(up0);
     CHECK_FALSE(up0->pass->down);
+    CHECK(up0->pass->pdu == f.pdu);
     CHECK(up0->layer() == 1);
-    auto up1 = s.stacks().activity(f.to, f.end + dwell - 1, dwell, 0);
+    // The server acknowledges at the instant the data arrives: its ACK goes down only after the
+    // data has climbed (first half of the dwell up, second half down).
+    auto up1 = s.stacks().activity(f.to, f.end + dwell / 2 - 1, dwell, 0);
     REQUIRE(up1);
+    CHECK(up1->pass->pdu == f.pdu);
     CHECK(up1->layer() == 4);
+    auto reply = s.stacks().activity(f.to, f.end + dwell / 2 + 1, dwell, 0);
+    REQUIRE(reply);
+    CHECK(reply->pass->down);
+    CHECK(s.catalog().info(reply->pass->pdu).label == "ACK");
+    CHECK(reply->layer() == 4);
     // With a hold, the finished pass stays shown after its window.
     auto held = s.stacks().activity(f.to, f.end + dwell + ms(1), dwell, ms(2));
     REQUIRE(held);
@@ -340,4 +347,20 @@ TEST_CASE("a scenario with errors leaves the open lesson open and says where") {
     CHECK(error.find("ui-bad-lesson.toml:") != std::string::npos);
     CHECK(error.find("error:") != std::string::npos);
     CHECK(s.trace().hash() == before);
+}
+
+TEST_CASE("the ladder SVG has a lifeline per host and a labelled arrow per frame") {
+    Session s = open(lossy);
+    const std::string svg = ladder_svg(s);
+    CHECK(svg.rfind("<svg", 0) == 0);
+    CHECK(svg.find("</svg>") != std::string::npos);
+    CHECK(svg.find(">client</text>") != std::string::npos);
+    CHECK(svg.find(">server</text>") != std::string::npos);
+    std::size_t lines = 0;
+    for (auto p = svg.find("<line"); p != std::string::npos; p = svg.find("<line", p + 1))
+        ++lines;
+    CHECK(lines == 2 + s.flights().all().size()); // lifelines + arrows
+    CHECK(svg.find(">SYN</text>") != std::string::npos);
+    CHECK(svg.find("✗ dropped on purpose") != std::string::npos);
+    CHECK(svg.find("SYN-SENT → ESTABLISHED") != std::string::npos);
 }

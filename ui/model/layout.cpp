@@ -38,8 +38,8 @@ Layout layout_topology(const trace::Topology& topology) {
     std::vector<trace::NodeId> hosts, switches;
     for (trace::NodeId i = 0; i < n; ++i)
         (topology.nodes[i].is_switch ? switches : hosts).push_back(i);
-    out.node_radius = std::clamp(0.35f / static_cast<float>(std::max<std::size_t>(hosts.size(), 1)),
-                                 0.008f, 0.06f);
+    out.node_radius =
+        std::clamp(0.4f / static_cast<float>(std::max<std::size_t>(hosts.size(), 1)), 0.008f, 0.1f);
 
     if (switches.empty() && hosts.size() <= 2) {
         column(out, {hosts[0]}, 0.15f, 0.5f, 0.5f);

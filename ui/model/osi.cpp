@@ -68,7 +68,18 @@ StackIndex::StackIndex(const trace::Trace& trace) : by_node_(trace.topology.node
                 continue;
             }
         }
-        passes.push_back({e.time, e.pdu, down, {e.layer}});
+        StackPass p{e.time, e.pdu, down, {e.layer}, down ? -1.0f : 0.0f, down ? 0.0f : 1.0f};
+        if (down) {
+            // A reply to a frame that arrived at this instant: after its ascent, not before.
+            for (auto it = passes.rbegin(); it != passes.rend() && it->time == e.time; ++it) {
+                if (it->down) continue;
+                it->window_end = 0.5f;
+                p.window_begin = 0.5f;
+                p.window_end = 1.0f;
+                break;
+            }
+        }
+        passes.push_back(std::move(p));
     }
 }
 
@@ -88,14 +99,16 @@ std::optional<StackActivity> StackIndex::activity(trace::NodeId node, Time t, Ti
     Time best_start = 0;
     float best_progress = 0;
     for (auto it = first; it != passes.end() && it->time <= t + dwell; ++it) {
-        const Time start = it->down ? it->time - dwell : it->time;
-        const Time stop = start + dwell + hold;
-        if (t < start || t > stop) continue;
+        const double d = static_cast<double>(dwell);
+        const Time start = it->time + static_cast<Time>(it->window_begin * d);
+        const Time length =
+            std::max<Time>(static_cast<Time>((it->window_end - it->window_begin) * d), 1);
+        if (t < start || t > start + length + hold) continue;
         if (best && start < best_start) continue;
         best = &*it;
         best_start = start;
         best_progress =
-            std::clamp(static_cast<float>(t - start) / static_cast<float>(dwell), 0.0f, 1.0f);
+            std::clamp(static_cast<float>(t - start) / static_cast<float>(length), 0.0f, 1.0f);
     }
     if (!best) return std::nullopt;
     StackActivity a;

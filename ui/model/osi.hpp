@@ -36,6 +36,10 @@ struct StackPass {
     trace::PduId pdu = trace::no_pdu;
     bool down = true;                 // down = sending (encapsulating)
     std::vector<std::uint8_t> layers; // in the order crossed: 7..1 down, 1..7 up
+    // Where its display window lies, in units of `dwell` relative to `time`: a descent ends as the
+    // frame leaves (-1..0), an ascent starts as it arrives (0..1). A reply sent at the very
+    // instant a frame arrived waits for that ascent: the two share 0..1 (0..0.5, then 0.5..1).
+    float window_begin = 0, window_end = 1;
 };
 
 struct StackActivity {
@@ -49,8 +53,8 @@ class StackIndex {
 public:
     explicit StackIndex(const trace::Trace& trace);
     const std::vector<StackPass>& passes(trace::NodeId node) const; // in time order
-    // What crosses `node`'s stack at t: a pass whose window [time - dwell, time] (down) or
-    // [time, time + dwell] (up) holds t; the latest one when several do. `hold` keeps the last
+    // What crosses `node`'s stack at t: a pass whose display window holds t; the latest one when
+    // several do. `hold` keeps the last
     // pass shown (fully done) that long after its window, so a paused screen is not empty.
     std::optional<StackActivity> activity(trace::NodeId node, Time t, Time dwell, Time hold) const;
 

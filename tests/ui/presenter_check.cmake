@@ -1,0 +1,21 @@
+# Presenter mode draws larger text: the size of the topology's "client" label in the presenter
+# screenshot's label dump is at least 1.4 times its size in the normal one.
+#   -DNORMAL=handshake.labels -DPRESENTER=presenter.labels
+function(label_size file out)
+  file(STRINGS ${file} lines ENCODING UTF-8 REGEX "^topology\t[0-9.]+\tclient$")
+  if(NOT lines)
+    message(FATAL_ERROR "${file}: no topology label \"client\"")
+  endif()
+  list(GET lines 0 line)
+  string(REGEX REPLACE "^topology\t([0-9.]+)\t.*" "\\1" size "${line}")
+  set(${out} ${size} PARENT_SCOPE)
+endfunction()
+label_size(${NORMAL} normal)
+label_size(${PRESENTER} presenter)
+string(REGEX REPLACE "\\..*" "" n "${normal}")
+string(REGEX REPLACE "\\..*" "" p "${presenter}")
+math(EXPR need "${n} * 14 / 10")
+if(p LESS need)
+  message(FATAL_ERROR "presenter label size ${presenter} is not 1.4x the normal ${normal}")
+endif()
+message(STATUS "client label: ${normal} px normal, ${presenter} px presenter")

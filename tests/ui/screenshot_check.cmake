@@ -1,0 +1,47 @@
+# Screenshot test (run by CTest with cmake -P): renders LESSON at AT under a virtual X display,
+# then checks that the PNG is a real picture (not blank) and that every label in EXPECT
+# (a ;-list) was drawn, through the app's --dump-labels hook rather than pixels.
+#   -DEXE=wirelab-studio -DXVFB_RUN=xvfb-run -DLESSON=... -DAT=20ms -DOUT=prefix -DEXPECT=a;b
+#   -DEXTRA=--presenter (optional)
+get_filename_component(dir ${OUT} DIRECTORY)
+file(MAKE_DIRECTORY ${dir})
+file(REMOVE ${OUT}.png ${OUT}.labels)
+separate_arguments(extra UNIX_COMMAND "${EXTRA}")
+execute_process(
+  COMMAND ${XVFB_RUN} -a -s "-screen 0 1600x900x24" ${EXE} ${LESSON} --at ${AT} --size 1600x900
+          --screenshot ${OUT}.png --dump-labels ${OUT}.labels ${extra}
+  RESULT_VARIABLE rc TIMEOUT 60)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "wirelab-studio exited with ${rc}")
+endif()
+if(NOT EXISTS ${OUT}.png)
+  message(FATAL_ERROR "no screenshot written")
+endif()
+file(SIZE ${OUT}.png png_size)
+# A blank 1600x900 PNG compresses to a few kilobytes; the studio's panels, text and bytes do not.
+if(png_size LESS 40000)
+  message(FATAL_ERROR "the screenshot looks blank (${png_size} bytes)")
+endif()
+file(READ ${OUT}.png head LIMIT 8 HEX)
+if(NOT head STREQUAL "89504e470d0a1a0a")
+  message(FATAL_ERROR "not a PNG: ${head}")
+endif()
+file(STRINGS ${OUT}.labels lines ENCODING UTF-8)
+list(LENGTH lines count)
+if(count LESS 20)
+  message(FATAL_ERROR "only ${count} labels drawn")
+endif()
+foreach(want ${EXPECT})
+  set(found FALSE)
+  foreach(line ${lines})
+    string(REGEX REPLACE "^[^\t]*\t[^\t]*\t" "" text "${line}")
+    if(text STREQUAL want)
+      set(found TRUE)
+      break()
+    endif()
+  endforeach()
+  if(NOT found)
+    message(FATAL_ERROR "label \"${want}\" was not drawn")
+  endif()
+endforeach()
+message(STATUS "${OUT}.png: ${png_size} bytes, ${count} labels")

@@ -1,0 +1,169 @@
+// Ladder panel: lifelines per node, one arrow per frame from its send (top) to its arrival
+// (lower, later), drawn up to the playhead so the diagram grows as the lesson plays; TCP and
+// WebSocket states and application events as notes on the lifelines; click an arrow to select
+// that frame. Only rows in the visible time window are visited (binary search).
+#include "ui/views/view_context.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace wirelab::ui {
+
+namespace {
+
+constexpr const char* view = "ladder";
+
+// A window that shows a handful of round trips: eight times the median flight.
+Time auto_window(const Session& s) {
+    const auto& all = s.flights().all();
+    if (all.empty()) return ms(100);
+    std::vector<Time> d;
+    for (std::size_t i = 0; i < all.size(); i += std::max<std::size_t>(1, all.size() / 64))
+        d.push_back(all[i].end - all[i].start);
+    std::nth_element(d.begin(), d.begin() + d.size() / 2, d.end());
+    return std::max<Time>(d[d.size() / 2] * 8, 1000);
+}
+
+} // namespace
+
+void draw_ladder(ViewContext& ctx, LadderState& st) {
+    const auto& s = ctx.session;
+    const auto& lad = s.ladder();
+    const auto& topo = s.trace().topology;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 c0 = ImGui::GetCursorScreenPos();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const ImVec2 c1{c0.x + avail.x, c0.y + avail.y};
+    dl->AddRectFilled(c0, c1, ctx.theme.canvas);
+    ImGui::InvisibleButton("ladder", avail);
+    const bool hovered = ImGui::IsItemHovered();
+    ImGuiIO& io = ImGui::GetIO();
+    if (st.window <= 0) st.window = auto_window(s);
+    if (hovered && io.MouseWheel != 0)
+        st.window = std::clamp<Time>(static_cast<Time>(st.window * std::pow(0.85, io.MouseWheel)),
+                                     1000, seconds(600));
+    dl->PushClipRect(c0, c1, true);
+
+    const float fs = ImGui::GetFontSize();
+    const float head = fs * 1.6f;
+    const float top = c0.y + head, bottom = c1.y - 4;
+    // The playhead sits at 80 % of the height: the recent past above it.
+    const Time now = ctx.playhead.time;
+    const Time t_top = now - st.window * 8 / 10;
+    const Time t_bottom = t_top + st.window;
+    const auto y_of = [&](Time t) {
+        return top +
+               (bottom - top) * static_cast<float>(static_cast<double>(t - t_top) / st.window);
+    };
+    const std::size_t lanes = lad.lanes.size();
+    // Outer margins hold the state notes of the outermost lifelines.
+    const float margin = lanes <= 2 ? avail.x * 0.27f : std::min(avail.x * 0.18f, 140 * ctx.scale);
+    const auto x_of = [&](int lane) {
+        if (lanes <= 1) return c0.x + avail.x / 2;
+        return c0.x + margin + (avail.x - 2 * margin) * lane / static_cast<float>(lanes - 1);
+    };
+
+    for (std::size_t i = 0; i < lanes; ++i) {
+        const float x = x_of(static_cast<int>(i));
+        dl->AddLine({x, top}, {x, bottom}, ctx.theme.link, 2 * ctx.scale);
+        const auto& name = topo.nodes[lad.lanes[i]].name;
+        const float tw = ImGui::CalcTextSize(name.c_str()).x;
+        draw_label(ctx, dl, view, {x - tw / 2, c0.y + 2}, ctx.theme.text, name, fs);
+    }
+    const float y_now = y_of(now);
+    dl->AddLine({c0.x, y_now}, {c1.x, y_now}, ctx.theme.playhead, 2 * ctx.scale);
+    draw_label(ctx, dl, view, {c0.x + 4, y_now - fs - 2}, ctx.theme.playhead, format_time(now),
+               fs * 0.9f);
+
+    // Arrows: drawn up to where the frame is now; a lost one ends in ✗.
+    const Time longest = st.window * 4;
+    auto [lo, hi] = lad.arrows_in(t_top, std::min(t_bottom, now), longest);
+    const int focus = current_flight(ctx);
+    int hovered_arrow = -1;
+    for (std::size_t i = lo; i < hi; ++i) {
+        const auto& a = lad.arrows[i];
+        if (a.t1 < t_top || a.from_lane < 0 || a.to_lane < 0) continue;
+        const Flight& f = s.flights().all()[a.flight];
+        const PduInfo& info = s.catalog().info(f.pdu);
+        const ImU32 col = f.dropped ? drop_color : protocol_color(info.protocol);
+        const ImVec2 p0{x_of(a.from_lane), y_of(a.t0)};
+        ImVec2 p1{x_of(a.to_lane), y_of(a.t1)};
+        const bool done = a.t1 <= now;
+        if (!done) { // still on the wire: cut the arrow at the playhead
+            const float k = static_cast<float>(static_cast<double>(now - a.t0) /
+                                               std::max<Time>(a.t1 - a.t0, 1));
+            p1 = {p0.x + (p1.x - p0.x) * k, p0.y + (p1.y - p0.y) * k};
+        }
+        const bool sel = static_cast<int>(a.flight) == focus;
+        const float th = (sel ? 3.5f : 2.0f) * ctx.scale;
+        dl->AddLine(p0, p1, col, th);
+        if (done && !f.dropped) {
+            const float dx = p1.x - p0.x, dy = p1.y - p0.y,
+                        len = std::max(std::hypot(dx, dy), 1.0f);
+            const float ux = dx / len, uy = dy / len, k = 10 * ctx.scale;
+            dl->AddTriangleFilled(
+                p1, {p1.x - ux * k - uy * k * 0.5f, p1.y - uy * k + ux * k * 0.5f},
+                {p1.x - ux * k + uy * k * 0.5f, p1.y - uy * k - ux * k * 0.5f}, col);
+        } else if (done) {
+            const float k = 7 * ctx.scale;
+            dl->AddLine({p1.x - k, p1.y - k}, {p1.x + k, p1.y + k}, drop_color, 3 * ctx.scale);
+            dl->AddLine({p1.x - k, p1.y + k}, {p1.x + k, p1.y - k}, drop_color, 3 * ctx.scale);
+        }
+        // The label sits above the middle of the whole arrow (where it will be), between lanes.
+        std::string text = info.label;
+        if (f.dropped && done) text += "  ✗ " + std::string(trace::to_string(f.reason));
+        const float tw = ImGui::CalcTextSize(text.c_str()).x;
+        const float xm = (x_of(a.from_lane) + x_of(a.to_lane)) / 2,
+                    ym = (y_of(a.t0) + y_of(a.t1)) / 2;
+        draw_label(ctx, dl, view, {xm - tw / 2, std::max(ym, p0.y) - fs - 2},
+                   sel ? ctx.theme.text : col, text, fs);
+        if (hovered) {
+            const ImVec2 m = io.MousePos;
+            const float dx = p1.x - p0.x, dy = p1.y - p0.y;
+            const float len2 = std::max(dx * dx + dy * dy, 1.0f);
+            const float t = std::clamp(((m.x - p0.x) * dx + (m.y - p0.y) * dy) / len2, 0.0f, 1.0f);
+            if (std::hypot(m.x - (p0.x + dx * t), m.y - (p0.y + dy * t)) < 6 * ctx.scale)
+                hovered_arrow = static_cast<int>(a.flight);
+        }
+    }
+    // Notes: state changes beside their lifeline (outside edges get their text inward).
+    auto [nlo, nhi] = lad.notes_in(t_top, std::min(t_bottom, now));
+    for (std::size_t i = nlo; i < nhi; ++i) {
+        const auto& n = lad.notes[i];
+        if (n.lane < 0) continue;
+        const float x = x_of(n.lane), y = y_of(n.time);
+        // Notes go outside the diagram: left of the first lifeline, right of the others; a
+        // state change too wide for the margin breaks after its arrow ("CLOSED →" / "SYN-SENT").
+        const bool first = n.lane == 0 && lanes > 1;
+        const float nfs = fs * 0.9f;
+        const ImU32 col = n.kind == trace::Kind::state ? ctx.theme.narration : ctx.theme.text_dim;
+        dl->AddCircleFilled({x, y}, 4 * ctx.scale, col);
+        std::string lines[2] = {std::string(n.text), {}};
+        const auto width = [&](const std::string& t) {
+            return ImGui::GetFont()->CalcTextSizeA(nfs, 1e9f, 0, t.c_str()).x;
+        };
+        const auto arrow = lines[0].find(" → ");
+        if (width(lines[0]) > margin - 14 * ctx.scale && arrow != std::string::npos) {
+            lines[1] = lines[0].substr(arrow + 5); // " → " is 5 bytes in UTF-8
+            lines[0] = lines[0].substr(0, arrow + 4);
+        }
+        for (int k = 0; k < 2 && !lines[k].empty(); ++k) {
+            const float tw = width(lines[k]);
+            const float lx = first ? x - tw - 10 * ctx.scale : x + 10 * ctx.scale;
+            draw_label(ctx, dl, view, {lx, y - nfs / 2 + k * nfs}, col, lines[k], nfs);
+        }
+    }
+    dl->PopClipRect();
+    if (hovered_arrow >= 0) {
+        ImGui::BeginTooltip();
+        ImGui::TextUnformatted(
+            s.catalog().info(s.flights().all()[hovered_arrow].pdu).dissection.summary.c_str());
+        ImGui::EndTooltip();
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+            ctx.selection.flight = hovered_arrow;
+            ctx.selection.pinned = true;
+        }
+    }
+}
+
+} // namespace wirelab::ui

@@ -1,0 +1,245 @@
+// Topology panel: hosts, switches and links laid out by ui/model/layout, the frames on each
+// link drawn as segments as long as their serialization and moving at their propagation speed,
+// coloured by protocol and labelled, drops marked where they happen and why, a legend. Click a
+// frame or a host to select it; drag to pan, wheel to zoom.
+#include "ui/views/view_context.hpp"
+
+#include "sim/scenario/load.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace wirelab::ui {
+
+namespace {
+
+constexpr const char* view = "topology";
+
+ImVec2 lerp(ImVec2 a, ImVec2 b, float t) {
+    return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t};
+}
+
+float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
+    const ImVec2 ab{b.x - a.x, b.y - a.y};
+    const float len2 = ab.x * ab.x + ab.y * ab.y;
+    float t = len2 > 0 ? ((p.x - a.x) * ab.x + (p.y - a.y) * ab.y) / len2 : 0;
+    t = std::clamp(t, 0.0f, 1.0f);
+    const ImVec2 q = lerp(a, b, t);
+    return std::hypot(p.x - q.x, p.y - q.y);
+}
+
+std::string bandwidth_text(std::int64_t bps) {
+    char buf[32];
+    if (bps >= 1'000'000'000)
+        std::snprintf(buf, sizeof buf, "%g Gbit/s", bps / 1e9);
+    else if (bps >= 1'000'000)
+        std::snprintf(buf, sizeof buf, "%g Mbit/s", bps / 1e6);
+    else
+        std::snprintf(buf, sizeof buf, "%g kbit/s", bps / 1e3);
+    return buf;
+}
+
+void label_box(ViewContext& ctx, ImDrawList* dl, ImVec2 at, ImU32 edge, const std::string& text,
+               float size) {
+    const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str());
+    const float pad = 3 * ctx.scale;
+    const ImVec2 p0{at.x - ts.x / 2 - pad, at.y - ts.y - 2 * pad};
+    const ImVec2 p1{at.x + ts.x / 2 + pad, at.y};
+    dl->AddRectFilled(p0, p1,
+                      ctx.theme.light ? IM_COL32(255, 255, 255, 235) : IM_COL32(20, 22, 26, 230),
+                      3 * ctx.scale);
+    dl->AddRect(p0, p1, edge, 3 * ctx.scale, 0, 1.5f * ctx.scale);
+    draw_label(ctx, dl, view, {p0.x + pad, p0.y + pad}, ctx.theme.text, text, size);
+}
+
+} // namespace
+
+void draw_topology(ViewContext& ctx, TopologyState& st) {
+    const auto& s = ctx.session;
+    const auto& topo = s.trace().topology;
+    const auto& layout = s.layout();
+    const auto& flights = s.flights().all();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 c0 = ImGui::GetCursorScreenPos();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const ImVec2 c1{c0.x + avail.x, c0.y + avail.y};
+    dl->AddRectFilled(c0, c1, ctx.theme.canvas);
+    ImGui::InvisibleButton("canvas", avail,
+                           ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+    const bool hovered = ImGui::IsItemHovered();
+    ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsItemActive() && (ImGui::IsMouseDragging(ImGuiMouseButton_Right) ||
+                                  ImGui::IsMouseDragging(ImGuiMouseButton_Left, 4.0f))) {
+        st.pan.x += io.MouseDelta.x;
+        st.pan.y += io.MouseDelta.y;
+    }
+    if (hovered && io.MouseWheel != 0)
+        st.zoom = std::clamp(st.zoom * std::pow(1.15f, io.MouseWheel), 0.2f, 8.0f);
+    dl->PushClipRect(c0, c1, true);
+
+    // Unit square -> pixels: fit the panel with a margin for labels, then zoom and pan.
+    const float margin_x = 90 * ctx.scale, margin_y = 70 * ctx.scale;
+    const float w = std::max(avail.x - 2 * margin_x, 10.0f),
+                h = std::max(avail.y - 2 * margin_y, 10.0f);
+    const ImVec2 centre{c0.x + avail.x / 2 + st.pan.x, c0.y + avail.y / 2 + st.pan.y};
+    const auto px = [&](Point p) {
+        return ImVec2{centre.x + (p.x - 0.5f) * w * st.zoom, centre.y + (p.y - 0.5f) * h * st.zoom};
+    };
+    const float r = std::max(std::min(w, h) * layout.node_radius * st.zoom, 6.0f * ctx.scale);
+    const float fs = ImGui::GetFontSize();
+    const bool many = topo.nodes.size() > 24;
+
+    // Links with their name, bandwidth and delay.
+    for (const auto& l : topo.links) {
+        const ImVec2 a = px(layout.nodes[l.a]), b = px(layout.nodes[l.b]);
+        dl->AddLine(a, b, ctx.theme.link, 3.0f * ctx.scale);
+        if (!many) {
+            const std::string text =
+                l.name + " · " + bandwidth_text(l.bandwidth_bps) + " · " + format_time(l.delay);
+            const ImVec2 m = lerp(a, b, 0.5f);
+            const float tw = ImGui::CalcTextSize(text.c_str()).x;
+            // Below the band where frames going left carry their labels.
+            draw_label(ctx, dl, view, {m.x - tw / 2, m.y + 3.4f * fs}, ctx.theme.text_dim, text);
+        }
+    }
+    // Link state (cut links drawn dashed-red) from the latest link_state event per link.
+    {
+        std::vector<int> up(topo.links.size(), 1);
+        const auto n = happened(s.trace(), ctx.playhead.time);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& e = s.trace()[static_cast<trace::EventId>(i)];
+            if (e.kind == trace::Kind::link_state && e.link < up.size()) up[e.link] = e.aux ? 1 : 0;
+        }
+        for (std::size_t i = 0; i < up.size(); ++i) {
+            if (up[i]) continue;
+            const auto& l = topo.links[i];
+            const ImVec2 a = px(layout.nodes[l.a]), b = px(layout.nodes[l.b]);
+            dl->AddLine(a, b, drop_color, 5.0f * ctx.scale);
+            const ImVec2 m = lerp(a, b, 0.5f);
+            draw_label(ctx, dl, view, {m.x - fs, m.y - 1.6f * fs}, drop_color, "✗ cut", fs);
+        }
+    }
+
+    // Hosts and switches.
+    int hovered_node = -1;
+    for (trace::NodeId i = 0; i < topo.nodes.size(); ++i) {
+        const auto& n = topo.nodes[i];
+        const ImVec2 p = px(layout.nodes[i]);
+        const bool sel = ctx.selection.node == i;
+        const ImU32 edge = sel ? ctx.theme.lit : ctx.theme.node_edge;
+        if (n.is_switch) {
+            dl->AddRectFilled({p.x - r, p.y - r * 0.6f}, {p.x + r, p.y + r * 0.6f},
+                              ctx.theme.node_fill, 4);
+            dl->AddRect({p.x - r, p.y - r * 0.6f}, {p.x + r, p.y + r * 0.6f}, edge, 4, 0,
+                        2 * ctx.scale);
+        } else {
+            dl->AddCircleFilled(p, r, ctx.theme.node_fill, 32);
+            dl->AddCircle(p, r, edge, 32, (sel ? 4.0f : 2.0f) * ctx.scale);
+        }
+        if (hovered && std::hypot(io.MousePos.x - p.x, io.MousePos.y - p.y) <= r) hovered_node = i;
+        if (many && !sel && hovered_node != i) continue;
+        const float big = fs * 1.25f;
+        const float tw = ImGui::GetFont()->CalcTextSizeA(big, 1e9f, 0, n.name.c_str()).x;
+        draw_label(ctx, dl, view, {p.x - tw / 2, p.y + r + 4 * ctx.scale}, ctx.theme.text, n.name,
+                   big);
+        if (!n.is_switch) {
+            const std::string ip = scenario::format_ipv4(n.ip);
+            const float iw = ImGui::CalcTextSize(ip.c_str()).x;
+            draw_label(ctx, dl, view, {p.x - iw / 2, p.y + r + 6 * ctx.scale + big},
+                       ctx.theme.text_dim, ip);
+        }
+    }
+
+    // Frames in flight: a segment from tail to head along the link, then its label.
+    std::vector<InFlight> in;
+    s.flights().in_flight(ctx.playhead.time, in);
+    const bool label_all = in.size() <= 24;
+    const int focus = current_flight(ctx);
+    int hovered_flight = -1;
+    for (const auto& f : in) {
+        const Flight& fl = flights[f.flight];
+        const PduInfo& info = s.catalog().info(fl.pdu);
+        const ImU32 col = protocol_color(info.protocol);
+        const ImVec2 a = px(layout.nodes[fl.from]), b = px(layout.nodes[fl.to]);
+        // Keep the drawing off the node discs.
+        const float len = std::hypot(b.x - a.x, b.y - a.y);
+        const float cut = len > 0 ? std::min(r / len, 0.45f) : 0;
+        const auto along = [&](float t) { return lerp(a, b, cut + (1 - 2 * cut) * t); };
+        const ImVec2 head = along(f.head), tail = along(f.tail);
+        const float thick =
+            (f.flight == static_cast<std::uint32_t>(focus) ? 14.0f : 10.0f) * ctx.scale;
+        dl->AddLine(tail, head, col, thick);
+        dl->AddCircleFilled(head, thick * 0.6f, col);
+        if (hovered && dist_to_segment(io.MousePos, tail, head) < thick)
+            hovered_flight = static_cast<int>(f.flight);
+        if (label_all || f.flight == static_cast<std::uint32_t>(focus)) {
+            // Frames going right are labelled above the link, going left below it.
+            const float side = b.x >= a.x ? -1.0f : 1.0f;
+            ImVec2 at = lerp(tail, head, 0.5f);
+            at.y += side < 0 ? -thick : thick + fs + 8 * ctx.scale;
+            label_box(ctx, dl, at, col, info.label, fs * 1.15f);
+        }
+    }
+    // Drops: a cross where the frame died, with why, for a moment after.
+    const Time show_for = std::max<Time>(ctx.dwell * 2, 1);
+    for (const auto& d : s.flights().drops()) {
+        if (d.time > ctx.playhead.time || d.time + show_for < ctx.playhead.time) continue;
+        ImVec2 p = d.node < topo.nodes.size() ? px(layout.nodes[d.node]) : centre;
+        if (d.link < topo.links.size() && d.node < topo.nodes.size()) {
+            const auto& l = topo.links[d.link];
+            const trace::NodeId other = l.a == d.node ? l.b : l.a;
+            p = lerp(p, px(layout.nodes[other]), 0.18f);
+        }
+        const float k = 12 * ctx.scale;
+        dl->AddLine({p.x - k, p.y - k}, {p.x + k, p.y + k}, drop_color, 5 * ctx.scale);
+        dl->AddLine({p.x - k, p.y + k}, {p.x + k, p.y - k}, drop_color, 5 * ctx.scale);
+        std::string why = std::string("lost: ") + trace::to_string(d.reason);
+        if (d.pdu != trace::no_pdu) why = s.catalog().info(d.pdu).label + " " + why;
+        label_box(ctx, dl, {p.x, p.y - k - 4 * ctx.scale}, drop_color, "✗ " + why, fs);
+    }
+
+    // Legend: the protocols this lesson's frames use, each with its colour and name.
+    if (st.show_legend) {
+        bool used[static_cast<int>(Protocol::count)] = {};
+        for (const auto& f : flights)
+            used[static_cast<int>(s.catalog().info(f.pdu).protocol)] = true;
+        ImVec2 p{c0.x + 8 * ctx.scale, c0.y + 8 * ctx.scale};
+        draw_label(ctx, dl, view, p, ctx.theme.text_dim, "Legend", fs);
+        p.y += fs + 4 * ctx.scale;
+        for (int i = 0; i < static_cast<int>(Protocol::count); ++i) {
+            if (!used[i]) continue;
+            const auto proto = static_cast<Protocol>(i);
+            dl->AddRectFilled({p.x, p.y + fs * 0.3f}, {p.x + 2 * fs, p.y + fs * 0.8f},
+                              protocol_color(proto), 2);
+            draw_label(ctx, dl, view, {p.x + 2.4f * fs, p.y}, ctx.theme.text, to_string(proto), fs);
+            p.y += fs + 4 * ctx.scale;
+        }
+        draw_label(ctx, dl, view, {p.x + 0.5f * fs, p.y}, drop_color, "✗", fs);
+        draw_label(ctx, dl, view, {p.x + 2.4f * fs, p.y}, ctx.theme.text, "dropped frame", fs);
+    }
+    draw_label(ctx, dl, view, {c0.x + 8 * ctx.scale, c1.y - fs - 6 * ctx.scale}, ctx.theme.text_dim,
+               "t = " + format_time(ctx.playhead.time), fs);
+    dl->PopClipRect();
+
+    if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
+        ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).x == 0 &&
+        ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).y == 0) {
+        if (hovered_flight >= 0) {
+            ctx.selection.flight = hovered_flight;
+            ctx.selection.pinned = true;
+        } else if (hovered_node >= 0) {
+            ctx.selection.node = hovered_node;
+        } else {
+            ctx.selection.pinned = false;
+        }
+    }
+    if (hovered_flight >= 0) {
+        ImGui::BeginTooltip();
+        ImGui::TextUnformatted(
+            s.catalog().info(flights[hovered_flight].pdu).dissection.summary.c_str());
+        ImGui::EndTooltip();
+    }
+}
+
+} // namespace wirelab::ui
