@@ -6,6 +6,7 @@
 #include "sim/export/pcap.hpp"
 #include "ui/model/ladder_svg.hpp"
 
+#define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h> // key codes: ImGui 1.86's KeysDown[] is indexed by them
 
 #include <algorithm>

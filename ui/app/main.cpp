@@ -5,6 +5,9 @@
 // back buffer into a PNG, optionally dump the labels drawn, exit.
 #include "ui/app/app.hpp"
 
+// glad provides the OpenGL declarations; GLFW must not include the system GL header.
+#define GLFW_INCLUDE_NONE
+
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
