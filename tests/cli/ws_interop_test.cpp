@@ -21,7 +21,7 @@ namespace {
 
 // A running `wirelab ws serve --port 0` and its port.
 struct WirelabServer {
-    std::string dir = temp_dir();
+    TempDir dir;
     Child child;
     int port = 0;
     explicit WirelabServer(std::vector<std::string> extra = {})
@@ -40,7 +40,7 @@ struct WirelabServer {
 
 // A running python-websockets echo server (tests/cli/ws_peer.py server).
 struct PythonServer {
-    std::string dir = temp_dir();
+    TempDir dir;
     Child child;
     int port = 0;
     explicit PythonServer(bool deflate)
@@ -204,7 +204,7 @@ TEST_CASE("wirelab connect -> python server: text and fragments and a ping from 
 
 TEST_CASE("wirelab connect -> python server: 64 KiB and 16 MiB binary", "[cli][interop]") {
     PythonServer py{false};
-    std::string dir = temp_dir();
+    TempDir dir;
     for (std::size_t size : {std::size_t{64} << 10, std::size_t{16} << 20}) {
         std::string data = random_file(dir + "/msg.bin", size);
         auto r =
@@ -234,7 +234,7 @@ TEST_CASE("wirelab connect -> python server: close codes both ways", "[cli][inte
 
 TEST_CASE("wirelab connect -> python server: permessage-deflate", "[cli][interop]") {
     PythonServer py{true};
-    std::string dir = temp_dir();
+    TempDir dir;
     std::string data = random_file(dir + "/msg.bin", 1 << 20);
     std::string text(4000, 'z');
     auto r = connect({py.url("/deflate"), "--deflate", "--send", text, "--binary-file",
@@ -259,7 +259,7 @@ TEST_CASE("wirelab connect fails the connection on a wrong Sec-WebSocket-Accept"
     REQUIRE(listen(listener, 1) == 0);
     socklen_t len = sizeof addr;
     getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
-    std::string dir = temp_dir();
+    TempDir dir;
     Child client{{wirelab_exe(), "ws", "connect",
                   "ws://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/", "--send", "x",
                   "--timeout", "10"},

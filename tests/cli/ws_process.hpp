@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,19 @@ inline std::string temp_dir() {
     if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
     return tmpl;
 }
+
+// temp_dir() removed with everything in it when the test is done.
+struct TempDir {
+    std::string path = temp_dir();
+    TempDir() = default;
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+    std::string operator+(const char* name) const { return path + name; }
+};
 
 class Child {
 public:
