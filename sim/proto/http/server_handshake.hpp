@@ -79,7 +79,6 @@ private:
     ServerOptions options_;
     State state_ = State::reading;
     std::string buffer_;
-    std::size_t scanned_ = 0; // bytes of buffer_ known to hold no complete head yet
     int status_ = 0;
     std::string why_;
     UpgradeRequest request_;
