@@ -96,7 +96,7 @@ TEST_CASE("jsonl: PDU summaries, bytes on first sight only, names and reasons", 
     CHECK(seen.size() == t.pdu_count());
 }
 
-TEST_CASE("jsonl: message PDUs are summarised from their text; write_new streams", "[jsonl]") {
+TEST_CASE("jsonl: message PDUs are summarised from their text — write_new streams", "[jsonl]") {
     fixture::Builder b;
     const std::string frame = fixture::ws_text("hi");
     const auto pdu = b.t.add_pdu(

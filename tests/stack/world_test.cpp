@@ -198,7 +198,7 @@ TEST_CASE("data arrives once, in order, intact over a lossy, duplicating, reorde
     CHECK(server_conn->stats().bytes_received == sent.size());
 }
 
-TEST_CASE("same seed, same trace hash; another seed, another trace") {
+TEST_CASE("same seed, same trace hash — another seed, another trace") {
     auto run = [](std::uint64_t seed) {
         LinkParams p;
         p.delay = ms(1);

@@ -102,7 +102,7 @@ TEST_CASE("dissect_frame: ARP request and reply", "[dissect]") {
     CHECK(dissect_frame(rep).summary == "ARP 10.0.0.2 is at 02:00:00:00:00:02");
 }
 
-TEST_CASE("dissect_frame: TCP SYN uses tcp.hpp's summary; layers 2-4 rows", "[dissect]") {
+TEST_CASE("dissect_frame: TCP SYN uses tcp.hpp's summary — layers 2-4 rows", "[dissect]") {
     TcpRepr syn;
     syn.src_port = 50000;
     syn.dst_port = 80;

@@ -62,7 +62,7 @@ TEST_CASE("crc32_ieee matches the standard check value and a bitwise reference",
     }
 }
 
-TEST_CASE("append_fcs pads to 60 bytes, appends the CRC little-endian; check_fcs verifies",
+TEST_CASE("append_fcs pads to 60 bytes, appends the CRC little-endian — check_fcs verifies",
           "[ethernet]") {
     Bytes frame(14, 0);
     EthernetRepr{broadcast_mac, {0x02, 0, 0, 0, 0, 0x01}, ethertype_arp}.emit(frame.data());
