@@ -22,8 +22,8 @@ void Switch::receive(std::size_t port, Packet frame, trace::EventId arrival) {
     }
     auto eth = wire::EthernetRepr::parse(data);
     if (!eth) return;
-    table_[eth->src] = port;
-    auto it = table_.find(eth->dst);
+    table_[key(eth->src)] = port;
+    auto it = table_.find(key(eth->dst));
     if (eth->dst != wire::broadcast_mac && it != table_.end()) {
         if (it->second != port) ports_[it->second]->send(*this, std::move(frame), arrival);
         return;

@@ -7,7 +7,7 @@
 #include "sim/stack/node.hpp"
 #include "sim/wire/ethernet.hpp"
 
-#include <map>
+#include <unordered_map>
 
 namespace wirelab::stack {
 
@@ -15,10 +15,17 @@ class Switch final : public Node {
 public:
     using Node::Node;
     void receive(std::size_t port, Packet frame, trace::EventId arrival) override;
-    const std::map<wire::MacAddr, std::size_t>& mac_table() const { return table_; }
+    // MAC address (as a 48-bit integer) -> port. Never iterated by the simulation.
+    const std::unordered_map<std::uint64_t, std::size_t>& mac_table() const { return table_; }
 
 private:
-    std::map<wire::MacAddr, std::size_t> table_;
+    static std::uint64_t key(const wire::MacAddr& mac) {
+        std::uint64_t k = 0;
+        for (auto b : mac)
+            k = k << 8 | b;
+        return k;
+    }
+    std::unordered_map<std::uint64_t, std::size_t> table_;
 };
 
 } // namespace wirelab::stack

@@ -53,7 +53,7 @@ void TcpStage::from_below(Packet p, Meta m) {
     tcp::Endpoint from{m.src_ip, seg->src_port};
 
     ConnId id = no_conn;
-    if (auto it = by_key_.find({seg->dst_port, m.src_ip, seg->src_port}); it != by_key_.end()) {
+    if (auto it = by_key_.find(key(seg->dst_port, m.src_ip, seg->src_port)); it != by_key_.end()) {
         id = it->second;
     } else if (listening_.count(seg->dst_port) && seg->has(wire::TcpRepr::SYN) &&
                !seg->has(wire::TcpRepr::ACK) && !seg->has(wire::TcpRepr::RST)) {
@@ -62,7 +62,7 @@ void TcpStage::from_below(Packet p, Meta m) {
                                               tcp::Endpoint{}, world.random().next_u32());
         c->open_passive();
         id = add(std::move(c));
-        by_key_[{seg->dst_port, m.src_ip, seg->src_port}] = id;
+        by_key_[key(seg->dst_port, m.src_ip, seg->src_port)] = id;
     }
     if (id == no_conn) {
         drop(p, m, DropReason::no_socket,
@@ -119,7 +119,7 @@ ConnId TcpStage::connect(std::uint32_t ip, std::uint16_t port, trace::EventId ca
     auto c = std::make_unique<tcp::Connection>(config_, tcp::Endpoint{host().ip(), local},
                                                tcp::Endpoint{ip, port}, world.random().next_u32());
     ConnId id = add(std::move(c));
-    by_key_[{local, ip, port}] = id;
+    by_key_[key(local, ip, port)] = id;
     conns_[id].conn->open_active(world.now());
     service(id, cause);
     return id;
@@ -276,7 +276,7 @@ void TcpStage::service(ConnId id, trace::EventId cause) {
     if (slot.conn->state() == tcp::State::closed) {
         auto local = slot.conn->local();
         auto remote = slot.conn->remote();
-        if (auto it = by_key_.find({local.port, remote.addr, remote.port});
+        if (auto it = by_key_.find(key(local.port, remote.addr, remote.port));
             it != by_key_.end() && it->second == id)
             by_key_.erase(it);
     }

@@ -15,7 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace wirelab::stack {
@@ -62,7 +62,10 @@ private:
         std::optional<Time> timer_at;
         bool closed_reported = false;
     };
-    using Key = std::tuple<std::uint16_t, std::uint32_t, std::uint16_t>; // local port, remote
+    // (local port, remote address, remote port) packed into one integer for hashing.
+    static std::uint64_t key(std::uint16_t local_port, std::uint32_t ip, std::uint16_t port) {
+        return std::uint64_t{local_port} << 48 | std::uint64_t{ip} << 16 | port;
+    }
 
     ConnId add(std::unique_ptr<tcp::Connection> c);
     void service(ConnId id, trace::EventId cause);
@@ -74,7 +77,7 @@ private:
     tcp::Config config_;
     TcpUser* user_ = nullptr;
     std::vector<Slot> conns_;
-    std::map<Key, ConnId> by_key_;
+    std::unordered_map<std::uint64_t, ConnId> by_key_; // never iterated: order-free
     std::map<std::uint16_t, bool> listening_;
     std::uint16_t next_port_ = 0;
 };

@@ -17,6 +17,7 @@ Host& World::add_host(HostConfig config) {
     trace_.topology.nodes.push_back(std::move(n));
     hosts_.push_back(std::make_unique<Host>(*this, id, std::move(config)));
     nodes_.push_back(hosts_.back().get());
+    by_ip_.emplace(hosts_.back()->ip(), hosts_.back().get());
     return *hosts_.back();
 }
 
@@ -57,9 +58,8 @@ Link* World::link(std::string_view name) {
 }
 
 Host* World::host_by_ip(std::uint32_t ip) {
-    for (auto& h : hosts_)
-        if (h->ip() == ip) return h.get();
-    return nullptr;
+    auto it = by_ip_.find(ip);
+    return it == by_ip_.end() ? nullptr : it->second;
 }
 
 trace::EventId World::record_text(trace::Kind kind, trace::NodeId node, std::uint8_t layer,

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace wirelab::stack {
@@ -62,6 +63,7 @@ private:
     std::vector<std::unique_ptr<Switch>> switches_;
     std::vector<std::unique_ptr<Link>> links_;
     std::vector<Node*> nodes_; // by trace::NodeId
+    std::unordered_map<std::uint32_t, Host*> by_ip_;
 };
 
 } // namespace wirelab::stack
