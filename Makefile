@@ -9,6 +9,7 @@ all: build
 
 setup:
 	@scripts/setup.sh core ui interop
+	@[ -d tests/sio/oracle/node_modules ] || npm ci --prefix tests/sio/oracle --no-audit --no-fund
 
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
