@@ -246,7 +246,7 @@ TEST_CASE("playhead: speed, end, stepping between events and cues, narration at 
     CHECK(quizzes_reached(t, s.marks(), ms(31)) == std::vector<std::uint32_t>{0});
 }
 
-TEST_CASE("layout: client left, server right; a star of 150 hosts stays in the unit square") {
+TEST_CASE("layout: client left, server right — a star of 150 hosts stays in the unit square") {
     Session s = open(handshake);
     const auto& l = s.layout();
     CHECK(l.nodes[0].x < l.nodes[1].x);

@@ -197,9 +197,9 @@ void App::frame(double wall_seconds) {
 
     if (presenter_) {
         // Topology and OSI stack large; ladder under the stack; narration as a caption bar.
-        const float caption_h = fs * 4.6f;
+        const float caption_h = fs * 4.2f;
         const float main_h = body_h - caption_h;
-        const float left_w = disp.x * 0.58f;
+        const float left_w = disp.x * 0.45f;
         panel(
             "Network", {0, top}, {left_w, main_h}, [&] { draw_topology(ctx, topology_); },
             no_scroll);

@@ -21,13 +21,16 @@ void build_fonts_and_style(float scale, bool light) {
                                      0x2500, 0x25FF, 0x2700, 0x27BF, 0};
     const float size = std::round(16.0f * scale);
     const char* dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-    ImFont* font = nullptr;
-    if (std::filesystem::exists(dejavu))
-        font = io.Fonts->AddFontFromFileTTF(dejavu, size, nullptr, ranges);
-    if (!font) {
-        ImFontConfig cfg;
-        cfg.SizePixels = size;
-        io.Fonts->AddFontDefault(&cfg);
+    // Fonts[0] is the UI font, Fonts[1] the same face 1.3x larger for presenter captions.
+    for (const float px : {size, std::round(size * 1.3f)}) {
+        ImFont* font = nullptr;
+        if (std::filesystem::exists(dejavu))
+            font = io.Fonts->AddFontFromFileTTF(dejavu, px, nullptr, ranges);
+        if (!font) {
+            ImFontConfig cfg;
+            cfg.SizePixels = px;
+            io.Fonts->AddFontDefault(&cfg);
+        }
     }
     ImGuiStyle& style = ImGui::GetStyle();
     style = ImGuiStyle();

@@ -42,8 +42,8 @@ Layout layout_topology(const trace::Topology& topology) {
         std::clamp(0.4f / static_cast<float>(std::max<std::size_t>(hosts.size(), 1)), 0.008f, 0.1f);
 
     if (switches.empty() && hosts.size() <= 2) {
-        column(out, {hosts[0]}, 0.15f, 0.5f, 0.5f);
-        if (hosts.size() == 2) column(out, {hosts[1]}, 0.85f, 0.5f, 0.5f);
+        column(out, {hosts[0]}, 0.08f, 0.5f, 0.5f);
+        if (hosts.size() == 2) column(out, {hosts[1]}, 0.92f, 0.5f, 0.5f);
         return out;
     }
     if (switches.size() == 1) {

@@ -13,15 +13,15 @@ namespace {
 
 constexpr const char* view = "ladder";
 
-// A window that shows a handful of round trips: eight times the median flight.
-Time auto_window(const Session& s) {
+// The median time a frame spends on a link: the ladder's unit of height.
+Time median_flight(const Session& s) {
     const auto& all = s.flights().all();
-    if (all.empty()) return ms(100);
+    if (all.empty()) return ms(10);
     std::vector<Time> d;
     for (std::size_t i = 0; i < all.size(); i += std::max<std::size_t>(1, all.size() / 64))
         d.push_back(all[i].end - all[i].start);
     std::nth_element(d.begin(), d.begin() + d.size() / 2, d.end());
-    return std::max<Time>(d[d.size() / 2] * 8, 1000);
+    return std::max<Time>(d[d.size() / 2], 1000);
 }
 
 } // namespace
@@ -38,22 +38,26 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     ImGui::InvisibleButton("ladder", avail);
     const bool hovered = ImGui::IsItemHovered();
     ImGuiIO& io = ImGui::GetIO();
-    if (st.window <= 0) st.window = auto_window(s);
-    if (hovered && io.MouseWheel != 0)
-        st.window = std::clamp<Time>(static_cast<Time>(st.window * std::pow(0.85, io.MouseWheel)),
-                                     1000, seconds(600));
-    dl->PushClipRect(c0, c1, true);
-
     const float fs = ImGui::GetFontSize();
     const float head = fs * 1.6f;
     const float top = c0.y + head, bottom = c1.y - 4;
+    // Automatic height: a typical frame's arrow drops 2.6 lines, so consecutive labels do not
+    // collide at any font size; the wheel zooms from there.
+    Time window = st.window;
+    if (window <= 0)
+        window =
+            static_cast<Time>(static_cast<double>(median_flight(s)) * (bottom - top) / (2.6 * fs));
+    window = std::max<Time>(window, 1000);
+    if (hovered && io.MouseWheel != 0)
+        st.window = std::clamp<Time>(static_cast<Time>(window * std::pow(0.85, io.MouseWheel)),
+                                     1000, seconds(600));
+    dl->PushClipRect(c0, c1, true);
     // The playhead sits at 80 % of the height: the recent past above it.
     const Time now = ctx.playhead.time;
-    const Time t_top = now - st.window * 8 / 10;
-    const Time t_bottom = t_top + st.window;
+    const Time t_top = now - window * 8 / 10;
+    const Time t_bottom = t_top + window;
     const auto y_of = [&](Time t) {
-        return top +
-               (bottom - top) * static_cast<float>(static_cast<double>(t - t_top) / st.window);
+        return top + (bottom - top) * static_cast<float>(static_cast<double>(t - t_top) / window);
     };
     const std::size_t lanes = lad.lanes.size();
     // Outer margins hold the state notes of the outermost lifelines.
@@ -76,7 +80,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
                fs * 0.9f);
 
     // Arrows: drawn up to where the frame is now; a lost one ends in ✗.
-    const Time longest = st.window * 4;
+    const Time longest = window * 4;
     auto [lo, hi] = lad.arrows_in(t_top, std::min(t_bottom, now), longest);
     const int focus = current_flight(ctx);
     int hovered_arrow = -1;
@@ -115,7 +119,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
         const float tw = ImGui::CalcTextSize(text.c_str()).x;
         const float xm = (x_of(a.from_lane) + x_of(a.to_lane)) / 2,
                     ym = (y_of(a.t0) + y_of(a.t1)) / 2;
-        draw_label(ctx, dl, view, {xm - tw / 2, std::max(ym, p0.y) - fs - 2},
+        draw_label(ctx, dl, view, {xm - tw / 2, std::max(std::max(ym, p0.y) - fs - 2, top + 2)},
                    sel ? ctx.theme.text : col, text, fs);
         if (hovered) {
             const ImVec2 m = io.MousePos;

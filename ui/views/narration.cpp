@@ -65,7 +65,11 @@ void draw_caption(ViewContext& ctx) {
     const std::string_view text = now.event == trace::no_event
                                       ? std::string_view(ctx.session.scenario().lesson.summary)
                                       : now.text;
+    // Captions read from the back of the room: the large font built beside the regular one.
+    ImFont* large = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
+    if (large) ImGui::PushFont(large);
     text_logged(ctx, "caption", text, true);
+    if (large) ImGui::PopFont();
 }
 
 } // namespace wirelab::ui

@@ -77,7 +77,7 @@ void draw_stack(ViewContext& ctx, ImDrawList* dl, trace::NodeId node, ImVec2 p0,
         const ImVec2 a{p0.x + name_w, y + 2}, b{p0.x + width, y + row_h - 2};
         const bool modelled = !row.protocol.empty();
         bool lit = false;
-        if (act && act->progress < 1.0f + 1e-6f) lit = act->layer() == row.layer;
+        if (act && act->progress < 1.0f) lit = act->layer() == row.layer;
         ImU32 fill = modelled ? ctx.theme.node_fill : ctx.theme.canvas;
         if (lit) fill = ctx.theme.lit;
         dl->AddRectFilled(a, b, fill, 4);
@@ -91,7 +91,9 @@ void draw_stack(ViewContext& ctx, ImDrawList* dl, trace::NodeId node, ImVec2 p0,
             text += act->pass->down ? "   ↓ + " + what + (row.layer == 1 ? "" : " header")
                                     : "   ↑ − " + what + (row.layer == 1 ? "" : " header");
         }
+        dl->PushClipRect(a, b, true);
         draw_label(ctx, dl, view, {a.x + 6 * ctx.scale, y + (row_h - fs) / 2}, tc, text, fs);
+        dl->PopClipRect();
     }
 
     // The frame as it stands now: layer spans present at this point of the pass.

@@ -79,7 +79,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
     dl->PushClipRect(c0, c1, true);
 
     // Unit square -> pixels: fit the panel with a margin for labels, then zoom and pan.
-    const float margin_x = 90 * ctx.scale, margin_y = 70 * ctx.scale;
+    const float margin_x = 60 * ctx.scale, margin_y = 70 * ctx.scale;
     const float w = std::max(avail.x - 2 * margin_x, 10.0f),
                 h = std::max(avail.y - 2 * margin_y, 10.0f);
     const ImVec2 centre{c0.x + avail.x / 2 + st.pan.x, c0.y + avail.y / 2 + st.pan.y};
@@ -99,8 +99,10 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
                 l.name + " · " + bandwidth_text(l.bandwidth_bps) + " · " + format_time(l.delay);
             const ImVec2 m = lerp(a, b, 0.5f);
             const float tw = ImGui::CalcTextSize(text.c_str()).x;
-            // Below the band where frames going left carry their labels.
-            draw_label(ctx, dl, view, {m.x - tw / 2, m.y + 3.4f * fs}, ctx.theme.text_dim, text);
+            // Below the hosts' names and addresses, and below the band where frames going left
+            // carry their labels.
+            const float below = std::max(3.4f * fs, r + 2.4f * fs + 14 * ctx.scale);
+            draw_label(ctx, dl, view, {m.x - tw / 2, m.y + below}, ctx.theme.text_dim, text);
         }
     }
     // Link state (cut links drawn dashed-red) from the latest link_state event per link.
