@@ -1,0 +1,322 @@
+// Socket.IO v5 server (see socketio_server.hpp): Engine.IO session events are turned into
+// Socket.IO packets here, and the namespace / room bookkeeping lives here.
+#include "sim/proto/sio/socketio_server.hpp"
+
+#include <utility>
+
+namespace wirelab::sio::socketio {
+
+Server::Server(ServerConfig config) : config_(std::move(config)) {}
+
+std::string Server::next_id() {
+    if (config_.id_source) return config_.id_source();
+    return "sid" + std::to_string(id_counter_++);
+}
+
+ConnId Server::accept(std::int64_t now) {
+    const ConnId id = next_conn_++;
+    engineio::Handshake h{
+        next_id(), {}, config_.ping_interval_ms, config_.ping_timeout_ms, config_.max_payload};
+    auto& conn =
+        conns_.emplace(id, Conn{engineio::ServerSession(std::move(h)), {}, {}}).first->second;
+    conn.session.open(now);
+    on_session(id, conn);
+    return id;
+}
+
+void Server::receive_text(ConnId id, std::string_view text, std::int64_t now) {
+    const auto it = conns_.find(id);
+    if (it == conns_.end()) return;
+    it->second.session.receive_text(text, now);
+    on_session(id, it->second);
+}
+
+void Server::receive_binary(ConnId id, std::string_view bytes, std::int64_t now) {
+    const auto it = conns_.find(id);
+    if (it == conns_.end()) return;
+    it->second.session.receive_binary(bytes, now);
+    on_session(id, it->second);
+}
+
+void Server::receive_transport_close(ConnId id) {
+    const auto it = conns_.find(id);
+    if (it == conns_.end()) return;
+    it->second.session.receive_transport_close();
+    on_session(id, it->second);
+}
+
+void Server::handle_timeout(std::int64_t now) {
+    std::vector<ConnId> ids;
+    for (const auto& [id, conn] : conns_) {
+        const auto t = conn.session.poll_timeout();
+        if (t && *t <= now) ids.push_back(id);
+    }
+    for (const ConnId id : ids) {
+        auto& conn = conns_.at(id);
+        conn.session.handle_timeout(now);
+        on_session(id, conn);
+    }
+}
+
+std::optional<std::int64_t> Server::poll_timeout() const {
+    std::optional<std::int64_t> next;
+    for (const auto& [id, conn] : conns_) {
+        const auto t = conn.session.poll_timeout();
+        if (t && (!next || *t < *next)) next = t;
+    }
+    return next;
+}
+
+// Drains the session: messages go through the Socket.IO decoder; a close ends every socket
+// of the connection and forgets it.
+void Server::on_session(ConnId id, Conn& conn) {
+    // Loop: a decode error closes the session, which queues one more (close) event.
+    for (auto batch = conn.session.events(); !batch.empty(); batch = conn.session.events()) {
+        for (auto& ev : batch) {
+            if (ev.kind == engineio::SessionEvent::Kind::message) {
+                const auto r =
+                    ev.binary ? conn.decoder.add_binary(ev.data) : conn.decoder.add_text(ev.data);
+                if (r.error) {
+                    // The reference server closes the whole connection on a decode error.
+                    conn.session.close();
+                    continue;
+                }
+                if (r.packet) on_packet(id, conn, std::move(*r.packet));
+            } else if (ev.kind == engineio::SessionEvent::Kind::close) {
+                flush(id, conn);
+                if (!out_.empty() && out_.back().conn == id) out_.back().close_after = true;
+                std::vector<SocketId> gone;
+                for (const auto& [nsp, s] : conn.sockets)
+                    gone.push_back(s);
+                for (const SocketId s : gone)
+                    drop_socket(s, ev.reason);
+                conns_.erase(id);
+                return;
+            }
+        }
+    }
+    flush(id, conn);
+}
+
+void Server::flush(ConnId id, Conn& conn) {
+    for (auto& f : conn.session.frames_to_send())
+        out_.push_back({id, std::move(f), false});
+}
+
+void Server::on_packet(ConnId id, Conn& conn, Packet packet) {
+    const auto existing = conn.sockets.find(packet.nsp);
+    switch (packet.type) {
+    case PacketType::connect: {
+        if (!namespaces_.count(packet.nsp)) {
+            Packet err;
+            err.type = PacketType::connect_error;
+            err.nsp = packet.nsp;
+            err.data = Json{{"message", "Invalid namespace"}};
+            send_packet(id, err);
+            events_.push_back({ServerEvent::Kind::connect_error,
+                               0,
+                               id,
+                               packet.nsp,
+                               {},
+                               {},
+                               *err.data,
+                               {},
+                               "Invalid namespace"});
+            return;
+        }
+        if (existing != conn.sockets.end()) return; // already connected: the reference ignores
+        const SocketId sid = next_socket_++;
+        Socket s{id, packet.nsp, next_id(), {}, 0};
+        conn.sockets.emplace(packet.nsp, sid);
+        rooms_[packet.nsp][s.sid].insert(sid); // each socket is in the room named by its id
+        s.rooms.insert(s.sid);
+        Packet reply;
+        reply.type = PacketType::connect;
+        reply.nsp = packet.nsp;
+        reply.data = Json{{"sid", s.sid}};
+        sockets_.emplace(sid, std::move(s));
+        send_packet(id, reply);
+        events_.push_back({ServerEvent::Kind::connection,
+                           sid,
+                           id,
+                           packet.nsp,
+                           {},
+                           {},
+                           packet.data ? *packet.data : Json::object(),
+                           {},
+                           {}});
+        return;
+    }
+    case PacketType::disconnect:
+        if (existing != conn.sockets.end())
+            drop_socket(existing->second, "client namespace disconnect");
+        return;
+    case PacketType::event:
+    case PacketType::ack: {
+        if (existing == conn.sockets.end() || !packet.data || !packet.data->is_array()) return;
+        ServerEvent ev;
+        ev.socket = existing->second;
+        ev.conn = id;
+        ev.nsp = packet.nsp;
+        ev.ack_id = packet.id;
+        Json& data = *packet.data;
+        if (packet.type == PacketType::event) {
+            ev.kind = ServerEvent::Kind::event;
+            ev.name = data[0].is_string() ? data[0].get<std::string>() : stringify(data[0]);
+            data.erase(data.begin());
+        } else {
+            ev.kind = ServerEvent::Kind::ack;
+            if (!packet.id) return;
+        }
+        ev.args = std::move(data);
+        events_.push_back(std::move(ev));
+        return;
+    }
+    case PacketType::connect_error:
+    case PacketType::binary_event:
+    case PacketType::binary_ack:
+        // Only a server sends CONNECT_ERROR; BINARY_* never leave the decoder.
+        conns_.at(id).session.close();
+        return;
+    }
+}
+
+void Server::drop_socket(SocketId socket, std::string reason) {
+    const auto it = sockets_.find(socket);
+    if (it == sockets_.end()) return;
+    auto& s = it->second;
+    auto& nsp_rooms = rooms_[s.nsp];
+    for (const auto& room : s.rooms) {
+        const auto r = nsp_rooms.find(room);
+        if (r == nsp_rooms.end()) continue;
+        r->second.erase(socket);
+        if (r->second.empty()) nsp_rooms.erase(r);
+    }
+    if (const auto c = conns_.find(s.conn); c != conns_.end()) c->second.sockets.erase(s.nsp);
+    events_.push_back(
+        {ServerEvent::Kind::disconnect, socket, s.conn, s.nsp, {}, {}, {}, {}, std::move(reason)});
+    sockets_.erase(it);
+}
+
+void Server::send_packet(ConnId id, const Packet& packet) {
+    send_encoded(id, encode(packet));
+}
+
+void Server::send_encoded(ConnId id, const Encoded& encoded) {
+    const auto it = conns_.find(id);
+    if (it == conns_.end()) return;
+    auto& session = it->second.session;
+    session.send_text(encoded.text);
+    for (const auto& a : encoded.attachments)
+        session.send_binary(a);
+    flush(id, it->second);
+}
+
+Packet Server::event_packet(std::string_view nsp, std::string_view event, const Json& args) const {
+    Packet p;
+    p.type = PacketType::event;
+    p.nsp = std::string(nsp);
+    Json data = Json::array({std::string(event)});
+    if (args.is_array()) {
+        for (const auto& a : args)
+            data.push_back(a);
+    } else {
+        data.push_back(args);
+    }
+    p.data = std::move(data);
+    return p;
+}
+
+void Server::emit(SocketId socket, std::string_view event, const Json& args) {
+    const auto it = sockets_.find(socket);
+    if (it == sockets_.end()) return;
+    send_packet(it->second.conn, event_packet(it->second.nsp, event, args));
+}
+
+std::uint64_t Server::emit_with_ack(SocketId socket, std::string_view event, const Json& args) {
+    const auto it = sockets_.find(socket);
+    if (it == sockets_.end()) return 0;
+    Packet p = event_packet(it->second.nsp, event, args);
+    p.id = it->second.next_ack++;
+    send_packet(it->second.conn, p);
+    return *p.id;
+}
+
+void Server::ack(SocketId socket, std::uint64_t ack_id, const Json& args) {
+    const auto it = sockets_.find(socket);
+    if (it == sockets_.end()) return;
+    Packet p;
+    p.type = PacketType::ack;
+    p.nsp = it->second.nsp;
+    p.id = ack_id;
+    p.data = args.is_array() ? args : Json::array({args});
+    send_packet(it->second.conn, p);
+}
+
+void Server::to_room_emit(std::string_view nsp, std::string_view room, std::string_view event,
+                          const Json& args, std::optional<SocketId> except) {
+    // Encode once, send the same frames to every member (as the reference adapter does).
+    const Encoded encoded = encode(event_packet(nsp, event, args));
+    for (const SocketId s : sockets_in(nsp, room)) {
+        if (s != except) send_encoded(sockets_.at(s).conn, encoded);
+    }
+}
+
+void Server::broadcast_emit(SocketId sender, std::string_view event, const Json& args) {
+    const auto it = sockets_.find(sender);
+    if (it == sockets_.end()) return;
+    const Encoded encoded = encode(event_packet(it->second.nsp, event, args));
+    for (const auto& [id, s] : sockets_) {
+        if (id != sender && s.nsp == it->second.nsp) send_encoded(s.conn, encoded);
+    }
+}
+
+void Server::emit_all(std::string_view nsp, std::string_view event, const Json& args) {
+    const Encoded encoded = encode(event_packet(nsp, event, args));
+    for (const auto& [id, s] : sockets_) {
+        if (s.nsp == nsp) send_encoded(s.conn, encoded);
+    }
+}
+
+void Server::join(SocketId socket, std::string room) {
+    const auto it = sockets_.find(socket);
+    if (it == sockets_.end()) return;
+    rooms_[it->second.nsp][room].insert(socket);
+    it->second.rooms.insert(std::move(room));
+}
+
+void Server::leave(SocketId socket, const std::string& room) {
+    const auto it = sockets_.find(socket);
+    if (it == sockets_.end()) return;
+    it->second.rooms.erase(room);
+    auto& nsp_rooms = rooms_[it->second.nsp];
+    if (const auto r = nsp_rooms.find(room); r != nsp_rooms.end()) {
+        r->second.erase(socket);
+        if (r->second.empty()) nsp_rooms.erase(r);
+    }
+}
+
+void Server::disconnect(SocketId socket) {
+    const auto it = sockets_.find(socket);
+    if (it == sockets_.end()) return;
+    Packet p;
+    p.type = PacketType::disconnect;
+    p.nsp = it->second.nsp;
+    send_packet(it->second.conn, p);
+    drop_socket(socket, "server namespace disconnect");
+}
+
+std::string_view Server::socket_id(SocketId socket) const {
+    const auto it = sockets_.find(socket);
+    return it == sockets_.end() ? std::string_view{} : std::string_view(it->second.sid);
+}
+
+std::vector<SocketId> Server::sockets_in(std::string_view nsp, std::string_view room) const {
+    const auto n = rooms_.find(nsp);
+    if (n == rooms_.end()) return {};
+    const auto r = n->second.find(room);
+    if (r == n->second.end()) return {};
+    return {r->second.begin(), r->second.end()};
+}
+
+} // namespace wirelab::sio::socketio
