@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/cli/play_cmd.hpp"
+#include "sim/cli/quiz_cmd.hpp"
 #include "sim/cli/ws_cmd.hpp"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
     wirelab::cli::add_play_command(app);
     wirelab::cli::add_check_command(app);
     wirelab::cli::add_lessons_command(app);
+    wirelab::cli::add_quiz_command(app);
     wirelab::cli::add_ws_command(app);
     CLI11_PARSE(app, argc, argv);
     return 0;

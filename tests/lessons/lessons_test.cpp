@@ -74,6 +74,13 @@ TEST_CASE("every lesson plays to the end with its cues in order and its quizzes 
         CHECK(p.fired_cues() == in_order);
         CHECK(p.fired_quizzes().size() == sc.quizzes.size());
         for (const auto& q : sc.quizzes) {
+            CHECK(!q.question.empty());
+            CHECK(!q.explain.empty());
+            // A fill-in question has its expected answer and no choices.
+            if (!q.answer_text.empty()) {
+                CHECK(q.choices.empty());
+                continue;
+            }
             // Exactly one right answer: a valid index into at least two distinct choices.
             REQUIRE(q.choices.size() >= 2);
             CHECK(q.answer >= 0);

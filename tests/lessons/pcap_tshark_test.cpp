@@ -1,0 +1,56 @@
+// Every lesson's pcap export dissects in tshark with no malformed packet and no warning
+// (which includes "previous segment not captured" and bad checksums), on every host's
+// interface. Skipped with a message when tshark is not installed.
+#include "lesson_facts.hpp"
+
+#include "sim/export/pcap.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+using namespace lessons;
+
+namespace {
+
+std::string run_capture(const std::string& command) {
+    std::string out;
+    FILE* p = popen(command.c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
+        out.append(buf, n);
+    pclose(p);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("every lesson's pcap dissects in tshark without a malformed packet or warning") {
+    if (run_capture("command -v tshark").empty()) {
+        WARN("tshark not installed: skipped");
+        return;
+    }
+    const auto dir = std::filesystem::path(WIRELAB_BINARY_DIR) / "lesson_pcaps";
+    std::filesystem::create_directories(dir);
+    for (const auto& e : std::filesystem::directory_iterator(WIRELAB_SOURCE_DIR "/scenarios")) {
+        if (e.path().extension() != ".toml") continue;
+        const auto stem = e.path().stem().string();
+        INFO(stem);
+        scenario::Player p(load_lesson(stem));
+        p.run();
+        const auto& t = p.trace();
+        for (trace::NodeId n = 0; n < t.topology.nodes.size(); ++n) {
+            if (t.topology.nodes[n].is_switch) continue;
+            auto file = (dir / (stem + "-" + t.topology.nodes[n].name + ".pcap")).string();
+            INFO(file);
+            std::string error;
+            REQUIRE(exporter::write_pcap_node(t, n, file, &error));
+            auto all = run_capture("tshark -r '" + file + "' 2>&1");
+            CHECK(!all.empty());
+            auto bad = run_capture(
+                "tshark -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -r '" + file +
+                "' -Y '_ws.malformed || _ws.expert.severity >= warning' 2>/dev/null");
+            CHECK(bad == "");
+        }
+    }
+}
