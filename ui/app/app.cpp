@@ -44,6 +44,8 @@ bool App::init(const Options& o, std::string* error) {
     playhead_.end = session_.end_time();
     playhead_.set_speed(o.speed);
     playhead_.seek(o.at.value_or(0));
+    if (o.at_fraction)
+        playhead_.seek(static_cast<Time>(*o.at_fraction * static_cast<double>(playhead_.end)));
     playhead_.playing = o.play;
     seen_generation_ = session_.generation();
     if (o.select_pdu >= 0) {

@@ -14,16 +14,17 @@
 namespace wirelab::ui {
 
 struct Options {
-    std::string lesson;             // file to open (default: the first of scenarios/)
-    std::optional<Time> at;         // --at: start paused at this time
-    int select_pdu = -1;            // --select-pdu: PDU id to inspect
-    std::string screenshot;         // --screenshot: render, write this PNG, exit
-    std::string dump_labels;        // --dump-labels: the texts drawn in the last frame
-    int width = 1600, height = 900; // --size WxH
-    bool presenter = false;         // --presenter
-    float scale = 0;                // --scale (0: 1, or 1.6 in presenter mode)
-    double speed = 0.01;            // --speed
-    bool play = false;              // --play: start playing
+    std::string lesson;                // file to open (default: the first of scenarios/)
+    std::optional<Time> at;            // --at: start paused at this time
+    std::optional<double> at_fraction; // --at 50%: that far into the lesson
+    int select_pdu = -1;               // --select-pdu: PDU id to inspect
+    std::string screenshot;            // --screenshot: render, write this PNG, exit
+    std::string dump_labels;           // --dump-labels: the texts drawn in the last frame
+    int width = 1600, height = 900;    // --size WxH
+    bool presenter = false;            // --presenter
+    float scale = 0;                   // --scale (0: 1, or 1.6 in presenter mode)
+    double speed = 0.01;               // --speed
+    bool play = false;                 // --play: start playing
 };
 // nullopt after printing help or an error (exit code in *code).
 std::optional<Options> parse_options(int argc, char** argv, int* code);

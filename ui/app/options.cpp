@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* usage =
     "usage: wirelab-studio [LESSON.toml] [options]\n"
-    "  --at TIME            start paused at TIME (\"1.25s\", \"20ms\")\n"
+    "  --at TIME            start paused at TIME (\"1.25s\", \"20ms\", or \"50%\" of the lesson)\n"
     "  --select-pdu N       inspect PDU number N\n"
     "  --speed X            playback speed (simulated s per wall s), default 0.01\n"
     "  --play               start playing\n"
@@ -41,8 +41,13 @@ std::optional<Options> parse_options(int argc, char** argv, int* code) {
             return std::nullopt;
         } else if (a == "--at") {
             const char* v = value();
-            auto t = v ? parse_duration(v) : std::nullopt;
-            if (!t) return fail("--at wants a time such as 20ms or 1.25s");
+            const std::string text = v ? v : "";
+            if (!text.empty() && text.back() == '%') {
+                o.at_fraction = std::atof(text.c_str()) / 100.0;
+                continue;
+            }
+            auto t = parse_duration(text);
+            if (!t) return fail("--at wants a time such as 20ms or 1.25s, or a share such as 50%");
             o.at = *t;
         } else if (a == "--select-pdu") {
             const char* v = value();

@@ -39,7 +39,7 @@ void Session::open(scenario::Scenario scenario) {
 
 Time Session::end_time() const {
     // The trace's last event, or the scenario's `until` when it is later.
-    Time end = player_->trace().end_time();
+    Time end = trace().end_time();
     if (base_.until) end = std::max(end, *base_.until);
     return end;
 }
@@ -58,9 +58,27 @@ void Session::replay() {
     stacks_.reset();
     flights_.reset();
     catalog_.reset();
+    adopted_.reset();
     player_ = std::make_unique<scenario::Player>(s);
     player_->run();
-    const auto& t = player_->trace();
+    derive();
+}
+
+void Session::adopt(std::unique_ptr<trace::Trace> trace) {
+    ladder_ = {};
+    marks_.reset();
+    stacks_.reset();
+    flights_.reset();
+    catalog_.reset();
+    player_.reset();
+    base_ = {};
+    inputs_.clear();
+    adopted_ = std::move(trace);
+    derive();
+}
+
+void Session::derive() {
+    const auto& t = trace();
     catalog_ = std::make_unique<PduCatalog>(t);
     flights_ = std::make_unique<FlightIndex>(t);
     stacks_ = std::make_unique<StackIndex>(t);
@@ -133,12 +151,13 @@ Session::make_input(UserInput kind, Time at, const std::string& host, const std:
 }
 
 void Session::add_input(scenario::Action action) {
+    if (adopted_) return; // nothing to re-play
     inputs_.push_back(std::move(action));
     replay();
 }
 
 bool Session::undo() {
-    if (inputs_.empty()) return false;
+    if (inputs_.empty() || adopted_) return false;
     inputs_.pop_back();
     replay();
     return true;

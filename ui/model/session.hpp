@@ -32,10 +32,12 @@ public:
     bool open(const std::string& path, std::string* error);
     // Plays an already validated scenario (tests, the lesson browser's reload).
     void open(scenario::Scenario scenario);
-    bool loaded() const { return player_ != nullptr; }
+    // Shows a trace made elsewhere (benchmarks, a recorded trace): no scenario, no re-play.
+    void adopt(std::unique_ptr<trace::Trace> trace);
+    bool loaded() const { return player_ != nullptr || adopted_ != nullptr; }
 
     const scenario::Scenario& scenario() const { return base_; }
-    const trace::Trace& trace() const { return player_->trace(); }
+    const trace::Trace& trace() const { return player_ ? player_->trace() : *adopted_; }
     Time end_time() const;
     // Bumped on every (re)play: views drop what they cached about the old trace.
     std::uint64_t generation() const { return generation_; }
@@ -60,10 +62,12 @@ public:
 
 private:
     void replay();
+    void derive(); // the models below, from trace()
 
     scenario::Scenario base_;
     std::vector<scenario::Action> inputs_;
     std::unique_ptr<scenario::Player> player_;
+    std::unique_ptr<trace::Trace> adopted_;
     std::unique_ptr<PduCatalog> catalog_;
     std::unique_ptr<FlightIndex> flights_;
     std::unique_ptr<StackIndex> stacks_;

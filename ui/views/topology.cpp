@@ -172,7 +172,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
         const float thick =
             (f.flight == static_cast<std::uint32_t>(focus) ? 14.0f : 10.0f) * ctx.scale;
         dl->AddLine(tail, head, col, thick);
-        dl->AddCircleFilled(head, thick * 0.6f, col);
+        if (label_all) dl->AddCircleFilled(head, thick * 0.6f, col);
         if (hovered && dist_to_segment(io.MousePos, tail, head) < thick)
             hovered_flight = static_cast<int>(f.flight);
         if (label_all || f.flight == static_cast<std::uint32_t>(focus)) {
