@@ -10,6 +10,7 @@
 #include <GLFW/glfw3.h> // key codes: ImGui 1.86's KeysDown[] is indexed by them
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -55,6 +56,14 @@ bool App::init(const Options& o, std::string* error) {
     scale_ = o.scale > 0 ? o.scale : (o.presenter ? 1.6f : 1.0f);
     set_presenter(o.presenter);
     return true;
+}
+
+void App::list_pdus() const {
+    const auto& topo = session_.trace().topology;
+    for (const auto& f : session_.flights().all())
+        std::printf("%6u  %14s  %s -> %s  %s\n", f.pdu, format_time(f.start).c_str(),
+                    topo.nodes[f.from].name.c_str(), topo.nodes[f.to].name.c_str(),
+                    session_.catalog().info(f.pdu).dissection.summary.c_str());
 }
 
 void App::open_lesson(const std::string& path) {
@@ -264,6 +273,12 @@ void App::frame(double wall_seconds) {
         playhead_.end = session_.end_time();
         playhead_.seek(playhead_.time);
         selection_.pinned = false;
+    }
+    // A status line (opened, wrote, undone) shows for four seconds.
+    if (!status_.empty() && status_shown_at_ < 0) status_shown_at_ = ImGui::GetTime();
+    if (!status_.empty() && ImGui::GetTime() - status_shown_at_ > 4.0) {
+        status_.clear();
+        status_shown_at_ = -1;
     }
     if (!status_.empty()) {
         ImGui::SetNextWindowPos({disp.x - 10, top + 10}, ImGuiCond_Always, {1, 0});

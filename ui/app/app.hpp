@@ -25,6 +25,7 @@ struct Options {
     float scale = 0;                   // --scale (0: 1, or 1.6 in presenter mode)
     double speed = 0.01;               // --speed
     bool play = false;                 // --play: start playing
+    bool list_pdus = false;            // --list-pdus: print the frames (id, time, summary) and exit
 };
 // nullopt after printing help or an error (exit code in *code).
 std::optional<Options> parse_options(int argc, char** argv, int* code);
@@ -33,6 +34,8 @@ class App {
 public:
     // Opens the lesson; false with the loader's messages in *error.
     bool init(const Options& options, std::string* error);
+    // --list-pdus: one line per frame put on a link: PDU id, time, from -> to, summary.
+    void list_pdus() const;
     void frame(double wall_seconds);
 
     // Requests main.cpp serves after rendering the frame.
@@ -78,6 +81,7 @@ private:
     bool fullscreen_toggle_ = false;
     std::string png_request_;
     std::string status_;
+    double status_shown_at_ = -1;
     std::uint64_t seen_generation_ = 0;
 };
 

@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s", error.c_str());
         return 1;
     }
+    if (options->list_pdus) {
+        app.list_pdus();
+        return 0;
+    }
     const bool shot = !options->screenshot.empty();
 
     glfwSetErrorCallback(glfw_error_callback);

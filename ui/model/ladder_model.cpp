@@ -28,10 +28,11 @@ LadderModel build_ladder(const trace::Trace& trace, const FlightIndex& flights,
     const auto events = trace.events();
     for (trace::EventId id = 0; id < events.size(); ++id) {
         const auto& e = events[id];
-        // TCP and WebSocket states (not ARP cache updates), application events and messages.
+        // TCP and WebSocket states (not ARP cache updates) and application events.
         const bool state = e.kind == trace::Kind::state && e.layer >= 4;
-        if ((state || e.kind == trace::Kind::app || e.kind == trace::Kind::message) &&
-            e.node < nodes.size() && e.text != trace::no_text)
+        // (Message events repeat what the arrows' labels already say: left out.)
+        if ((state || e.kind == trace::Kind::app) && e.node < nodes.size() &&
+            e.text != trace::no_text)
             m.notes.push_back({id, m.lane_of[e.node], e.time, e.kind, trace.text(e.text)});
     }
     return m;

@@ -60,12 +60,18 @@ void draw_inspector(ViewContext& ctx, InspectorState& st) {
     const float hex_lines =
         static_cast<float>((bytes.size() + st.bytes_per_row - 1) / st.bytes_per_row);
     const float hex_h =
-        std::min(hex_lines * ImGui::GetTextLineHeightWithSpacing() + 8, avail_h * 0.5f);
+        std::min(hex_lines * ImGui::GetTextLineHeightWithSpacing() + 12, avail_h * 0.6f);
     const int hovered_before = st.hovered_row;
     st.hovered_row = -1;
 
     // The tree: a layer row (depth 0) opens its fields.
     ImGui::BeginChild("tree", {0, avail_h - hex_h - 6}, true);
+    // Like Wireshark's details pane: the top layer open, the ones below it closed (one tree
+    // state per PDU, so each frame opens that way the first time it is shown).
+    std::size_t top_layer_row = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].depth == 0 && rows[i].name != "Frame check sequence") top_layer_row = i;
+    ImGui::PushID(static_cast<int>(f.pdu));
     int skip_depth = 1000;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
@@ -76,7 +82,7 @@ void draw_inspector(ViewContext& ctx, InspectorState& st) {
         const bool lit = hovered_before == static_cast<int>(i);
         ImGui::Indent(r.depth * 14.0f * ctx.scale);
         if (r.depth == 0) {
-            ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+            ImGui::SetNextItemOpen(i == top_layer_row, ImGuiCond_Once);
             const bool open = ImGui::TreeNodeEx("##layer",
                                                 ImGuiTreeNodeFlags_SpanAvailWidth |
                                                     (lit ? ImGuiTreeNodeFlags_Selected : 0),
@@ -95,6 +101,7 @@ void draw_inspector(ViewContext& ctx, InspectorState& st) {
         ImGui::Unindent(r.depth * 14.0f * ctx.scale);
         ImGui::PopID();
     }
+    ImGui::PopID();
     ImGui::EndChild();
 
     // The hex dump: offset, bytes in their layer's tint, the hovered field's bytes lit.

@@ -138,10 +138,12 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     }
     // Notes: state changes beside their lifeline (outside edges get their text inward).
     auto [nlo, nhi] = lad.notes_in(t_top, std::min(t_bottom, now));
+    std::vector<float> lane_next_y(lanes, -1e9f); // notes close in time stack downwards
     for (std::size_t i = nlo; i < nhi; ++i) {
         const auto& n = lad.notes[i];
         if (n.lane < 0) continue;
-        const float x = x_of(n.lane), y = y_of(n.time);
+        const float x = x_of(n.lane);
+        const float y = std::max(y_of(n.time), lane_next_y[n.lane]);
         // Notes go outside the diagram: left of the first lifeline, right of the others; a
         // state change too wide for the margin breaks after its arrow ("CLOSED →" / "SYN-SENT").
         const bool first = n.lane == 0 && lanes > 1;
@@ -161,6 +163,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
             const float tw = width(lines[k]);
             const float lx = first ? x - tw - 10 * ctx.scale : x + 10 * ctx.scale;
             draw_label(ctx, dl, view, {lx, y - nfs / 2 + k * nfs}, col, lines[k], nfs);
+            lane_next_y[n.lane] = y + (k + 1) * nfs;
         }
     }
     dl->PopClipRect();
