@@ -3,6 +3,7 @@
 // narration says, the automatic layout, and a user input replayed deterministically.
 #include "ui/model/inspector_model.hpp"
 #include "ui/model/ladder_svg.hpp"
+#include "ui/model/quiz.hpp"
 #include "ui/model/session.hpp"
 
 #include <catch2/catch.hpp>
@@ -363,4 +364,50 @@ TEST_CASE("the ladder SVG has a lifeline per host and a labelled arrow per frame
     CHECK(svg.find(">SYN</text>") != std::string::npos);
     CHECK(svg.find("✗ dropped on purpose") != std::string::npos);
     CHECK(svg.find("SYN-SENT → ESTABLISHED") != std::string::npos);
+}
+
+TEST_CASE(
+    "quiz answers: the choice index, or the typed text (exact for values, any case for words)") {
+    scenario::Quiz choice;
+    choice.choices = {"Two", "Three"};
+    choice.answer = 1;
+    CHECK(answer_is_right(choice, 1, ""));
+    CHECK_FALSE(answer_is_right(choice, 0, ""));
+    CHECK_FALSE(answer_is_right(choice, -1, "Three"));
+    scenario::Quiz value;
+    value.answer_text = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+    CHECK(answer_is_right(value, -1, "  s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\n"));
+    CHECK_FALSE(answer_is_right(value, -1, "S3PPLMBITXAQ9KYGZZHZRBK+XOO="));
+    CHECK_FALSE(answer_is_right(value, -1, ""));
+    scenario::Quiz word;
+    word.answer_text = "three";
+    CHECK(answer_is_right(word, -1, "Three"));
+    CHECK_FALSE(answer_is_right(word, -1, "four"));
+}
+
+TEST_CASE("a user's WebSocket message in a WebSocket lesson becomes a masked TEXT frame") {
+    Session s = open(WIRELAB_SOURCE_DIR "/scenarios/ws-frames.toml");
+    const std::size_t before = s.flights().all().size();
+    std::string why;
+    auto a = s.make_input(UserInput::send, ms(75), "browser", "", "Bonjour", &why);
+    INFO(why);
+    REQUIRE(a);
+    CHECK(a->kind == scenario::ActionKind::ws_send);
+    s.add_input(*a);
+    CHECK(s.flights().all().size() > before);
+    bool found = false;
+    for (const auto& f : s.flights().all()) {
+        const auto& info = s.catalog().info(f.pdu);
+        if (info.label == "TEXT \"Bonjour\"" &&
+            s.trace().topology.nodes[f.from].name == "browser") {
+            found = true;
+            CHECK(info.protocol == Protocol::websocket);
+            CHECK(info.dissection.summary.find("mask=1") != std::string::npos);
+            CHECK(f.start >= ms(75));
+        }
+    }
+    CHECK(found);
+    auto ping = s.make_input(UserInput::ping, ms(76), "browser", "", "");
+    REQUIRE(ping);
+    CHECK(ping->kind == scenario::ActionKind::ws_ping);
 }

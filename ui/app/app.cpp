@@ -39,7 +39,15 @@ bool App::init(const Options& o, std::string* error) {
         *error = "no lesson given and none found in " + lessons_dir();
         return false;
     }
-    if (!session_.open(path, error)) return false;
+    if (!session_.open(path, error)) {
+        // A lesson with errors: say where in the app (Lessons tab) and open the first lesson.
+        const std::string fallback = lessons_.lessons.empty() ? "" : lessons_.lessons.front().path;
+        if (o.lesson.empty() || fallback.empty() || fallback == path) return false;
+        lessons_.error = *error;
+        std::fputs(error->c_str(), stderr);
+        path = fallback;
+        if (!session_.open(path, error)) return false;
+    }
     lessons_.current = path;
     playhead_ = {};
     playhead_.end = session_.end_time();

@@ -1,8 +1,10 @@
 // Narration panel: the lesson's explanation for the current moment, with its cue number, and
 // the quizzes whose point has been reached, answerable in place (a choice is checked against
 // the lesson's answer and its explanation shown). In presenter mode the cue is also a caption.
+#include "ui/model/quiz.hpp"
 #include "ui/views/view_context.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace wirelab::ui {
@@ -17,6 +19,7 @@ void draw_narration(ViewContext& ctx, NarrationState& st) {
     if (st.generation != s.generation() || st.chosen.size() != sc.quizzes.size()) {
         st.chosen.assign(sc.quizzes.size(), -1);
         st.verdict.assign(sc.quizzes.size(), 0);
+        st.typed.assign(sc.quizzes.size(), {});
         st.generation = s.generation();
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ctx.theme.narration));
@@ -46,8 +49,19 @@ void draw_narration(ViewContext& ctx, NarrationState& st) {
             }
             ctx.labels.add(view, quiz.choices[c], ImGui::GetFontSize());
         }
-        if (ImGui::Button("Check") && st.chosen[q] >= 0)
-            st.verdict[q] = st.chosen[q] == quiz.answer ? 1 : -1;
+        if (quiz.choices.empty()) {
+            char buf[256];
+            const std::size_t n = std::min(st.typed[q].size(), sizeof buf - 1);
+            st.typed[q].copy(buf, n);
+            buf[n] = 0;
+            ImGui::SetNextItemWidth(-1);
+            if (ImGui::InputText("##answer", buf, sizeof buf)) {
+                st.typed[q] = buf;
+                st.verdict[q] = 0;
+            }
+        }
+        if (ImGui::Button("Check") && (st.chosen[q] >= 0 || !st.typed[q].empty()))
+            st.verdict[q] = answer_is_right(quiz, st.chosen[q], st.typed[q]) ? 1 : -1;
         if (st.verdict[q] == 1) {
             ImGui::SameLine();
             text_logged(ctx, view, "✓ Right.");

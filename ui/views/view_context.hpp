@@ -103,8 +103,9 @@ struct TimelineState {
 void draw_timeline(ViewContext& ctx, TimelineState& st);
 
 struct NarrationState {
-    std::vector<int> chosen;  // per quiz: the choice ticked, -1 none
-    std::vector<int> verdict; // per quiz: 0 unchecked, 1 right, -1 wrong
+    std::vector<int> chosen;        // per quiz: the choice ticked, -1 none
+    std::vector<int> verdict;       // per quiz: 0 unchecked, 1 right, -1 wrong
+    std::vector<std::string> typed; // per quiz: the typed answer (quizzes without choices)
     std::uint64_t generation = 0;
 };
 void draw_narration(ViewContext& ctx, NarrationState& st);
