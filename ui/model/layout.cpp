@@ -64,10 +64,12 @@ Layout layout_topology(const trace::Topology& topology) {
             return out;
         }
         circle(out, hosts, {0.5f, 0.5f}, 0.44f);
+        out.round = true;
         return out;
     }
     // General case: hosts on a circle, switches on a smaller one inside.
     circle(out, hosts, {0.5f, 0.5f}, 0.44f);
+    out.round = true;
     if (switches.size() == 1)
         out.nodes[switches[0]] = {0.5f, 0.5f};
     else if (!switches.empty())

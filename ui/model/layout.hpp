@@ -21,6 +21,7 @@ struct Point {
 struct Layout {
     std::vector<Point> nodes;  // by NodeId
     float node_radius = 0.05f; // suggested radius, shrinks as nodes grow in number
+    bool round = false;        // nodes on a circle: draw with the same scale on both axes
 };
 
 Layout layout_topology(const trace::Topology& topology);

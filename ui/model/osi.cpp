@@ -28,7 +28,7 @@ void add(std::string& s, const char* what) {
 
 } // namespace
 
-std::array<OsiRow, 7> osi_rows(const std::vector<std::string>& stack) {
+std::array<OsiRow, 7> osi_rows(const std::vector<std::string>& stack, bool is_switch) {
     static constexpr const char* names[8] = {
         "",          "Physical", "Data link",    "Network",
         "Transport", "Session",  "Presentation", "Application"};
@@ -41,6 +41,11 @@ std::array<OsiRow, 7> osi_rows(const std::vector<std::string>& stack) {
         rows[i].tcpip = tcpip[layer];
     }
     auto& r = rows; // r[7 - layer]
+    if (is_switch) {
+        r[6].protocol = "bits on the cable";
+        r[5].protocol = "Ethernet switch (learns MACs)";
+        return rows;
+    }
     if (has(stack, "phy")) r[6].protocol = "bits on the cable";
     if (has(stack, "eth")) add(r[5].protocol, "Ethernet II");
     if (has(stack, "arp")) add(r[5].protocol, "ARP");

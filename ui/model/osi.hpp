@@ -28,7 +28,8 @@ struct OsiRow {
 const char* tcpip_name(std::uint8_t tcpip_layer); // "Link", "Internet", "Transport", "Application"
 
 // Rows from layer 7 (top) down to 1, for a host with these stage names (bottom-up).
-std::array<OsiRow, 7> osi_rows(const std::vector<std::string>& stack);
+// A switch (is_switch) works at layers 1 and 2 only: it forwards frames by MAC address.
+std::array<OsiRow, 7> osi_rows(const std::vector<std::string>& stack, bool is_switch = false);
 
 // One PDU handed through consecutive layers of one host at one instant.
 struct StackPass {

@@ -59,18 +59,45 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     const auto y_of = [&](Time t) {
         return top + (bottom - top) * static_cast<float>(static_cast<double>(t - t_top) / window);
     };
-    const std::size_t lanes = lad.lanes.size();
+    // Many lifelines (a star of clients) would be unreadable: then only the switches and the
+    // two ends of the frame being followed (and the selected host) get one.
+    std::vector<int> shown; // lane indices drawn, left to right
+    std::vector<int> column(lad.lanes.size(), -1);
+    const int focus = current_flight(ctx);
+    if (lad.lanes.size() <= 8) {
+        for (std::size_t i = 0; i < lad.lanes.size(); ++i)
+            shown.push_back(static_cast<int>(i));
+    } else {
+        std::vector<bool> want(lad.lanes.size(), false);
+        for (std::size_t i = 0; i < lad.lanes.size(); ++i)
+            want[i] = topo.nodes[lad.lanes[i]].is_switch;
+        const auto mark = [&](int node) {
+            if (node >= 0 && node < static_cast<int>(lad.lane_of.size()) && lad.lane_of[node] >= 0)
+                want[lad.lane_of[node]] = true;
+        };
+        if (focus >= 0) {
+            mark(s.flights().all()[focus].from);
+            mark(s.flights().all()[focus].to);
+        }
+        mark(ctx.selection.node);
+        for (std::size_t i = 0; i < want.size(); ++i)
+            if (want[i]) shown.push_back(static_cast<int>(i));
+    }
+    for (std::size_t k = 0; k < shown.size(); ++k)
+        column[shown[k]] = static_cast<int>(k);
+    const std::size_t lanes = shown.size();
     // Outer margins hold the state notes of the outermost lifelines.
     const float margin = lanes <= 2 ? avail.x * 0.27f : std::min(avail.x * 0.18f, 140 * ctx.scale);
     const auto x_of = [&](int lane) {
+        const int k = column[lane];
         if (lanes <= 1) return c0.x + avail.x / 2;
-        return c0.x + margin + (avail.x - 2 * margin) * lane / static_cast<float>(lanes - 1);
+        return c0.x + margin + (avail.x - 2 * margin) * k / static_cast<float>(lanes - 1);
     };
 
-    for (std::size_t i = 0; i < lanes; ++i) {
-        const float x = x_of(static_cast<int>(i));
+    for (std::size_t j = 0; j < lanes; ++j) {
+        const int i = shown[j];
+        const float x = x_of(i);
         dl->AddLine({x, top}, {x, bottom}, ctx.theme.link, 2 * ctx.scale);
-        if (lanes > 16 && i % (lanes / 16 + 1) != 0) continue; // names of some lanes only
         const auto& name = topo.nodes[lad.lanes[i]].name;
         const float tw = ImGui::CalcTextSize(name.c_str()).x;
         draw_label(ctx, dl, view, {x - tw / 2, c0.y + 2}, ctx.theme.text, name, fs);
@@ -83,7 +110,6 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     // Arrows: drawn up to where the frame is now; a lost one ends in ✗.
     const Time longest = window * 4;
     auto [lo, hi] = lad.arrows_in(t_top, std::min(t_bottom, now), longest);
-    const int focus = current_flight(ctx);
     int hovered_arrow = -1;
     // A dense window (hundreds of clients) draws at most 2,000 arrows, the latest, unlabelled:
     // labels would be unreadable there, and the frame must stay cheap.
@@ -92,6 +118,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     for (std::size_t i = lo; i < hi; ++i) {
         const auto& a = lad.arrows[i];
         if (a.t1 < t_top || a.from_lane < 0 || a.to_lane < 0) continue;
+        if (column[a.from_lane] < 0 || column[a.to_lane] < 0) continue;
         const Flight& f = s.flights().all()[a.flight];
         const PduInfo& info = s.catalog().info(f.pdu);
         const ImU32 col = f.dropped ? drop_color : protocol_color(info.protocol);
@@ -138,15 +165,15 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     }
     // Notes: state changes beside their lifeline (outside edges get their text inward).
     auto [nlo, nhi] = lad.notes_in(t_top, std::min(t_bottom, now));
-    std::vector<float> lane_next_y(lanes, -1e9f); // notes close in time stack downwards
+    std::vector<float> lane_next_y(lad.lanes.size(), -1e9f); // notes close in time stack down
     for (std::size_t i = nlo; i < nhi; ++i) {
         const auto& n = lad.notes[i];
-        if (n.lane < 0) continue;
+        if (n.lane < 0 || column[n.lane] < 0) continue;
         const float x = x_of(n.lane);
         const float y = std::max(y_of(n.time), lane_next_y[n.lane]);
         // Notes go outside the diagram: left of the first lifeline, right of the others; a
         // state change too wide for the margin breaks after its arrow ("CLOSED →" / "SYN-SENT").
-        const bool first = n.lane == 0 && lanes > 1;
+        const bool first = column[n.lane] == 0 && lanes > 1;
         const float nfs = fs * 0.9f;
         const ImU32 col = n.kind == trace::Kind::state ? ctx.theme.narration : ctx.theme.text_dim;
         dl->AddCircleFilled({x, y}, 4 * ctx.scale, col);

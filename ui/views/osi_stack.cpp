@@ -60,7 +60,7 @@ void draw_stack(ViewContext& ctx, ImDrawList* dl, trace::NodeId node, ImVec2 p0,
                 float row_h, float name_w, bool first) {
     const auto& s = ctx.session;
     const auto& n = s.trace().topology.nodes[node];
-    const auto rows = osi_rows(n.stack);
+    const auto rows = osi_rows(n.stack, n.is_switch);
     const float fs = ImGui::GetFontSize();
     auto act = s.stacks().activity(node, ctx.playhead.time, ctx.dwell, ctx.dwell * 2);
 

@@ -80,8 +80,8 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
 
     // Unit square -> pixels: fit the panel with a margin for labels, then zoom and pan.
     const float margin_x = 60 * ctx.scale, margin_y = 70 * ctx.scale;
-    const float w = std::max(avail.x - 2 * margin_x, 10.0f),
-                h = std::max(avail.y - 2 * margin_y, 10.0f);
+    float w = std::max(avail.x - 2 * margin_x, 10.0f), h = std::max(avail.y - 2 * margin_y, 10.0f);
+    if (layout.round) w = h = std::min(w, h);
     const ImVec2 centre{c0.x + avail.x / 2 + st.pan.x, c0.y + avail.y / 2 + st.pan.y};
     const auto px = [&](Point p) {
         return ImVec2{centre.x + (p.x - 0.5f) * w * st.zoom, centre.y + (p.y - 0.5f) * h * st.zoom};
