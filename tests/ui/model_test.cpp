@@ -411,3 +411,25 @@ TEST_CASE("a user's WebSocket message in a WebSocket lesson becomes a masked TEX
     REQUIRE(ping);
     CHECK(ping->kind == scenario::ActionKind::ws_ping);
 }
+
+TEST_CASE("inputs that make no sense at that moment re-play without throwing") {
+    Session s = open(handshake);
+    // Before any connection exists, after the lesson's end, and on a cut link.
+    for (Time at : {Time{0}, ms(5), seconds(2)}) {
+        for (auto kind : {UserInput::send, UserInput::close}) {
+            auto a = s.make_input(kind, at, "client", "", "early");
+            REQUIRE(a);
+            CHECK_NOTHROW(s.add_input(*a));
+        }
+    }
+    auto cut = s.make_input(UserInput::cut, ms(12), "", "cable", "");
+    REQUIRE(cut);
+    CHECK_NOTHROW(s.add_input(*cut));
+    // The cut link eats the SYN's ARP exchange: no SYN-ACK ever comes back.
+    bool syn_ack = false;
+    for (const auto& f : s.flights().all())
+        syn_ack |= s.catalog().info(f.pdu).label == "SYN-ACK";
+    CHECK_FALSE(syn_ack);
+    while (s.undo()) {}
+    CHECK(s.inputs().empty());
+}
