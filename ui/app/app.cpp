@@ -87,7 +87,8 @@ void App::open_lesson(const std::string& path) {
     playhead_.speed = speed;
     playhead_.end = session_.end_time();
     selection_ = {};
-    ladder_.window = 0;
+    topology_ = {};
+    ladder_ = {};
     status_ = "opened " + path;
 }
 

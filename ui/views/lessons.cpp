@@ -50,7 +50,7 @@ std::optional<std::string> draw_lessons(ViewContext& ctx, LessonsState& st) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(drop_color));
         text_logged(ctx, "lessons", st.error, true);
         ImGui::PopStyleColor();
-        text_logged(ctx, "lessons", "The lesson that was open stays open.", true);
+        text_logged(ctx, "lessons", "Still showing: " + ctx.session.scenario().lesson.title, true);
         if (ImGui::SmallButton("Dismiss")) st.error.clear();
         ImGui::Separator();
     }
