@@ -21,6 +21,11 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm run the Socket.IO reference oracle; the machine may have them already
+# from elsewhere than Debian, so ask for Debian's only when there is no npm at all.
+if [[ " ${groups[*]} " == *" interop "* ]] && ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -175,9 +175,16 @@ bool Player::matches(const Trigger& t, const trace::Event& e) const {
     auto summary_starts = [&](const std::string& prefix) {
         if (prefix.empty()) return true;
         if (e.pdu == trace::no_pdu) return false;
-        std::string s = tr.pdu(e.pdu).format == trace::PduFormat::ethernet
-                            ? wire::dissect_frame(tr.pdu_bytes(e.pdu)).summary
-                            : std::string(tr.text(e.text));
+        std::string s;
+        if (tr.pdu(e.pdu).format == trace::PduFormat::ethernet) {
+            auto d = wire::dissect_frame(tr.pdu_bytes(e.pdu));
+            // A frame carrying HTTP or WebSocket bytes is matched through the message event
+            // the session stage records for them, not a second time as a frame.
+            if (d.top_layer >= 5) return false;
+            s = std::move(d.summary);
+        } else {
+            s = std::string(tr.text(e.text));
+        }
         if (s.rfind(prefix, 0) != 0) return false;
         // "SYN" must not match "SYN-ACK": the prefix ends at a word boundary.
         return s.size() == prefix.size() || s[prefix.size()] == ' ' || s[prefix.size()] == '(';
