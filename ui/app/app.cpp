@@ -303,10 +303,15 @@ void App::frame(double wall_seconds) {
 // --- exports -------------------------------------------------------------------------------
 
 void App::export_svg() {
-    const std::string path = stem(lessons_.current) + "-ladder.svg";
+    export_svg_to(stem(lessons_.current) + "-ladder.svg");
+}
+
+bool App::export_svg_to(const std::string& path) {
     std::ofstream out(path);
     out << ladder_svg(session_);
+    out.close();
     status_ = out ? "wrote " + path : "cannot write " + path;
+    return static_cast<bool>(out);
 }
 
 void App::export_pcap() {

@@ -25,6 +25,7 @@ struct Options {
     float scale = 0;                   // --scale (0: 1, or 1.6 in presenter mode)
     double speed = 0.01;               // --speed
     bool play = false;                 // --play: start playing
+    std::string export_svg;            // --export-svg FILE: the ladder as SVG, then exit
     bool list_pdus = false;            // --list-pdus: print the frames (id, time, summary) and exit
 };
 // nullopt after printing help or an error (exit code in *code).
@@ -36,6 +37,8 @@ public:
     bool init(const Options& options, std::string* error);
     // --list-pdus: one line per frame put on a link: PDU id, time, from -> to, summary.
     void list_pdus() const;
+    // --export-svg: writes the ladder of the whole lesson; false with the reason in status().
+    bool export_svg_to(const std::string& path);
     void frame(double wall_seconds);
 
     // Requests main.cpp serves after rendering the frame.

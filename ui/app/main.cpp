@@ -35,6 +35,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s", error.c_str());
         return 1;
     }
+    if (!options->export_svg.empty()) {
+        const bool ok = app.export_svg_to(options->export_svg);
+        std::fprintf(ok ? stdout : stderr, "%s\n", app.status().c_str());
+        return ok ? 0 : 1;
+    }
     if (options->list_pdus) {
         app.list_pdus();
         return 0;

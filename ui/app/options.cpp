@@ -15,6 +15,7 @@ constexpr const char* usage =
     "  --select-pdu N       inspect PDU number N\n"
     "  --speed X            playback speed (simulated s per wall s), default 0.01\n"
     "  --play               start playing\n"
+    "  --export-svg FILE    write the lesson's ladder diagram as SVG (no display needed), exit\n"
     "  --list-pdus          print every frame (PDU id for --select-pdu, time, summary), exit\n"
     "  --presenter          presenter mode (large fonts, light theme, captions)\n"
     "  --scale X            UI scale 1-3\n"
@@ -77,6 +78,10 @@ std::optional<Options> parse_options(int argc, char** argv, int* code) {
             o.dump_labels = v;
         } else if (a == "--presenter") {
             o.presenter = true;
+        } else if (a == "--export-svg") {
+            const char* v = value();
+            if (!v) return fail("--export-svg wants a file name");
+            o.export_svg = v;
         } else if (a == "--list-pdus") {
             o.list_pdus = true;
         } else if (a == "--play") {
