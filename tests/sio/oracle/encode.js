@@ -1,15 +1,20 @@
 // Reference encodings for tests/sio: reads a JSON array of requests on stdin, prints a JSON
 // array of answers, one per request, computed with the npm socket.io-parser and
-// engine.io-parser pinned in package-lock.json. Binary values travel as {"$bin": base64}.
+// engine.io-parser pinned in package-lock.json (and socket.io-client's Backoff). Binary values travel as {"$bin": base64}.
 //   {"op":"eio_encode","packet":P,"supportsBinary":bool} -> {"text":s} | {"bin":b64}
 //   {"op":"eio_payload","packets":[P..]}                  -> {"text":s}
 //   {"op":"eio_decode","text":s} | {"op":"eio_decode","bin":b64} -> {"packet":P}
 //   {"op":"sio_encode","packet":Q}                        -> {"frames":[s | {"$bin":b64}..]}
 //   {"op":"sio_decode","frames":[s | {"$bin":b64}..]}     -> {"packets":[Q..]} | {"error":msg}
+//   {"op":"backoff","min":ms,"max":ms,"jitter":j,"count":n,"randoms":[r..]}
+//                                                         -> {"delays":[ms..],"unused":k}
 // P = {"type":"message","data":s | {"$bin":b64}}, Q = {"type":2,"nsp":"/","id":n,"data":..}
 "use strict";
 const eio = require("engine.io-parser");
 const sio = require("socket.io-parser");
+// The reference client's reconnection back-off (not in the package's "exports" map).
+const {Backoff} = require(require("path").join(
+    __dirname, "node_modules/socket.io-client/build/cjs/contrib/backo2.js"));
 
 const isBin = (v) => v && typeof v === "object" && !Array.isArray(v) &&
     Object.keys(v).length === 1 && typeof v.$bin === "string";
@@ -68,6 +73,21 @@ function answer(req) {
             return {error: e.message};
         }
         return {packets};
+    }
+    case "backoff": {
+        // socket.io-client's Backoff with Math.random replaced by the given sequence; the
+        // options go through the Manager's defaults (reconnectionDelay || 1000, ...).
+        const backoff = new Backoff({min: req.min, max: req.max, jitter: req.jitter});
+        const randoms = req.randoms.slice();
+        const saved = Math.random;
+        Math.random = () => randoms.shift();
+        const delays = [];
+        try {
+            for (let i = 0; i < req.count; i++) delays.push(backoff.duration());
+        } finally {
+            Math.random = saved;
+        }
+        return {delays, unused: randoms.length};
     }
     }
     return {error: "unknown op " + req.op};

@@ -1,0 +1,339 @@
+// socketio::Client: the reference client's Manager + Socket for one namespace. The
+// transitions follow socket.io-client 4.8's manager.js (open, onopen, onclose, reconnect,
+// onreconnect) and socket.js (onopen -> CONNECT, onconnect -> emitBuffered, ondisconnect),
+// including the order in which their events fire.
+#include "sim/proto/sio/socketio_client.hpp"
+
+namespace wirelab::sio::socketio {
+
+using engineio::ns_per_ms;
+using engineio::SessionEvent;
+using Kind = ClientEvent::Kind;
+
+namespace {
+ClientEvent make(Kind kind, Json data = {}, std::string reason = {}, std::uint32_t attempt = 0) {
+    ClientEvent e;
+    e.kind = kind;
+    e.data = std::move(data);
+    e.reason = std::move(reason);
+    e.attempt = attempt;
+    return e;
+}
+} // namespace
+
+std::string_view to_string(ClientEvent::Kind k) {
+    switch (k) {
+    case ClientEvent::Kind::connect: return "connect";
+    case ClientEvent::Kind::disconnect: return "disconnect";
+    case ClientEvent::Kind::connect_error: return "connect_error";
+    case ClientEvent::Kind::event: return "event";
+    case ClientEvent::Kind::ack: return "ack";
+    case ClientEvent::Kind::reconnect_attempt: return "reconnect_attempt";
+    case ClientEvent::Kind::reconnect: return "reconnect";
+    case ClientEvent::Kind::reconnect_error: return "reconnect_error";
+    case ClientEvent::Kind::reconnect_failed: return "reconnect_failed";
+    }
+    return "?";
+}
+
+Client::Client(ClientConfig config)
+    : config_(std::move(config)),
+      backoff_({config_.reconnection_delay_ms, config_.reconnection_delay_max_ms,
+                config_.randomization_factor, 2}) {}
+
+// ---- input -------------------------------------------------------------------------------
+
+void Client::handle_transport_open(std::int64_t) {
+    // Nothing to send: the Engine.IO server speaks first (its open packet).
+}
+
+void Client::handle_transport_error(std::int64_t now, std::string reason) {
+    if (phase_ != Phase::opening) return;
+    on_open_failed(now, std::move(reason));
+}
+
+void Client::receive_text(std::string_view text, std::int64_t now) {
+    if (!session_) return;
+    session_->receive_text(text, now);
+    on_session(now);
+}
+
+void Client::receive_binary(std::string_view bytes, std::int64_t now) {
+    if (!session_) return;
+    session_->receive_binary(bytes, now);
+    on_session(now);
+}
+
+void Client::receive_transport_close(std::int64_t now) {
+    if (!session_) return;
+    session_->receive_transport_close();
+    on_session(now);
+}
+
+void Client::handle_timeout(std::int64_t now) {
+    if (reconnect_at_ && now >= *reconnect_at_) {
+        reconnect_at_.reset();
+        if (!skip_reconnect_) {
+            events_.push_back(make(Kind::reconnect_attempt, {}, {}, backoff_.attempts()));
+            open_transport(now);
+        }
+    }
+    if (open_deadline_ && now >= *open_deadline_) {
+        commands_.push_back(TransportCommand::close);
+        on_open_failed(now, "timeout");
+    }
+    if (session_) {
+        session_->handle_timeout(now);
+        on_session(now);
+    }
+}
+
+// ---- commands ----------------------------------------------------------------------------
+
+void Client::connect(std::int64_t now) {
+    if (phase_ != Phase::closed || reconnect_at_) return;
+    skip_reconnect_ = false;
+    open_transport(now);
+}
+
+void Client::emit(std::string_view event, const Json& args) {
+    Packet p = event_packet(event, args);
+    connected_ ? send_packet(p) : send_buffer_.push_back(std::move(p));
+}
+
+std::uint64_t Client::emit_with_ack(std::string_view event, const Json& args) {
+    Packet p = event_packet(event, args);
+    const std::uint64_t id = next_ack_++;
+    p.id = id;
+    pending_acks_.insert(id);
+    connected_ ? send_packet(p) : send_buffer_.push_back(std::move(p));
+    return id;
+}
+
+void Client::ack(std::uint64_t ack_id, const Json& args) {
+    if (!connected_) return;
+    send_packet(
+        Packet{PacketType::ack, config_.nsp, ack_id, args.is_array() ? args : Json::array(), 0});
+}
+
+void Client::disconnect() {
+    // Socket.disconnect() then Manager._close(): no reconnection, pending timer cancelled.
+    const bool was_connected = connected_;
+    if (was_connected) send_packet(Packet{PacketType::disconnect, config_.nsp, {}, {}, 0});
+    skip_reconnect_ = true;
+    reconnect_in_progress_ = false;
+    reconnect_at_.reset();
+    connected_ = false;
+    sid_.clear();
+    if (was_connected) {
+        events_.push_back(make(Kind::disconnect, {}, "io client disconnect"));
+    }
+    drop_transport();
+    backoff_.reset();
+}
+
+// ---- output ------------------------------------------------------------------------------
+
+std::vector<engineio::Frame> Client::frames_to_send() {
+    if (session_) {
+        for (auto& f : session_->frames_to_send())
+            out_.push_back(std::move(f));
+    }
+    return std::exchange(out_, {});
+}
+
+std::optional<std::int64_t> Client::poll_timeout() const {
+    std::optional<std::int64_t> t = reconnect_at_;
+    auto earliest = [&t](std::optional<std::int64_t> x) {
+        if (x && (!t || *x < *t)) t = x;
+    };
+    earliest(open_deadline_);
+    if (session_) earliest(session_->poll_timeout());
+    return t;
+}
+
+// ---- the Manager -------------------------------------------------------------------------
+
+void Client::open_transport(std::int64_t now) {
+    phase_ = Phase::opening;
+    session_.emplace();
+    decoder_ = Decoder{};
+    commands_.push_back(TransportCommand::open);
+    open_deadline_ = now + config_.timeout_ms * ns_per_ms;
+}
+
+void Client::on_session(std::int64_t now) {
+    for (auto& ev : session_->events()) {
+        switch (ev.kind) {
+        case SessionEvent::Kind::open: {
+            // Manager.onopen -> Socket.onopen (CONNECT), then onreconnect when reconnecting.
+            phase_ = Phase::open;
+            open_deadline_.reset();
+            send_packet(Packet{PacketType::connect, config_.nsp, {}, config_.auth, 0});
+            if (reconnect_in_progress_) {
+                const std::uint32_t attempt = backoff_.attempts();
+                reconnect_in_progress_ = false;
+                backoff_.reset();
+                events_.push_back(make(Kind::reconnect, {}, {}, attempt));
+            }
+            break;
+        }
+        case SessionEvent::Kind::message: {
+            auto r = ev.binary ? decoder_.add_binary(ev.data) : decoder_.add_text(ev.data);
+            if (r.error) {
+                // Manager.ondata: a decode error closes with "parse error".
+                commands_.push_back(TransportCommand::close);
+                return on_close(now, "parse error");
+            }
+            if (r.packet) on_packet(std::move(*r.packet));
+            break;
+        }
+        case SessionEvent::Kind::close: return on_close(now, ev.reason);
+        }
+        if (!session_) return; // on_packet may have dropped the transport
+    }
+}
+
+void Client::on_open_failed(std::int64_t now, std::string reason) {
+    // Manager.open's onError: "error" (the Socket's connect_error), then either the
+    // reconnect loop goes on (reconnect, then reconnect_error) or, on a first connect,
+    // maybeReconnectOnOpen starts it.
+    phase_ = Phase::closed;
+    session_.reset();
+    open_deadline_.reset();
+    events_.push_back(make(Kind::connect_error, Json{{"message", reason}}));
+    if (reconnect_in_progress_) {
+        reconnect_in_progress_ = false;
+        reconnect(now);
+        events_.push_back(make(Kind::reconnect_error, {}, reason));
+    } else if (config_.reconnection && backoff_.attempts() == 0) {
+        reconnect(now);
+    }
+}
+
+void Client::on_close(std::int64_t now, std::string reason) {
+    if (phase_ == Phase::opening) return on_open_failed(now, std::move(reason));
+    // Manager.onclose -> Socket.onclose ("disconnect") -> reconnect().
+    for (auto& f : session_->frames_to_send())
+        out_.push_back(std::move(f));
+    session_.reset();
+    phase_ = Phase::closed;
+    open_deadline_.reset();
+    backoff_.reset();
+    connected_ = false;
+    sid_.clear();
+    events_.push_back(make(Kind::disconnect, {}, std::move(reason)));
+    if (config_.reconnection && !skip_reconnect_) reconnect(now);
+}
+
+void Client::reconnect(std::int64_t now) {
+    if (reconnect_in_progress_ || skip_reconnect_) return;
+    if (backoff_.attempts() >= config_.reconnection_attempts) {
+        backoff_.reset();
+        events_.push_back(make(Kind::reconnect_failed));
+        reconnect_in_progress_ = false;
+        return;
+    }
+    const std::int64_t delay_ms = backoff_.duration([this] { return next_random(); });
+    reconnect_in_progress_ = true;
+    reconnect_at_ = now + delay_ms * ns_per_ms;
+}
+
+void Client::drop_transport() {
+    if (session_) {
+        for (auto& f : session_->frames_to_send())
+            out_.push_back(std::move(f));
+        session_.reset();
+        commands_.push_back(TransportCommand::close);
+    }
+    phase_ = Phase::closed;
+    open_deadline_.reset();
+}
+
+double Client::next_random() {
+    if (config_.random) return config_.random();
+    // splitmix64, top 53 bits -> [0, 1)
+    std::uint64_t z = (rng_state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return static_cast<double>(z >> 11) * 0x1.0p-53;
+}
+
+// ---- the Socket --------------------------------------------------------------------------
+
+void Client::on_packet(Packet packet) {
+    if (packet.nsp != config_.nsp) return;
+    switch (packet.type) {
+    case PacketType::connect: {
+        const Json& d = packet.data ? *packet.data : Json();
+        if (!d.is_object() || !d.contains("sid") || !d["sid"].is_string()) {
+            events_.push_back(make(Kind::connect_error,
+                                   Json{{"message", "It seems you are trying to reach a "
+                                                    "Socket.IO server in v2.x with a v3.x "
+                                                    "client, but they are not compatible"}}));
+            return;
+        }
+        connected_ = true;
+        sid_ = d["sid"].get<std::string>();
+        events_.push_back(make(Kind::connect, d));
+        // emitBuffered: what was emitted while disconnected goes out in order.
+        for (const auto& p : std::exchange(send_buffer_, {}))
+            send_packet(p);
+        return;
+    }
+    case PacketType::connect_error:
+        // The namespace refused us: the Socket is destroyed and the Manager closes for good.
+        events_.push_back(make(Kind::connect_error, packet.data ? *packet.data : Json::object()));
+        skip_reconnect_ = true;
+        return drop_transport();
+    case PacketType::disconnect:
+        connected_ = false;
+        sid_.clear();
+        events_.push_back(make(Kind::disconnect, {}, "io server disconnect"));
+        skip_reconnect_ = true;
+        return drop_transport();
+    case PacketType::event:
+    case PacketType::binary_event: {
+        if (!packet.data || !packet.data->is_array() || packet.data->empty()) return;
+        Json& d = *packet.data;
+        ClientEvent ev = make(Kind::event);
+        ev.args = Json::array();
+        ev.ack_id = packet.id;
+        ev.name = d[0].is_string() ? d[0].get<std::string>() : stringify(d[0]);
+        for (std::size_t i = 1; i < d.size(); ++i)
+            ev.args.push_back(std::move(d[i]));
+        events_.push_back(std::move(ev));
+        return;
+    }
+    case PacketType::ack:
+    case PacketType::binary_ack: {
+        if (!packet.id || pending_acks_.erase(*packet.id) == 0) return;
+        ClientEvent ev = make(Kind::ack);
+        ev.args = packet.data ? *packet.data : Json::array();
+        ev.ack_id = packet.id;
+        events_.push_back(std::move(ev));
+        return;
+    }
+    }
+}
+
+void Client::send_packet(const Packet& packet) {
+    if (!session_) return;
+    const Encoded e = encode(packet);
+    session_->send_text(e.text);
+    for (const auto& a : e.attachments)
+        session_->send_binary(a);
+}
+
+Packet Client::event_packet(std::string_view event, const Json& args) const {
+    Json data = Json::array();
+    data.push_back(std::string(event));
+    if (args.is_array()) {
+        for (const auto& a : args)
+            data.push_back(a);
+    }
+    return Packet{PacketType::event, config_.nsp, {}, std::move(data), 0};
+}
+
+} // namespace wirelab::sio::socketio

@@ -1,0 +1,147 @@
+// Socket.IO v5 client for one namespace, sans-I/O: the reference client's Manager
+// (Engine.IO session, reconnection with back-off) and Socket (CONNECT with auth, emit,
+// acks, send buffer) in one engine. The caller owns the WebSocket: it obeys
+// transport_commands() (open one / close it), reports what happened with
+// handle_transport_open / handle_transport_error / receive_* / receive_transport_close, and
+// drains events() and frames_to_send(); poll_timeout() says when to call handle_timeout().
+//   connect() -> transport open -> engineio::ClientSession -> CONNECT -> `connect` event
+//   emit() -> socketio::encode -> frames_to_send() (or the send buffer while disconnected)
+//   transport closed -> `disconnect` -> Backoff -> `reconnect_attempt` -> open -> `reconnect`
+#pragma once
+
+#include "sim/proto/sio/backoff.hpp"
+#include "sim/proto/sio/engineio_session.hpp"
+#include "sim/proto/sio/socketio_packet.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace wirelab::sio::socketio {
+
+struct ClientConfig {
+    std::string nsp = "/";
+    std::optional<Json> auth; // sent in the CONNECT packet
+    bool reconnection = true; // = true
+    std::uint32_t reconnection_attempts = std::numeric_limits<std::uint32_t>::max(); // Infinity
+    double reconnection_delay_ms = 1000;                                             // = 1000
+    double reconnection_delay_max_ms = 5000;                                         // = 5000
+    double randomization_factor = 0.5;                                               // = 0.5
+    std::int64_t timeout_ms = 20000; // = 20000  // transport open -> Engine.IO open
+    // Math.random() for the back-off. Empty = a fixed-seed generator (deterministic).
+    RandomSource random;
+};
+
+struct ClientEvent {
+    enum class Kind : std::uint8_t {
+        connect,           // the namespace accepted us: `data` = {"sid": ...}
+        disconnect,        // `reason`: "transport close", "ping timeout", "parse error",
+                           // "io server disconnect", "io client disconnect"
+        connect_error,     // `data` = the server's CONNECT_ERROR payload, or {"message": ..}
+        event,             // `name`, `args`; `ack_id` if the server wants an answer
+        ack,               // the server answered our emit_with_ack `ack_id` with `args`
+        reconnect_attempt, // `attempt` (1, 2, ...)
+        reconnect,         // the transport is back after `attempt` attempts
+        reconnect_error,   // an attempt failed (`reason`)
+        reconnect_failed,  // reconnection_attempts exhausted; the client stays closed
+    };
+    Kind kind = Kind::event;
+    std::string name;
+    Json args;
+    Json data;
+    std::optional<std::uint64_t> ack_id;
+    std::string reason;
+    std::uint32_t attempt = 0;
+};
+std::string_view to_string(ClientEvent::Kind k); // "connect", "reconnect_attempt", ...
+
+// What the caller must do with its WebSocket.
+enum class TransportCommand : std::uint8_t {
+    open, // open a new WebSocket to the server, then handle_transport_open or _error
+    close // write frames_to_send() first, then close the current WebSocket (no
+          // receive_transport_close needed afterwards)
+};
+
+class Client {
+public:
+    explicit Client(ClientConfig config = {});
+
+    // ---- input ---------------------------------------------------------------------------
+    // The WebSocket asked for by TransportCommand::open is up (the Engine.IO open packet is
+    // awaited) or could not be opened. Then call events() and poll_timeout().
+    void handle_transport_open(std::int64_t now);
+    void handle_transport_error(std::int64_t now, std::string reason = "websocket error");
+    // One WebSocket message from the server. Then events(), frames_to_send(),
+    // transport_commands().
+    void receive_text(std::string_view text, std::int64_t now);
+    void receive_binary(std::string_view bytes, std::int64_t now);
+    // The WebSocket closed under us. Then events() and poll_timeout() (a reconnect is due).
+    void receive_transport_close(std::int64_t now);
+    // Reconnect delay, connect timeout, heartbeat. Then drain every output.
+    void handle_timeout(std::int64_t now);
+
+    // ---- commands ------------------------------------------------------------------------
+    // socket.connect(): asks for a transport (transport_commands()). No-op if active.
+    void connect(std::int64_t now);
+    // socket.emit(event, ...args): sent now if connected, else buffered until `connect`.
+    void emit(std::string_view event, const Json& args);
+    // socket.emit(event, ...args, callback): the answer comes back as an `ack` event.
+    std::uint64_t emit_with_ack(std::string_view event, const Json& args);
+    // Answer the server's ack id with `args` (an array).
+    void ack(std::uint64_t ack_id, const Json& args);
+    // socket.disconnect(): DISCONNECT packet, transport closed, no reconnection.
+    void disconnect();
+
+    // ---- output --------------------------------------------------------------------------
+    std::vector<ClientEvent> events() { return std::exchange(events_, {}); }
+    std::vector<engineio::Frame> frames_to_send();
+    std::vector<TransportCommand> transport_commands() { return std::exchange(commands_, {}); }
+    std::optional<std::int64_t> poll_timeout() const;
+
+    // ---- inspection ----------------------------------------------------------------------
+    bool connected() const { return connected_; }
+    bool reconnecting() const { return reconnect_at_.has_value(); }
+    const std::string& sid() const { return sid_; }
+    std::size_t buffered() const { return send_buffer_.size(); }
+    std::uint32_t backoff_attempts() const { return backoff_.attempts(); }
+
+private:
+    enum class Phase : std::uint8_t { closed, opening, open };
+
+    void open_transport(std::int64_t now);
+    void on_session(std::int64_t now);
+    void on_packet(Packet packet);
+    void on_open_failed(std::int64_t now, std::string reason);
+    void on_close(std::int64_t now, std::string reason);
+    void reconnect(std::int64_t now);
+    void send_packet(const Packet& packet);
+    void drop_transport();
+    double next_random();
+    Packet event_packet(std::string_view event, const Json& args) const;
+
+    ClientConfig config_;
+    Backoff backoff_;
+    Phase phase_ = Phase::closed;
+    bool connected_ = false;
+    bool skip_reconnect_ = false;
+    bool reconnect_in_progress_ = false; // the Manager's _reconnecting
+    std::optional<std::int64_t> reconnect_at_;
+    std::optional<std::int64_t> open_deadline_;
+    std::optional<engineio::ClientSession> session_;
+    Decoder decoder_;
+    std::string sid_;
+    std::uint64_t next_ack_ = 0;
+    std::set<std::uint64_t> pending_acks_;
+    std::vector<Packet> send_buffer_;
+    std::vector<ClientEvent> events_;
+    std::vector<engineio::Frame> out_;
+    std::vector<TransportCommand> commands_;
+    std::uint64_t rng_state_ = 0x9E3779B97F4A7C15ULL;
+};
+
+} // namespace wirelab::sio::socketio
