@@ -114,8 +114,21 @@ void Link::start_next(int side) {
 }
 
 void Link::deliver(int side, Packet frame, trace::EventId tx, Time after) {
+    // The frame waits in a slot of the link while it travels, so the scheduled event
+    // captures a few integers (inline in the Callback) rather than the whole Packet.
+    std::uint32_t slot;
+    if (free_slots_.empty()) {
+        slot = static_cast<std::uint32_t>(in_flight_.size());
+        in_flight_.push_back(std::move(frame));
+    } else {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+        in_flight_[slot] = std::move(frame);
+    }
     std::uint64_t epoch = dir_[side].epoch;
-    world_.at(world_.now() + after, [this, side, p = std::move(frame), tx, epoch]() mutable {
+    world_.at(world_.now() + after, [this, side, slot, tx, epoch] {
+        Packet p = std::move(in_flight_[slot]);
+        free_slots_.push_back(slot);
         if (dir_[side].epoch != epoch) { // the link was cut while the frame travelled
             drop(side, p, DropReason::link_down, tx, true);
             return;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 namespace wirelab::stack {
 
@@ -71,8 +72,10 @@ private:
     LinkParams params_;
     Node& a_;
     Node& b_;
-    std::size_t port_[2] = {0, 0}; // which port of a_ / b_ this link is
-    Direction dir_[2];             // dir_[0]: a -> b, dir_[1]: b -> a
+    std::size_t port_[2] = {0, 0};          // which port of a_ / b_ this link is
+    Direction dir_[2];                      // dir_[0]: a -> b, dir_[1]: b -> a
+    std::vector<Packet> in_flight_;         // frames on their way, by slot
+    std::vector<std::uint32_t> free_slots_; // slots of in_flight_ free for reuse
     bool up_ = true;
     int drop_next_any_ = 0;
 };
