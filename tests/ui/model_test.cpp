@@ -433,3 +433,27 @@ TEST_CASE("inputs that make no sense at that moment re-play without throwing") {
     while (s.undo()) {}
     CHECK(s.inputs().empty());
 }
+
+TEST_CASE("ladder axis: linear across a flight, a 1 s timeout squeezed to a few flights") {
+    Session s = open(lossy);
+    const auto& all = s.flights().all();
+    const Time unit = all[0].end - all[0].start; // ~20 ms
+    const LadderAxis axis(s.ladder(), unit, 3.0);
+    const Flight& lost = all[0];
+    const Flight& resent = all[1];
+    // A flight spans one unit, drawn linearly.
+    CHECK(axis.at(lost.end) - axis.at(lost.start) == Approx(1.0));
+    CHECK(axis.at(lost.start + unit / 2) - axis.at(lost.start) == Approx(0.5).margin(1e-6));
+    // The quiet second between the loss and the resend is at most three units tall.
+    CHECK(axis.at(resent.start) - axis.at(lost.end) == Approx(3.0));
+    CHECK(axis.squeezed(lost.end + ms(500)));
+    CHECK_FALSE(axis.squeezed(lost.start + ms(1)));
+    // Monotone, and time_at inverts at().
+    double last = -1e9;
+    for (Time t = 0; t < s.end_time(); t += ms(7)) {
+        const double u = axis.at(t);
+        CHECK(u >= last);
+        last = u;
+        if (!axis.squeezed(t)) CHECK(std::llabs(axis.time_at(u) - t) <= 1);
+    }
+}

@@ -42,3 +42,30 @@ LadderModel build_ladder(const trace::Trace& trace, const FlightIndex& flights,
                          const Layout& layout);
 
 } // namespace wirelab::ui
+
+namespace wirelab::ui {
+
+// The ladder's vertical axis: simulated time in "units" of a typical flight, with quiet gaps
+// squeezed to at most `max_gap` units so a 1 s timeout does not push the lost frame off the
+// panel before its retransmission appears. Linear between consecutive moments something
+// happened, so each arrow keeps its real slope when no gap is squeezed inside it.
+class LadderAxis {
+public:
+    LadderAxis() = default;
+    LadderAxis(const LadderModel& model, Time unit, double max_gap);
+    double at(Time t) const;      // monotone
+    Time time_at(double u) const; // its inverse (the earliest such time)
+    // True when the gap containing t (between two moments) was squeezed; its real length.
+    bool squeezed(Time t, Time* gap = nullptr) const;
+    Time unit() const { return unit_; }
+    // The squeezed gaps (start, end) that overlap [t0, t1], at most `limit` of them.
+    std::vector<std::pair<Time, Time>> gaps_in(Time t0, Time t1, std::size_t limit = 32) const;
+
+private:
+    std::vector<Time> keys_;  // sorted, unique
+    std::vector<double> pos_; // at(keys_[i])
+    Time unit_ = 1;
+    double max_gap_ = 3;
+};
+
+} // namespace wirelab::ui

@@ -41,23 +41,26 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     const float fs = ImGui::GetFontSize();
     const float head = fs * 1.6f;
     const float top = c0.y + head, bottom = c1.y - 4;
-    // Automatic height: a typical frame's arrow drops 2.6 lines, so consecutive labels do not
-    // collide at any font size; the wheel zooms from there.
-    Time window = st.window;
-    if (window <= 0)
-        window =
-            static_cast<Time>(static_cast<double>(median_flight(s)) * (bottom - top) / (2.6 * fs));
-    window = std::max<Time>(window, 1000);
+    // The axis: one typical flight drops 2.6 lines (labels never collide), quiet gaps are
+    // squeezed to 1.5 flights; the wheel zooms.
+    if (st.generation != s.generation()) {
+        st.axis = LadderAxis(lad, median_flight(s), 1.5);
+        st.longest = 0;
+        for (const auto& f : s.flights().all())
+            st.longest = std::max(st.longest, f.end - f.start);
+        st.generation = s.generation();
+    }
     if (hovered && io.MouseWheel != 0)
-        st.window = std::clamp<Time>(static_cast<Time>(window * std::pow(0.85, io.MouseWheel)),
-                                     1000, seconds(600));
+        st.zoom = std::clamp(st.zoom * std::pow(1.15f, io.MouseWheel), 0.05f, 20.0f);
+    const double units = (bottom - top) / (2.6 * fs) / st.zoom; // visible height, in flights
     dl->PushClipRect(c0, c1, true);
     // The playhead sits at 80 % of the height: the recent past above it.
     const Time now = ctx.playhead.time;
-    const Time t_top = now - window * 8 / 10;
-    const Time t_bottom = t_top + window;
+    const double u_top = st.axis.at(now) - units * 0.8;
+    const Time t_top = st.axis.time_at(u_top);
+    const Time t_bottom = st.axis.time_at(u_top + units);
     const auto y_of = [&](Time t) {
-        return top + (bottom - top) * static_cast<float>(static_cast<double>(t - t_top) / window);
+        return top + (bottom - top) * static_cast<float>((st.axis.at(t) - u_top) / units);
     };
     // Many lifelines (a star of clients) would be unreadable: then only the switches and the
     // two ends of the frame being followed (and the selected host) get one.
@@ -102,13 +105,29 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
         const float tw = ImGui::CalcTextSize(name.c_str()).x;
         draw_label(ctx, dl, view, {x - tw / 2, c0.y + 2}, ctx.theme.text, name, fs);
     }
+    // Squeezed quiet gaps: a dotted band saying how long nothing happened.
+    for (const auto& [g0, g1] : st.axis.gaps_in(t_top, std::min(t_bottom, now))) {
+        const float y0 = y_of(g0) + fs * 0.6f, y1 = std::min(y_of(g1), y_of(now)) - fs * 0.6f;
+        if (y1 - y0 < fs) continue;
+        for (float x = c0.x + 4; x < c1.x; x += 10 * ctx.scale) {
+            dl->AddCircleFilled({x, y0}, 1.2f * ctx.scale, ctx.theme.text_dim);
+            dl->AddCircleFilled({x, y1}, 1.2f * ctx.scale, ctx.theme.text_dim);
+        }
+        const std::string text = g1 <= now ? "⋯ " + format_time(g1 - g0) + " later ⋯"
+                                           : "⋯ nothing for " + format_time(now - g0) + " ⋯";
+        const float tw = ImGui::CalcTextSize(text.c_str()).x;
+        draw_label(ctx, dl, view, {c0.x + avail.x / 2 - tw / 2, (y0 + y1 - fs) / 2},
+                   ctx.theme.text_dim, text, fs);
+    }
     const float y_now = y_of(now);
     dl->AddLine({c0.x, y_now}, {c1.x, y_now}, ctx.theme.playhead, 2 * ctx.scale);
-    draw_label(ctx, dl, view, {c0.x + 4, y_now - fs - 2}, ctx.theme.playhead, format_time(now),
-               fs * 0.9f);
+    const std::string now_text = format_time(now);
+    draw_label(ctx, dl, view,
+               {c1.x - ImGui::CalcTextSize(now_text.c_str()).x * 0.9f - 6, y_now - fs - 2},
+               ctx.theme.playhead, now_text, fs * 0.9f);
 
     // Arrows: drawn up to where the frame is now; a lost one ends in ✗.
-    const Time longest = window * 4;
+    const Time longest = st.longest;
     auto [lo, hi] = lad.arrows_in(t_top, std::min(t_bottom, now), longest);
     int hovered_arrow = -1;
     // A dense window (hundreds of clients) draws at most 2,000 arrows, the latest, unlabelled:
@@ -187,6 +206,19 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
             lines[0] = lines[0].substr(0, arrow + 4);
         }
         for (int k = 0; k < 2 && !lines[k].empty(); ++k) {
+            // Too long for the margin (an application event): cut with an ellipsis.
+            const float room = first ? x - c0.x - 14 * ctx.scale : c1.x - x - 14 * ctx.scale;
+            if (width(lines[k]) > room) {
+                while (lines[k].size() > 1 && width(lines[k] + "…") > room) {
+                    lines[k].pop_back();
+                    while (!lines[k].empty() &&
+                           (static_cast<unsigned char>(lines[k].back()) & 0xC0) == 0x80)
+                        lines[k].pop_back(); // never cut a UTF-8 sequence
+                    if (!lines[k].empty() && static_cast<unsigned char>(lines[k].back()) >= 0xC0)
+                        lines[k].pop_back();
+                }
+                lines[k] += "…";
+            }
             const float tw = width(lines[k]);
             const float lx = first ? x - tw - 10 * ctx.scale : x + 10 * ctx.scale;
             draw_label(ctx, dl, view, {lx, y - nfs / 2 + k * nfs}, col, lines[k], nfs);

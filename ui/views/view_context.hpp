@@ -87,7 +87,10 @@ struct OsiStackState {
 void draw_osi_stack(ViewContext& ctx, OsiStackState& st);
 
 struct LadderState {
-    Time window = 0; // = 0 (auto) // simulated time shown top to bottom
+    float zoom = 1.0f; // = 1 // wheel: >1 shows less time, larger
+    LadderAxis axis;   // built per trace (squeezes quiet gaps)
+    Time longest = 0;  // the longest flight, for the look-back of arrows_in
+    std::uint64_t generation = ~std::uint64_t{0};
 };
 void draw_ladder(ViewContext& ctx, LadderState& st);
 
