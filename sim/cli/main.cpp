@@ -4,6 +4,7 @@
 
 #include "sim/cli/play_cmd.hpp"
 #include "sim/cli/quiz_cmd.hpp"
+#include "sim/cli/sio_cmd.hpp"
 #include "sim/cli/ws_cmd.hpp"
 
 int main(int argc, char** argv) {
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
     wirelab::cli::add_lessons_command(app);
     wirelab::cli::add_quiz_command(app);
     wirelab::cli::add_ws_command(app);
+    wirelab::cli::add_sio_command(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }
