@@ -148,7 +148,7 @@ LoadResult load_string(std::string_view toml, const std::string& path);
 // "" if none: for "did you mean" hints.
 std::string suggest(std::string_view word, std::span<const std::string_view> candidates);
 
-inline constexpr std::array known_stages = {"phy",  "eth", "arp",  "ipv4", "tcp",
-                                            "http", "ws",  "json", "app"};
+inline constexpr std::array known_stages = {"phy", "eth",     "arp",  "ipv4", "tcp", "http",
+                                            "ws",  "deflate", "json", "app",  "chat"};
 
 } // namespace wirelab::scenario

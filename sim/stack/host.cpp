@@ -13,10 +13,12 @@
 namespace wirelab::stack {
 
 namespace {
-// "http" and "app" add no stage object of their own: the Upgrade is done by the ws stage
-// (it is the start of the WebSocket session), and "app" makes that stage's server echo.
-constexpr std::array<std::string_view, 8> stage_names{"phy", "eth",  "arp", "ipv4",
-                                                      "tcp", "http", "ws",  "app"};
+// "http", "deflate", "app" and "chat" add no stage object of their own: the Upgrade is done
+// by the ws stage (it is the start of the WebSocket session), "deflate" makes it negotiate
+// permessage-deflate (RFC 7692, the presentation layer's compression), "app" makes its
+// server echo and "chat" makes its server relay each message to every other client.
+constexpr std::array<std::string_view, 10> stage_names{"phy",  "eth", "arp",     "ipv4", "tcp",
+                                                       "http", "ws",  "deflate", "app",  "chat"};
 } // namespace
 
 std::span<const std::string_view> Host::known_stages() {
@@ -41,13 +43,16 @@ Host::Host(World& world, trace::NodeId id, HostConfig config)
             s = std::move(t);
         } else if (name == "ws") {
             if (!tcp_) throw std::invalid_argument("the ws stage needs tcp below it");
-            bool echo =
-                std::find(config_.stack.begin(), config_.stack.end(), "app") != config_.stack.end();
-            auto w = std::make_unique<WsStage>(echo);
+            auto has = [&](std::string_view stage) {
+                return std::find(config_.stack.begin(), config_.stack.end(), stage) !=
+                       config_.stack.end();
+            };
+            auto w = std::make_unique<WsStage>(
+                WsStage::Options{has("app"), has("chat"), has("deflate")});
             ws_ = w.get();
             tcp_->set_user(ws_);
             s = std::move(w);
-        } else if (name == "http" || name == "app") {
+        } else if (name == "http" || name == "app" || name == "chat" || name == "deflate") {
             continue;
         } else {
             throw std::invalid_argument("unknown stage \"" + name + "\"");

@@ -30,9 +30,10 @@ void WsStage::from_below(Packet p, Meta m) {
     drop(p, m, trace::DropReason::none, "the WebSocket stage gets data from TCP's user interface");
 }
 
-ws::Config WsStage::ws_config(bool client) {
+ws::Config WsStage::ws_config(const Session& s) {
     ws::Config c;
-    c.role = client ? ws::Role::client : ws::Role::server;
+    c.role = s.client ? ws::Role::client : ws::Role::server;
+    c.deflate = s.deflate;
     // Masking keys from the world's seeded generator: the same seed, the same bytes.
     c.mask_source = [this] {
         std::uint32_t r = host().world().random().next_u32();
@@ -71,6 +72,21 @@ void WsStage::on_connected(ConnId id, trace::EventId cause) {
                 b = static_cast<std::uint8_t>(host().world().random().next_u32());
             return k;
         };
+        if (options_.deflate) {
+            ws::DeflateOffer offer;
+            o.extensions = http::parse_extensions(ws::format_offer(offer))
+                               .value_or(std::vector<http::Extension>{});
+            o.check_extensions =
+                [this, id,
+                 offer](const std::vector<http::Extension>& agreed) -> std::optional<std::string> {
+                if (agreed.empty()) return std::nullopt; // the server declined: plain frames
+                std::string why;
+                auto config = ws::accept_response(http::format_extensions(agreed), offer, &why);
+                if (!config) return "permessage-deflate response refused: " + why;
+                sessions_[id].deflate = config;
+                return std::nullopt;
+            };
+        }
         s.client_hs.emplace(o, keys);
         wire::Bytes request = s.client_hs->data_to_send();
         transmit(id, request, true, cause);
@@ -80,7 +96,17 @@ void WsStage::on_connected(ConnId id, trace::EventId cause) {
     if (!c || !listening_.count(c->local().port)) return;
     Session s;
     s.path = listening_[c->local().port];
-    s.server_hs.emplace();
+    http::ServerOptions o;
+    if (options_.deflate) {
+        o.negotiate_extensions = [this, id](const std::vector<http::Extension>& offers) {
+            auto agreed = ws::negotiate(http::format_extensions(offers));
+            if (!agreed) return std::vector<http::Extension>{};
+            sessions_[id].deflate = agreed->config;
+            return http::parse_extensions(agreed->response)
+                .value_or(std::vector<http::Extension>{});
+        };
+    }
+    s.server_hs.emplace(std::move(o));
     sessions_[id] = std::move(s);
 }
 
@@ -135,7 +161,7 @@ void WsStage::on_data(ConnId id, wire::ByteView data, trace::EventId cause) {
 }
 
 void WsStage::start_ws(ConnId id, Session& s, trace::EventId cause) {
-    s.ws.emplace(ws_config(s.client));
+    s.ws.emplace(ws_config(s));
     s.last_state = ws::State::connecting;
     note_state(id, s, cause);
 }
@@ -175,7 +201,7 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
                 std::string("received ") + (binary ? "binary " : "text ") +
                     (binary ? std::to_string(ev.payload.size()) + " bytes" : quoted(ev.payload)),
                 cause, id);
-            if (echo_ && !s.client)
+            if ((options_.echo || options_.chat) && !s.client)
                 echoes.emplace_back(binary, wire::Bytes(ev.payload.begin(), ev.payload.end()));
             break;
         }
@@ -200,13 +226,15 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
             break;
         }
     }
-    for (auto& [binary, payload] : echoes) {
-        if (binary)
-            s.ws->send_binary(payload);
-        else
-            s.ws->send_text({reinterpret_cast<const char*>(payload.data()), payload.size()});
-    }
     flush(id, s, cause);
+    for (auto& [binary, payload] : echoes) {
+        if (options_.echo) send_on(id, s, payload, binary, cause);
+        if (!options_.chat) continue;
+        // Chat: relay to every other open WebSocket of this server, in connection order.
+        for (auto& [other_id, other] : sessions_)
+            if (other_id != id && !other.client && other.ws && other.ws->state() == ws::State::open)
+                send_on(other_id, other, payload, binary, cause);
+    }
 }
 
 void WsStage::flush(ConnId id, Session& s, trace::EventId cause) {
@@ -285,6 +313,15 @@ WsStage::Session* WsStage::session_for(std::uint32_t peer_ip, ConnId* id) {
         }
     }
     return nullptr;
+}
+
+void WsStage::send_on(ConnId id, Session& s, wire::ByteView payload, bool binary,
+                      trace::EventId cause) {
+    if (binary)
+        s.ws->send_binary(payload);
+    else
+        s.ws->send_text({reinterpret_cast<const char*>(payload.data()), payload.size()});
+    flush(id, s, cause);
 }
 
 bool WsStage::send(std::uint32_t peer_ip, wire::ByteView data, bool binary, std::size_t fragment,

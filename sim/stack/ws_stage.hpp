@@ -24,8 +24,12 @@ namespace wirelab::stack {
 
 class WsStage final : public Stage, public TcpUser {
 public:
-    // `echo`: as a server, send every text or binary message back (the "app" stage).
-    explicit WsStage(bool echo) : echo_(echo) {}
+    struct Options {
+        bool echo = false;    // "app": a server sends every message back to its sender
+        bool chat = false;    // "chat": a server relays every message to all its other clients
+        bool deflate = false; // "deflate": offer (client) / accept (server) permessage-deflate
+    };
+    explicit WsStage(Options options) : options_(options) {}
     std::uint8_t layer() const override { return 5; }
     std::string_view name() const override { return "HTTP Upgrade + WebSocket"; }
     void from_above(Packet p, Meta m) override;
@@ -53,23 +57,25 @@ private:
         std::optional<http::ClientHandshake> client_hs;
         std::optional<http::ServerHandshake> server_hs;
         std::optional<ws::Connection> ws;
+        std::optional<ws::DeflateConfig> deflate; // agreed in the handshake
         ws::State last_state = ws::State::connecting;
         wire::Bytes rx; // received bytes not yet traced as whole frames
         bool tcp_closing = false;
     };
 
     Session* session_for(std::uint32_t peer_ip, ConnId* id);
-    ws::Config ws_config(bool client);
+    ws::Config ws_config(const Session& s);
     void start_ws(ConnId id, Session& s, trace::EventId cause);
     void receive_frames(ConnId id, Session& s, wire::ByteView data, trace::EventId cause);
     void process_events(ConnId id, Session& s, trace::EventId cause);
     void flush(ConnId id, Session& s, trace::EventId cause);
+    void send_on(ConnId id, Session& s, wire::ByteView payload, bool binary, trace::EventId cause);
     void transmit(ConnId id, wire::ByteView bytes, bool is_http, trace::EventId cause);
     trace::EventId record_message(wire::ByteView bytes, std::size_t header_len, bool received,
                                   trace::EventId cause);
     void note_state(ConnId id, Session& s, trace::EventId cause);
 
-    bool echo_;
+    Options options_;
     std::map<std::uint16_t, std::string> listening_; // port -> path
     std::map<ConnId, Session> sessions_;
 };
