@@ -40,7 +40,10 @@ fuzz:
 	@scripts/setup.sh core fuzz
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWIRELAB_FUZZ=ON -DWIRELAB_BUILD_TESTS=OFF -DWIRELAB_BUILD_UI=OFF
 	cmake --build build-fuzz -j $(JOBS)
-	@for f in build-fuzz/tests/fuzz/fuzz_*; do echo "== $$f"; $$f -max_total_time=60 tests/fuzz/corpus/$$(basename $$f | sed s/fuzz_//) || exit 1; done
+	@# New inputs go to build-fuzz/corpus/NAME; the committed seeds are only read.
+	@for f in build-fuzz/tests/fuzz/fuzz_*; do n=$$(basename $$f | sed s/fuzz_//); \
+	  echo "== $$f"; mkdir -p build-fuzz/corpus/$$n; \
+	  $$f -max_total_time=60 build-fuzz/corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
