@@ -151,6 +151,9 @@ TEST_CASE("OSI rows name the real protocol at each layer of the host's stack") {
     const auto ws = osi_rows({"phy", "eth", "ipv4", "tcp", "http", "ws", "json", "app"});
     CHECK(ws[2].protocol == "HTTP/1.1 Upgrade + WebSocket");
     CHECK(ws[1].protocol == "UTF-8 / JSON");
+    const auto deflate = osi_rows({"phy", "eth", "ipv4", "tcp", "ws", "deflate", "chat"});
+    CHECK(deflate[1].protocol == "permessage-deflate");
+    CHECK(deflate[0].protocol == "chat app");
 }
 
 TEST_CASE("the sending stack lights from L7 down before the data leaves, the receiver from L1 up") {
