@@ -31,10 +31,10 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench:
-	@scripts/setup.sh core bench
-	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DWIRELAB_BUILD_BENCH=ON -DWIRELAB_BUILD_TESTS=OFF -DWIRELAB_BUILD_UI=OFF
+	@scripts/setup.sh core ui bench
+	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DWIRELAB_BUILD_BENCH=ON -DWIRELAB_BUILD_TESTS=OFF -DWIRELAB_BUILD_UI=ON
 	cmake --build build-bench -j $(JOBS)
-	@for b in build-bench/tests/bench/bench_*; do echo "== $$b"; $$b --benchmark_repetitions=5 --benchmark_report_aggregates_only=true; done
+	@for b in build-bench/tests/bench/bench_* build-bench/ui/bench_ui; do echo "== $$b"; $$b --benchmark_repetitions=5 --benchmark_report_aggregates_only=true; done
 
 fuzz:
 	@scripts/setup.sh core fuzz
