@@ -4,8 +4,11 @@
 //             binary attachment (or, with --polling, the long-polling body)
 //   decode [LINE..] (else stdin lines) -> engineio::decode_text (or decode_payload with
 //          --payload) -> socketio::Decoder -> one JSON object per packet: its meaning
+//   serve --port P [--host H] [--once] -> sio_serve.cpp (a chat on real sockets)
 // Exit 0 when every line was processed (bad packets print {"error": ...}), 2 for bad usage.
 #include "sim/cli/sio_cmd.hpp"
+
+#include "sim/cli/sio_serve.hpp"
 
 #include <iostream>
 #include <optional>
@@ -235,7 +238,8 @@ int run_decode(const DecodeArgs& a) {
 } // namespace
 
 void add_sio_command(CLI::App& app) {
-    CLI::App* sio = app.add_subcommand("sio", "Socket.IO tools: encode and decode packets");
+    CLI::App* sio =
+        app.add_subcommand("sio", "Socket.IO tools: encode and decode packets, serve a chat");
     sio->require_subcommand(1);
 
     auto enc = std::make_shared<EncodeArgs>();
@@ -268,6 +272,14 @@ void add_sio_command(CLI::App& app) {
         if (dec->payload && dec->socketio) usage("--payload and --socketio exclude each other");
         throw CLI::RuntimeError(run_decode(*dec));
     });
+
+    auto srv = std::make_shared<SioServeOptions>();
+    CLI::App* serve = sio->add_subcommand(
+        "serve", "run a Socket.IO chat server (WebSocket transport only) on real sockets");
+    serve->add_option("--port", srv->port, "TCP port (0 = any free one, printed)")->required();
+    serve->add_option("--host", srv->host, "address to listen on (default 127.0.0.1)");
+    serve->add_flag("--once", srv->once, "exit after the first connection ends");
+    serve->callback([srv] { throw CLI::RuntimeError(run_sio_serve(*srv)); });
 }
 
 } // namespace wirelab::cli

@@ -6,7 +6,7 @@
 
 namespace wirelab::cli {
 
-// Registers the `sio` subcommand and its children (encode, decode).
+// Registers the `sio` subcommand and its children (encode, decode, serve).
 void add_sio_command(CLI::App& app);
 
 } // namespace wirelab::cli

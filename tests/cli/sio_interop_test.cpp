@@ -1,0 +1,146 @@
+// The npm socket.io-client 4.8.1 (tests/sio/oracle/node_modules, pinned by its
+// package-lock.json) against `wirelab sio serve` on real 127.0.0.1 sockets, WebSocket
+// transport: connect, join a room with an ack, chat with an ack counting the recipients, a
+// broadcast received by the second client, and reconnection after the server restarts on
+// the same port. A missing node or node_modules is a failure, never a skip. Every wait has
+// a deadline; children are killed by PID (ws_process.hpp).
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "ws_process.hpp"
+
+using namespace wstest;
+
+namespace {
+
+std::string node_exe() {
+    if (const char* e = std::getenv("NODE")) return e;
+    std::istringstream path{std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin"};
+    for (std::string dir; std::getline(path, dir, ':');)
+        if (std::filesystem::exists(dir + "/node")) return dir + "/node";
+    return "/usr/bin/node";
+}
+
+std::string client_script() {
+    return std::string(WIRELAB_SOURCE_DIR) + "/tests/cli/sio_client.js";
+}
+
+struct SioServer {
+    Child child;
+    int port = 0;
+    SioServer(int wanted_port, const std::string& err_path)
+        : child({wirelab_exe(), "sio", "serve", "--port", std::to_string(wanted_port)}, "/dev/null",
+                err_path) {
+        auto line = child.read_line(10);
+        REQUIRE(line);
+        port = port_of(*line);
+        REQUIRE(port > 0);
+    }
+};
+
+// Reads lines until `last` (or a deadline), collecting them.
+std::vector<std::string> lines_until(Child& c, const std::string& last, double seconds) {
+    std::vector<std::string> out;
+    while (auto line = c.read_line(seconds)) {
+        out.push_back(*line);
+        if (*line == last || *line == "timeout") break;
+    }
+    return out;
+}
+
+bool has(const std::vector<std::string>& lines, const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+}
+
+// A raw HTTP request, the whole response.
+std::string http_get(int port, const std::string& target) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    REQUIRE(write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
+    std::string resp;
+    char buf[4096];
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;)
+        resp.append(buf, static_cast<std::size_t>(n));
+    close(fd);
+    return resp;
+}
+
+} // namespace
+
+TEST_CASE("npm socket.io-client chats through wirelab sio serve and reconnects after a restart",
+          "[cli][sio][interop]") {
+    INFO("run `npm ci` in tests/sio/oracle (scripts/setup.sh does) if node_modules is missing");
+    REQUIRE(
+        std::filesystem::exists(std::string(WIRELAB_SOURCE_DIR) +
+                                "/tests/sio/oracle/node_modules/socket.io-client/package.json"));
+    TempDir dir;
+    auto server = std::make_unique<SioServer>(0, dir + "/serve1.err");
+    const int port = server->port;
+    Child client{
+        {node_exe(), client_script(), std::to_string(port)}, "/dev/null", dir + "/client.err"};
+
+    auto first = lines_until(client, "restart-me", 20);
+    INFO("client said:\n"
+         << [&] {
+                std::string s;
+                for (auto& l : first)
+                    s += l + "\n";
+                return s;
+            }());
+    REQUIRE(has(first, "restart-me"));
+    CHECK(has(first, "A connected 20")); // the socket id: 20 characters as the reference's
+    CHECK(has(first, "A join true"));
+    CHECK(has(first, "B connected"));
+    CHECK(has(first, "B join true"));
+    CHECK(has(first, R"(B chat ["hello",{"n":1}])")); // the broadcast, arguments intact
+    CHECK(has(first, "A chat ack 1"));                // one recipient counted
+    CHECK(std::none_of(first.begin(), first.end(), [](const std::string& l) {
+        return l.find("connect_error") != std::string::npos;
+    }));
+
+    // Kill the server (by PID) and start a new one on the same port: A must reconnect.
+    server.reset();
+    server = std::make_unique<SioServer>(port, dir + "/serve2.err");
+    auto second = lines_until(client, "done", 20);
+    std::string said;
+    for (auto& l : second)
+        said += l + "\n";
+    INFO("after the restart the client said:\n" << said);
+    REQUIRE(has(second, "done"));
+    CHECK(has(second, "A disconnect transport close"));
+    CHECK(has(second, "A reconnect true"));
+    CHECK(has(second, "A connected again"));
+    CHECK(has(second, "A join again true"));
+    CHECK(has(second, "A chat ack 0")); // alone in the room now
+    CHECK(client.wait(10) == 0);
+}
+
+TEST_CASE("wirelab sio serve refuses the polling transport and other paths with a clear status",
+          "[cli][sio]") {
+    TempDir dir;
+    SioServer server{0, dir + "/serve.err"};
+    const std::string polling = http_get(server.port, "/socket.io/?EIO=4&transport=polling&t=abc");
+    CHECK(polling.rfind("HTTP/1.1 400 ", 0) == 0);
+    CHECK(polling.find("polling transport not supported") != std::string::npos);
+    const std::string elsewhere = http_get(server.port, "/chat");
+    CHECK(elsewhere.rfind("HTTP/1.1 404 ", 0) == 0);
+    const std::string old = http_get(server.port, "/socket.io/?EIO=3&transport=websocket");
+    CHECK(old.rfind("HTTP/1.1 400 ", 0) == 0);
+    CHECK(old.find("Unsupported protocol version") != std::string::npos);
+}
