@@ -4,7 +4,8 @@
 //             binary attachment (or, with --polling, the long-polling body)
 //   decode [LINE..] (else stdin lines) -> engineio::decode_text (or decode_payload with
 //          --payload) -> socketio::Decoder -> one JSON object per packet: its meaning
-//   serve --port P [--host H] [--once] -> sio_serve.cpp (a chat on real sockets)
+//   serve --port P [--host H] [--once] [--ping-interval MS] [--ping-timeout MS]
+//          -> sio_serve.cpp: a Socket.IO chat on real sockets
 // Exit 0 when every line was processed (bad packets print {"error": ...}), 2 for bad usage.
 #include "sim/cli/sio_cmd.hpp"
 
@@ -279,6 +280,14 @@ void add_sio_command(CLI::App& app) {
     serve->add_option("--port", srv->port, "TCP port (0 = any free one, printed)")->required();
     serve->add_option("--host", srv->host, "address to listen on (default 127.0.0.1)");
     serve->add_flag("--once", srv->once, "exit after the first connection ends");
+    serve
+        ->add_option("--ping-interval", srv->ping_interval_ms,
+                     "Engine.IO heartbeat: ms between pings (default 25000)")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+    serve
+        ->add_option("--ping-timeout", srv->ping_timeout_ms,
+                     "ms to wait for a pong before closing (default 20000)")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
     serve->callback([srv] { throw CLI::RuntimeError(run_sio_serve(*srv)); });
 }
 

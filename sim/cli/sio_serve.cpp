@@ -93,7 +93,7 @@ std::string random_id() {
 class SioServer {
 public:
     explicit SioServer(const SioServeOptions& options)
-        : options_(options), server_(make_config()), start_(clock::now()) {}
+        : options_(options), server_(make_config(options)), start_(clock::now()) {}
 
     ~SioServer() {
         for (auto& p : peers_)
@@ -154,8 +154,10 @@ public:
 private:
     using clock = std::chrono::steady_clock;
 
-    static sock::ServerConfig make_config() {
+    static sock::ServerConfig make_config(const SioServeOptions& options) {
         sock::ServerConfig config;
+        config.ping_interval_ms = options.ping_interval_ms;
+        config.ping_timeout_ms = options.ping_timeout_ms;
         config.id_source = random_id;
         return config;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace wirelab::cli {
@@ -12,7 +13,9 @@ struct SioServeOptions {
     int port = 0;      // 0 = let the kernel choose (printed)
     bool once = false; // exit after the first connection ends
     std::size_t max_clients = 64;
-    double handshake_timeout = 10; // seconds to send a complete HTTP request
+    double handshake_timeout = 10;         // seconds to send a complete HTTP request
+    std::int64_t ping_interval_ms = 25000; // Engine.IO heartbeat, as the reference server
+    std::int64_t ping_timeout_ms = 20000;
 };
 
 // Prints "listening on ws://HOST:PORT" as its first stdout line, then serves Engine.IO v4 /

@@ -36,13 +36,17 @@ std::string client_script() {
 struct SioServer {
     Child child;
     int port = 0;
-    SioServer(int wanted_port, const std::string& err_path)
-        : child({wirelab_exe(), "sio", "serve", "--port", std::to_string(wanted_port)}, "/dev/null",
-                err_path) {
+    SioServer(int wanted_port, const std::string& err_path, std::vector<std::string> extra = {})
+        : child(argv(wanted_port, std::move(extra)), "/dev/null", err_path) {
         auto line = child.read_line(10);
         REQUIRE(line);
         port = port_of(*line);
         REQUIRE(port > 0);
+    }
+    static std::vector<std::string> argv(int port, std::vector<std::string> extra) {
+        std::vector<std::string> a{wirelab_exe(), "sio", "serve", "--port", std::to_string(port)};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
     }
 };
 
@@ -128,6 +132,29 @@ TEST_CASE("npm socket.io-client chats through wirelab sio serve and reconnects a
     CHECK(has(second, "A connected again"));
     CHECK(has(second, "A join again true"));
     CHECK(has(second, "A chat ack 0")); // alone in the room now
+    CHECK(client.wait(10) == 0);
+}
+
+TEST_CASE("npm socket.io-client answers wirelab's Engine.IO heartbeat and stays connected",
+          "[cli][sio][interop]") {
+    TempDir dir;
+    // A ping every 200 ms, 400 ms for the pong: without pongs the session would end within
+    // 0.6 s and the client would print "disconnect ...".
+    SioServer server{0, dir + "/serve.err", {"--ping-interval", "200", "--ping-timeout", "400"}};
+    Child client{{node_exe(), client_script(), std::to_string(server.port), "heartbeat"},
+                 "/dev/null",
+                 dir + "/client.err"};
+    auto lines = lines_until(client, "connected true", 20);
+    std::string said;
+    for (auto& l : lines)
+        said += l + "\n";
+    INFO("client said:\n" << said);
+    REQUIRE(lines.size() == 2);
+    const int pings = std::stoi(lines[0].substr(lines[0].find(' ') + 1));
+    CHECK(lines[0].rfind("pings ", 0) == 0);
+    CHECK(pings >= 4); // 1.5 s at one ping per 200 ms: about 7
+    CHECK(pings <= 9);
+    CHECK(lines[1] == "connected true");
     CHECK(client.wait(10) == 0);
 }
 
