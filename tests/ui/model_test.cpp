@@ -151,6 +151,9 @@ TEST_CASE("OSI rows name the real protocol at each layer of the host's stack") {
     const auto ws = osi_rows({"phy", "eth", "ipv4", "tcp", "http", "ws", "json", "app"});
     CHECK(ws[2].protocol == "HTTP/1.1 Upgrade + WebSocket");
     CHECK(ws[1].protocol == "UTF-8 / JSON");
+    CHECK(ws[0].protocol == "echo app");
+    const auto plain = osi_rows({"phy", "eth", "ipv4", "tcp", "http", "ws"});
+    CHECK(plain[1].protocol == "UTF-8 text");
     const auto deflate = osi_rows({"phy", "eth", "ipv4", "tcp", "ws", "deflate", "chat"});
     CHECK(deflate[1].protocol == "permessage-deflate");
     CHECK(deflate[0].protocol == "chat app");

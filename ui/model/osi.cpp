@@ -55,7 +55,10 @@ std::array<OsiRow, 7> osi_rows(const std::vector<std::string>& stack, bool is_sw
     if (has(stack, "ws")) add(r[2].protocol, "WebSocket");
     if (has(stack, "json")) add(r[1].protocol, "UTF-8 / JSON");
     if (has(stack, "deflate")) add(r[1].protocol, "permessage-deflate");
-    if (has(stack, "app") || has(stack, "chat")) r[0].protocol = "chat app";
+    // Text frames carry UTF-8: that is the presentation layer of every WebSocket lesson.
+    if (has(stack, "ws") && r[1].protocol.empty()) r[1].protocol = "UTF-8 text";
+    if (has(stack, "ws") && has(stack, "app")) r[0].protocol = "echo app";
+    if (has(stack, "chat")) r[0].protocol = "chat app";
     // A lesson that stops at TCP still has someone using it: the script's send/close actions.
     if (r[0].protocol.empty() && has(stack, "tcp")) r[0].protocol = "lesson script (socket API)";
     return rows;
