@@ -4,7 +4,9 @@
 //   Socket.IO packets, rooms) -> events() -> the chat below -> transmits() -> ws frames.
 // Only the WebSocket transport: a long-polling request (transport=polling) is answered
 // 400 "polling transport not supported", so clients must use transports: ["websocket"].
-// Heartbeats run on the server's poll_timeout(); time is steady_clock nanoseconds.
+// Heartbeats run on the server's poll_timeout(); time is steady_clock nanoseconds. When a
+// session ends on our side (ping timeout) the WebSocket close goes out and the TCP
+// connection is dropped if the client does not answer it within 2 s.
 #include "sim/cli/sio_serve.hpp"
 
 #include <poll.h>
@@ -43,9 +45,13 @@ struct Peer {
     bool close_after_flush = false;
     bool gone = false;
     std::chrono::steady_clock::time_point accepted_at;
+    // When our WebSocket close frame went out (the session ended on our side): a client
+    // that never answers it is dropped after close_timeout.
+    std::optional<std::chrono::steady_clock::time_point> close_sent_at;
 };
 
 constexpr std::size_t max_queued = 8u << 20;
+constexpr std::chrono::seconds close_timeout{2};
 
 // The value of `key` in the query string of `target`, nullopt when absent.
 std::optional<std::string> query_param(const std::string& target, std::string_view key) {
@@ -140,6 +146,7 @@ public:
                 if (!p->gone && !p->out.flush(p->fd)) p->gone = true;
                 finish_if_done(*p);
                 expire_handshake(*p);
+                expire_close(*p);
             }
             for (auto& p : peers_)
                 if (p->gone) detach(*p);
@@ -166,13 +173,14 @@ private:
         return std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start_).count();
     }
 
-    // Until the next heartbeat timer, or 100 ms while a handshake may time out.
+    // Until the next heartbeat timer, or 100 ms while a handshake or a close may time out.
     int poll_wait_ms() const {
         std::int64_t wait = -1;
         if (const auto t = server_.poll_timeout())
             wait = std::max<std::int64_t>(0, (*t - now() + 999'999) / 1'000'000);
-        const bool waiting =
-            std::any_of(peers_.begin(), peers_.end(), [](const auto& p) { return !p->conn; });
+        const bool waiting = std::any_of(peers_.begin(), peers_.end(), [](const auto& p) {
+            return !p->conn || p->close_sent_at;
+        });
         if (waiting && (wait < 0 || wait > 100)) wait = 100;
         return static_cast<int>(std::min<std::int64_t>(wait, 60'000));
     }
@@ -307,24 +315,42 @@ private:
                                      t.frame.data.size()});
             else
                 p.conn->send_text(t.frame.data);
-            if (t.close_after) {
-                p.conn->send_close(1000);
-                by_conn_.erase(it);
-                p.cid = 0;
-            }
+            if (t.close_after) close_session(p);
             p.out.push(p.conn->data_to_send());
         }
+        // Sessions that ended without a last frame to mark (a ping timeout) close here.
+        for (const sock::ConnId c : std::exchange(ended_, {}))
+            if (const auto it = by_conn_.find(c); it != by_conn_.end()) {
+                close_session(*it->second);
+                it->second->out.push(it->second->conn->data_to_send());
+            }
+    }
+
+    // The Engine.IO session of `p` ended on our side: close the WebSocket (RFC 6455 close
+    // frame; the TCP connection goes when the client answers, or after close_timeout).
+    void close_session(Peer& p) {
+        p.conn->send_close(1000);
+        p.close_sent_at = clock::now();
+        by_conn_.erase(p.cid);
+        p.cid = 0;
     }
 
     void on_event(const sock::ServerEvent& e) {
-        const std::string sid{server_.socket_id(e.socket)};
+        // A disconnected socket's id is already forgotten: its number then.
+        std::string sid{server_.socket_id(e.socket)};
+        if (sid.empty()) sid = "#" + std::to_string(e.socket);
         switch (e.kind) {
         case sock::ServerEvent::Kind::connection:
             std::cerr << "socket " << sid << ": connected to " << e.nsp << "\n";
             return;
         case sock::ServerEvent::Kind::disconnect:
-            std::cerr << "socket " << e.socket << ": disconnected (" << e.reason << ")\n";
+            std::cerr << "socket " << sid << ": disconnected (" << e.reason << ")\n";
             rooms_.erase(e.socket);
+            // An Engine.IO reason ("ping timeout", "parse error", ...): the session is over.
+            // The server names no transmit to close on when nothing was left to send.
+            if (e.reason != "client namespace disconnect" &&
+                e.reason != "server namespace disconnect")
+                ended_.push_back(e.conn);
             return;
         case sock::ServerEvent::Kind::connect_error:
             std::cerr << "connection " << e.conn << ": connect_error " << e.reason << "\n";
@@ -368,6 +394,12 @@ private:
         p.gone = true;
     }
 
+    void expire_close(Peer& p) {
+        if (p.gone || !p.close_sent_at || clock::now() - *p.close_sent_at < close_timeout) return;
+        std::cerr << "client " << p.id << ": no close frame back in time, dropped\n";
+        p.gone = true;
+    }
+
     void finish_if_done(Peer& p) {
         if (p.gone || !p.out.empty()) return;
         bool closing = p.close_after_flush || (p.conn && p.conn->close_expected());
@@ -382,7 +414,9 @@ private:
     bool served_ = false;
     std::list<std::unique_ptr<Peer>> peers_;
     std::map<sock::ConnId, Peer*> by_conn_;
-    std::map<sock::SocketId, std::set<std::string>> rooms_; // the chat rooms each socket joined
+    std::map<sock::SocketId, std::set<std::string>> rooms_;
+    std::vector<sock::ConnId>
+        ended_; // sessions ended by the server, to close // the chat rooms each socket joined
 };
 
 } // namespace

@@ -10,8 +10,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -156,6 +159,55 @@ TEST_CASE("npm socket.io-client answers wirelab's Engine.IO heartbeat and stays 
     CHECK(pings <= 9);
     CHECK(lines[1] == "connected true");
     CHECK(client.wait(10) == 0);
+}
+
+TEST_CASE("wirelab sio serve closes a session whose client never answers the ping", "[cli][sio]") {
+    TempDir dir;
+    SioServer server{0, dir + "/serve.err", {"--ping-interval", "100", "--ping-timeout", "100"}};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    timeval tv{8, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(server.port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    const std::string req = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                            "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            "Sec-WebSocket-Version: 13\r\n\r\n";
+    REQUIRE(write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
+    // A Socket.IO CONNECT ("40", one masked text frame with a zero mask), then silence.
+    const std::string connect_frame{"\x81\x82\x00\x00\x00\x00"
+                                    "40",
+                                    8};
+    REQUIRE(write(fd, connect_frame.data(), 8) == 8);
+    // Read everything until the server drops the connection: it must, as we never pong
+    // nor answer its close frame.
+    const auto start = std::chrono::steady_clock::now();
+    std::string got;
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        got.append(buf, static_cast<std::size_t>(n));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    close(fd);
+    CHECK(n == 0); // EOF, not the 8 s read timeout
+    CHECK(seconds < 5);
+    REQUIRE(got.rfind("HTTP/1.1 101 ", 0) == 0);
+    const std::string frames = got.substr(got.find("\r\n\r\n") + 4);
+    CHECK(frames.find("0{\"sid\":\"") != std::string::npos); // the open packet
+    CHECK(frames.find(std::string("\x81\x01"
+                                  "2")) != std::string::npos);                // a ping
+    CHECK(frames.find(std::string("\x88\x02\x03\xe8")) != std::string::npos); // close 1000
+    server.child.terminate();
+    CHECK(server.child.wait(5) >= 0);
+    std::ifstream err{dir + "/serve.err"};
+    const std::string log{std::istreambuf_iterator<char>(err), {}};
+    INFO(log);
+    CHECK(log.find("ping timeout") != std::string::npos);
 }
 
 TEST_CASE("wirelab sio serve refuses the polling transport and other paths with a clear status",
