@@ -48,14 +48,15 @@ void WsStage::listen(std::uint16_t port, std::string path, trace::EventId cause)
     host().tcp()->listen(port, cause);
 }
 
-void WsStage::connect(std::uint32_t ip, std::uint16_t port, std::string host_header,
-                      std::string path, trace::EventId cause) {
+ConnId WsStage::connect(std::uint32_t ip, std::uint16_t port, std::string host_header,
+                        std::string path, trace::EventId cause) {
     ConnId id = host().tcp()->connect(ip, port, cause);
     Session s;
     s.client = true;
     s.path = path.empty() ? "/" : std::move(path);
     s.host_header = std::move(host_header);
     sessions_[id] = std::move(s);
+    return id;
 }
 
 void WsStage::on_connected(ConnId id, trace::EventId cause) {
@@ -138,7 +139,8 @@ void WsStage::on_data(ConnId id, wire::ByteView data, trace::EventId cause) {
         if (head == 0) head = s.rx.size(); // a rejected, unparsable request: all of it
         cause = record_message({s.rx.data(), head}, head, true, cause);
         s.rx.erase(s.rx.begin(), s.rx.begin() + static_cast<std::ptrdiff_t>(head));
-        if (s.server_hs->accepted() && s.server_hs->request().target != s.path) {
+        const std::string& target = s.server_hs->request().target;
+        if (s.server_hs->accepted() && target.substr(0, target.find('?')) != s.path) {
             host().world().record_text(Kind::app, host().id(), 5,
                                        "no WebSocket endpoint at " + s.server_hs->request().target,
                                        cause);
@@ -190,12 +192,17 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
     auto& world = host().world();
     const auto node = host().id();
     std::vector<std::pair<bool, wire::Bytes>> echoes; // (binary, payload)
+    std::vector<std::pair<bool, wire::Bytes>> to_user;
     for (const ws::Event& ev : s.ws->events()) {
         switch (ev.kind) {
         case ws::Event::Kind::frame: break; // traced from the bytes in receive_frames
         case ws::Event::Kind::text:
         case ws::Event::Kind::binary: {
             bool binary = ev.kind == ws::Event::Kind::binary;
+            if (user_) {
+                to_user.emplace_back(binary, wire::Bytes(ev.payload.begin(), ev.payload.end()));
+                break;
+            }
             world.record_text(
                 Kind::app, node, 7,
                 std::string("received ") + (binary ? "binary " : "text ") +
@@ -227,6 +234,9 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
         }
     }
     flush(id, s, cause);
+    if (user_)
+        for (auto& [binary, payload] : to_user)
+            user_->on_message(id, payload, binary, cause);
     for (auto& [binary, payload] : echoes) {
         if (options_.echo) send_on(id, s, payload, binary, cause);
         if (!options_.chat) continue;
@@ -296,11 +306,41 @@ trace::EventId WsStage::record_message(wire::ByteView bytes, std::size_t header_
 
 void WsStage::note_state(ConnId id, Session& s, trace::EventId cause) {
     if (!s.ws || s.ws->state() == s.last_state) return;
-    host().world().record_text(Kind::state, host().id(), 5,
-                               "WebSocket " + std::string(ws::to_string(s.last_state)) + " → " +
-                                   std::string(ws::to_string(s.ws->state())),
-                               cause, id);
+    cause = host().world().record_text(Kind::state, host().id(), 5,
+                                       "WebSocket " + std::string(ws::to_string(s.last_state)) +
+                                           " → " + std::string(ws::to_string(s.ws->state())),
+                                       cause, id);
     s.last_state = s.ws->state();
+    if (!user_) return;
+    if (s.last_state == ws::State::open && !s.user_open) {
+        s.user_open = true;
+        user_->on_open(id, s.client, cause);
+    } else if (s.last_state == ws::State::closed) {
+        tell_close(id, s, cause);
+    }
+}
+
+void WsStage::tell_close(ConnId id, Session& s, trace::EventId cause) {
+    if (!user_ || !s.user_open) return;
+    s.user_open = false;
+    user_->on_close(id, cause);
+}
+
+bool WsStage::send_to(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end() || !it->second.ws || it->second.ws->state() != ws::State::open)
+        return false;
+    send_on(id, it->second, data, binary, cause);
+    return true;
+}
+
+bool WsStage::close_conn(ConnId id, std::uint16_t code, trace::EventId cause) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end() || !it->second.ws || it->second.ws->state() != ws::State::open)
+        return false;
+    it->second.ws->send_close(code);
+    flush(id, it->second, cause);
+    return true;
 }
 
 WsStage::Session* WsStage::session_for(std::uint32_t peer_ip, ConnId* id) {
@@ -370,6 +410,9 @@ void WsStage::on_peer_closed(ConnId id, trace::EventId cause) {
 
 // Sessions are kept after their connection closes (a ConnId is never reused): erasing one
 // here could pull it from under a caller that is still flushing it.
-void WsStage::on_closed(ConnId, trace::EventId) {}
+void WsStage::on_closed(ConnId id, trace::EventId cause) {
+    auto it = sessions_.find(id);
+    if (it != sessions_.end()) tell_close(id, it->second, cause);
+}
 
 } // namespace wirelab::stack

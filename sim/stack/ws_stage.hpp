@@ -22,6 +22,17 @@
 
 namespace wirelab::stack {
 
+// An upper layer on the WebSocket sessions (Socket.IO): told when a session opens, each
+// whole message it receives, and when it closes. While a user is set, WsStage's own
+// echo / chat application is off and received messages are left to the user to trace.
+class WsUser {
+public:
+    virtual ~WsUser() = default;
+    virtual void on_open(ConnId id, bool client, trace::EventId cause) = 0;
+    virtual void on_message(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) = 0;
+    virtual void on_close(ConnId id, trace::EventId cause) = 0;
+};
+
 class WsStage final : public Stage, public TcpUser {
 public:
     struct Options {
@@ -36,14 +47,21 @@ public:
     void from_below(Packet p, Meta m) override;
 
     void listen(std::uint16_t port, std::string path, trace::EventId cause);
-    void connect(std::uint32_t ip, std::uint16_t port, std::string host_header, std::string path,
-                 trace::EventId cause);
+    // The TCP connection the session will run on (its id is the session's).
+    ConnId connect(std::uint32_t ip, std::uint16_t port, std::string host_header, std::string path,
+                   trace::EventId cause);
     // The newest open session with `peer_ip` (any, when 0); false if there is none.
     bool send(std::uint32_t peer_ip, wire::ByteView data, bool binary, std::size_t fragment,
               trace::EventId cause);
     bool ping(std::uint32_t peer_ip, wire::ByteView data, trace::EventId cause);
     bool close(std::uint32_t peer_ip, std::uint16_t code, std::string_view reason,
                trace::EventId cause);
+
+    void set_user(WsUser* user) { user_ = user; }
+    // One message on session `id`; false unless it is open.
+    bool send_to(ConnId id, wire::ByteView data, bool binary, trace::EventId cause);
+    // Starts the close handshake of session `id`; false unless it is open.
+    bool close_conn(ConnId id, std::uint16_t code, trace::EventId cause);
 
     void on_connected(ConnId, trace::EventId cause) override;
     void on_data(ConnId, wire::ByteView data, trace::EventId cause) override;
@@ -61,6 +79,7 @@ private:
         ws::State last_state = ws::State::connecting;
         wire::Bytes rx; // received bytes not yet traced as whole frames
         bool tcp_closing = false;
+        bool user_open = false; // the user was told on_open and not yet on_close
     };
 
     Session* session_for(std::uint32_t peer_ip, ConnId* id);
@@ -74,8 +93,10 @@ private:
     trace::EventId record_message(wire::ByteView bytes, std::size_t header_len, bool received,
                                   trace::EventId cause);
     void note_state(ConnId id, Session& s, trace::EventId cause);
+    void tell_close(ConnId id, Session& s, trace::EventId cause);
 
     Options options_;
+    WsUser* user_ = nullptr;
     std::map<std::uint16_t, std::string> listening_; // port -> path
     std::map<ConnId, Session> sessions_;
 };
