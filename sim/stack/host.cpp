@@ -1,6 +1,7 @@
 // Host: builds its stage stack from names and records PDUs as they reach the wire.
 #include "sim/stack/host.hpp"
 
+#include "sim/stack/sio_stage.hpp"
 #include "sim/stack/stages.hpp"
 #include "sim/stack/tcp_stage.hpp"
 #include "sim/stack/world.hpp"
@@ -17,8 +18,9 @@ namespace {
 // by the ws stage (it is the start of the WebSocket session), "deflate" makes it negotiate
 // permessage-deflate (RFC 7692, the presentation layer's compression), "app" makes its
 // server echo and "chat" makes its server relay each message to every other client.
-constexpr std::array<std::string_view, 10> stage_names{"phy",  "eth", "arp",     "ipv4", "tcp",
-                                                       "http", "ws",  "deflate", "app",  "chat"};
+// "sio" puts Socket.IO (Engine.IO + Socket.IO + a built-in chat) on the WebSocket.
+constexpr std::array<std::string_view, 11> stage_names{
+    "phy", "eth", "arp", "ipv4", "tcp", "http", "ws", "deflate", "sio", "app", "chat"};
 } // namespace
 
 std::span<const std::string_view> Host::known_stages() {
@@ -52,6 +54,12 @@ Host::Host(World& world, trace::NodeId id, HostConfig config)
             ws_ = w.get();
             tcp_->set_user(ws_);
             s = std::move(w);
+        } else if (name == "sio") {
+            if (!ws_) throw std::invalid_argument("the sio stage needs ws below it");
+            auto io = std::make_unique<SioStage>();
+            sio_ = io.get();
+            ws_->set_user(sio_);
+            s = std::move(io);
         } else if (name == "http" || name == "app" || name == "chat" || name == "deflate") {
             continue;
         } else {

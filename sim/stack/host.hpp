@@ -17,6 +17,7 @@ namespace wirelab::stack {
 
 class TcpStage;
 class WsStage;
+class SioStage;
 
 struct HostConfig {
     std::string name;
@@ -45,6 +46,7 @@ public:
     Stage* stage(std::string_view name); // by scenario name ("tcp")
     TcpStage* tcp() { return tcp_; }
     WsStage* ws() { return ws_; }
+    SioStage* sio() { return sio_; }
     // Stage names Host can build, bottom-up order ("phy", "eth", "arp", "ipv4", "tcp").
     static std::span<const std::string_view> known_stages();
 
@@ -55,6 +57,7 @@ private:
     std::vector<std::string> stage_names_;
     TcpStage* tcp_ = nullptr;
     WsStage* ws_ = nullptr;
+    SioStage* sio_ = nullptr;
 };
 
 } // namespace wirelab::stack

@@ -1,0 +1,391 @@
+// SioStage: the Socket.IO server or clients of one host over its WsStage.
+#include "sim/stack/sio_stage.hpp"
+
+#include "sim/proto/sio/json_text.hpp"
+#include "sim/stack/host.hpp"
+#include "sim/stack/world.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace wirelab::stack {
+
+using trace::Kind;
+namespace sock = sio::socketio;
+namespace eio = sio::engineio;
+
+namespace {
+
+wire::ByteView bytes_of(const std::string& s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
+std::string describe_packet(const sock::Packet& p) {
+    std::string out(sock::to_string(p.type));
+    const bool root = p.nsp == "/";
+    switch (p.type) {
+    case sock::PacketType::connect:
+    case sock::PacketType::disconnect:
+    case sock::PacketType::connect_error:
+        out += " " + p.nsp;
+        if (p.data) out += " " + sio::stringify(*p.data);
+        return out;
+    case sock::PacketType::event:
+    case sock::PacketType::binary_event: {
+        if (!root) out += " " + p.nsp;
+        if (p.data && p.data->is_array() && !p.data->empty()) {
+            out += " " + sio::stringify((*p.data)[0]);
+            sio::Json rest = sio::Json::array();
+            for (std::size_t i = 1; i < p.data->size(); ++i)
+                rest.push_back((*p.data)[i]);
+            out += " " + sio::stringify(rest);
+        }
+        if (p.id) out += " (ack id " + std::to_string(*p.id) + ")";
+        return out;
+    }
+    case sock::PacketType::ack:
+    case sock::PacketType::binary_ack:
+        if (!root) out += " " + p.nsp;
+        if (p.id) out += " " + std::to_string(*p.id);
+        if (p.data) out += " " + sio::stringify(*p.data);
+        return out;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string describe_sio_frame(const eio::Frame& frame) {
+    if (frame.binary) return "binary message (" + std::to_string(frame.data.size()) + " bytes)";
+    auto packet = eio::decode_text(frame.data);
+    if (!packet) return "malformed Engine.IO packet";
+    if (packet->type != eio::PacketType::message) {
+        std::string out = upper(eio::to_string(packet->type));
+        if (!packet->data.empty()) out += " " + packet->data;
+        return out;
+    }
+    sock::DecodeError why;
+    auto p = sock::decode_string(packet->data, &why);
+    if (!p) return "malformed Socket.IO packet: " + why.message;
+    return describe_packet(*p);
+}
+
+void SioStage::from_above(Packet p, Meta m) {
+    drop(p, m, trace::DropReason::none, "the Socket.IO stage takes data through emit()");
+}
+void SioStage::from_below(Packet p, Meta m) {
+    drop(p, m, trace::DropReason::none, "the Socket.IO stage gets data from the WebSocket");
+}
+
+trace::EventId SioStage::note(std::string text, ConnId id, trace::EventId cause, bool state) {
+    return host().world().record_text(state ? Kind::state : Kind::app, host().id(), 7, text, cause,
+                                      id);
+}
+
+trace::EventId SioStage::trace_frame(const eio::Frame& frame, bool received, ConnId id,
+                                     trace::EventId cause) {
+    return note(describe_sio_frame(frame) + (received ? " received" : " sent"), id, cause);
+}
+
+// ---- server ------------------------------------------------------------------------------
+
+void SioStage::ensure_server() {
+    if (server_) return;
+    sock::ServerConfig config;
+    // Session ids from the world's seeded generator: the same seed, the same trace.
+    config.id_source = [this] {
+        static constexpr char alphabet[] =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        std::string id(20, '\0');
+        for (char& c : id)
+            c = alphabet[host().world().random().next_u32() % 64];
+        return id;
+    };
+    server_ = std::make_unique<sock::Server>(std::move(config));
+}
+
+void SioStage::listen(std::uint16_t port, trace::EventId cause) {
+    ensure_server();
+    ports_.insert(port);
+    host().ws()->listen(port, std::string(path), cause);
+}
+
+void SioStage::server_dispatch(trace::EventId cause) {
+    for (auto events = server_->events(); !events.empty(); events = server_->events())
+        for (const sock::ServerEvent& e : events)
+            on_server_event(e, cause);
+    for (sock::Transmit& t : server_->transmits()) {
+        auto it = from_sio_.find(t.conn);
+        if (it == from_sio_.end()) continue;
+        ConnId id = it->second;
+        trace::EventId c = trace_frame(t.frame, false, id, cause);
+        host().ws()->send_to(id, bytes_of(t.frame.data), t.frame.binary, c);
+        if (t.close_after) host().ws()->close_conn(id, 1000, c);
+    }
+    arm_server_timer();
+}
+
+void SioStage::on_server_event(const sock::ServerEvent& e, trace::EventId cause) {
+    auto from = from_sio_.find(e.conn);
+    ConnId id = from == from_sio_.end() ? no_conn : from->second;
+    const std::string sid{server_->socket_id(e.socket)};
+    switch (e.kind) {
+    case sock::ServerEvent::Kind::connection:
+        if (e.nsp == "/") sockets_.insert(e.socket);
+        note("Socket.IO socket " + sid + " connected to " + e.nsp, id, cause, true);
+        return;
+    case sock::ServerEvent::Kind::disconnect:
+        note("Socket.IO socket " + sid + " disconnected (" + e.reason + ")", id, cause, true);
+        rooms_.erase(e.socket);
+        sockets_.erase(e.socket);
+        return;
+    case sock::ServerEvent::Kind::connect_error:
+    case sock::ServerEvent::Kind::ack: return;
+    case sock::ServerEvent::Kind::event: break;
+    }
+    const bool has_room = !e.args.empty() && e.args[0].is_string();
+    if ((e.name == "join" || e.name == "leave") && has_room) {
+        const std::string room = e.args[0].get<std::string>();
+        if (e.name == "join") {
+            server_->join(e.socket, room);
+            rooms_[e.socket].insert(room);
+        } else {
+            server_->leave(e.socket, room);
+            rooms_[e.socket].erase(room);
+        }
+        note("chat: " + sid + (e.name == "join" ? " joined room " : " left room ") + room, id,
+             cause);
+        if (e.ack_id) server_->ack(e.socket, *e.ack_id, sio::Json::array({true}));
+    } else if (e.name == "chat") {
+        // socket.to(room).emit("chat", ...args): everyone in the sender's rooms but the
+        // sender, each once; with no room, socket.broadcast.emit.
+        const auto& rooms = rooms_[e.socket];
+        std::size_t count = 0;
+        if (rooms.empty()) {
+            count = sockets_.size() - sockets_.count(e.socket);
+            server_->broadcast_emit(e.socket, "chat", e.args);
+        } else if (rooms.size() == 1) {
+            auto members = server_->sockets_in(e.nsp, *rooms.begin());
+            count = members.size() - std::count(members.begin(), members.end(), e.socket);
+            server_->to_room_emit(e.nsp, *rooms.begin(), "chat", e.args, e.socket);
+        } else {
+            std::set<sock::SocketId> to;
+            for (const std::string& room : rooms)
+                for (sock::SocketId s : server_->sockets_in(e.nsp, room))
+                    if (s != e.socket) to.insert(s);
+            for (sock::SocketId s : to)
+                server_->emit(s, "chat", e.args);
+            count = to.size();
+        }
+        note("chat: " + sid + " → " + std::to_string(count) + " sockets", id, cause);
+        if (e.ack_id) server_->ack(e.socket, *e.ack_id, sio::Json::array({count}));
+    } else if (e.ack_id) {
+        server_->ack(e.socket, *e.ack_id,
+                     sio::Json::array({sio::Json{{"error", "unknown event " + e.name}}}));
+    }
+}
+
+void SioStage::arm_server_timer() {
+    auto& world = host().world();
+    auto next = server_->poll_timeout();
+    if (next == server_timer_at_) return;
+    if (server_timer_at_) world.kernel().cancel(server_timer_);
+    server_timer_at_ = next;
+    if (!next) return;
+    server_timer_ = world.at(std::max(*next, world.now()), [this] {
+        server_timer_at_.reset();
+        server_->handle_timeout(host().world().now());
+        server_dispatch(trace::no_event);
+    });
+}
+
+bool SioStage::broadcast(std::string_view event, const sio::Json& args, trace::EventId cause) {
+    if (!server_) return false;
+    server_->emit_all("/", event, args);
+    server_dispatch(cause);
+    return true;
+}
+
+bool SioStage::to_room(std::string_view room, std::string_view event, const sio::Json& args,
+                       trace::EventId cause) {
+    if (!server_) return false;
+    server_->to_room_emit("/", room, event, args);
+    server_dispatch(cause);
+    return true;
+}
+
+// ---- client ------------------------------------------------------------------------------
+
+void SioStage::connect(std::uint32_t ip, std::uint16_t port, std::string host_header,
+                       trace::EventId cause) {
+    sock::ClientConfig config;
+    config.random = [this] { return host().world().random().uniform01(); };
+    clients_.push_back(std::make_unique<ClientSlot>(std::move(config)));
+    ClientSlot& slot = *clients_.back();
+    slot.ip = ip;
+    slot.port = port;
+    slot.host_header = std::move(host_header);
+    slot.client.connect(host().world().now());
+    client_dispatch(clients_.size() - 1, cause);
+}
+
+void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
+    ClientSlot& slot = *clients_[index];
+    for (auto events = slot.client.events(); !events.empty(); events = slot.client.events()) {
+        for (const sock::ClientEvent& e : events) {
+            std::string what = "Socket.IO client: " + std::string(sock::to_string(e.kind));
+            switch (e.kind) {
+            case sock::ClientEvent::Kind::connect:
+            case sock::ClientEvent::Kind::disconnect:
+                note(what + (e.reason.empty() ? "" : " (" + e.reason + ")"), slot.conn, cause,
+                     true);
+                break;
+            case sock::ClientEvent::Kind::event:
+                slot.received.emplace_back(e.name, e.args);
+                if (e.ack_id) slot.client.ack(*e.ack_id, sio::Json::array());
+                break;
+            default: break;
+            }
+        }
+    }
+    for (const eio::Frame& f : slot.client.frames_to_send()) {
+        if (slot.conn == no_conn) break;
+        trace::EventId c = trace_frame(f, false, slot.conn, cause);
+        host().ws()->send_to(slot.conn, bytes_of(f.data), f.binary, c);
+    }
+    for (sock::TransportCommand cmd : slot.client.transport_commands()) {
+        if (cmd == sock::TransportCommand::open) {
+            ConnId id =
+                host().ws()->connect(slot.ip, slot.port, slot.host_header,
+                                     std::string(path) + "?EIO=4&transport=websocket", cause);
+            slot.conn = id;
+            client_of_[id] = index;
+        } else if (slot.conn != no_conn) {
+            host().ws()->close_conn(slot.conn, 1000, cause);
+            client_of_.erase(slot.conn);
+            slot.conn = no_conn;
+        }
+    }
+    arm_client_timer(index);
+}
+
+void SioStage::arm_client_timer(std::size_t index) {
+    ClientSlot& slot = *clients_[index];
+    auto& world = host().world();
+    auto next = slot.client.poll_timeout();
+    if (next == slot.timer_at) return;
+    if (slot.timer_at) world.kernel().cancel(slot.timer);
+    slot.timer_at = next;
+    if (!next) return;
+    slot.timer = world.at(std::max(*next, world.now()), [this, index] {
+        clients_[index]->timer_at.reset();
+        clients_[index]->client.handle_timeout(host().world().now());
+        client_dispatch(index, trace::no_event);
+    });
+}
+
+SioStage::ClientSlot* SioStage::newest_client() {
+    return clients_.empty() ? nullptr : clients_.back().get();
+}
+
+bool SioStage::emit(std::string_view event, const sio::Json& args, bool ack, trace::EventId cause) {
+    if (ClientSlot* slot = newest_client()) {
+        if (ack)
+            slot->client.emit_with_ack(event, args);
+        else
+            slot->client.emit(event, args);
+        client_dispatch(clients_.size() - 1, cause);
+        return true;
+    }
+    return broadcast(event, args, cause);
+}
+
+bool SioStage::join(std::string_view room, trace::EventId cause) {
+    if (!newest_client()) return false;
+    return emit("join", sio::Json::array({std::string(room)}), true, cause);
+}
+
+bool SioStage::leave(std::string_view room, trace::EventId cause) {
+    if (!newest_client()) return false;
+    return emit("leave", sio::Json::array({std::string(room)}), true, cause);
+}
+
+bool SioStage::client_connected(std::size_t index) const {
+    return index < clients_.size() && clients_[index]->client.connected();
+}
+
+const std::vector<std::pair<std::string, sio::Json>>&
+SioStage::client_received(std::size_t index) const {
+    return clients_.at(index)->received;
+}
+
+// ---- WebSocket events ----------------------------------------------------------------------
+
+void SioStage::on_open(ConnId id, bool client, trace::EventId cause) {
+    const Time now = host().world().now();
+    if (client) {
+        auto it = client_of_.find(id);
+        if (it == client_of_.end()) return;
+        clients_[it->second]->client.handle_transport_open(now);
+        client_dispatch(it->second, cause);
+        return;
+    }
+    const tcp::Connection* c = host().tcp()->connection(id);
+    if (!server_ || !c || !ports_.count(c->local().port)) return;
+    sock::ConnId sid = server_->accept(now);
+    to_sio_[id] = sid;
+    from_sio_[sid] = id;
+    server_dispatch(cause);
+}
+
+void SioStage::on_message(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) {
+    const Time now = host().world().now();
+    std::string_view text{reinterpret_cast<const char*>(data.data()), data.size()};
+    eio::Frame frame{binary, std::string(text)};
+    if (auto it = client_of_.find(id); it != client_of_.end()) {
+        cause = trace_frame(frame, true, id, cause);
+        ClientSlot& slot = *clients_[it->second];
+        if (binary)
+            slot.client.receive_binary(text, now);
+        else
+            slot.client.receive_text(text, now);
+        client_dispatch(it->second, cause);
+        return;
+    }
+    auto it = to_sio_.find(id);
+    if (it == to_sio_.end()) return;
+    cause = trace_frame(frame, true, id, cause);
+    if (binary)
+        server_->receive_binary(it->second, text, now);
+    else
+        server_->receive_text(it->second, text, now);
+    server_dispatch(cause);
+}
+
+void SioStage::on_close(ConnId id, trace::EventId cause) {
+    const Time now = host().world().now();
+    if (auto it = client_of_.find(id); it != client_of_.end()) {
+        std::size_t index = it->second;
+        client_of_.erase(it);
+        clients_[index]->conn = no_conn;
+        clients_[index]->client.receive_transport_close(now);
+        client_dispatch(index, cause);
+        return;
+    }
+    auto it = to_sio_.find(id);
+    if (it == to_sio_.end()) return;
+    sock::ConnId sid = it->second;
+    to_sio_.erase(it);
+    from_sio_.erase(sid);
+    server_->receive_transport_close(sid);
+    server_dispatch(cause);
+}
+
+} // namespace wirelab::stack

@@ -1,0 +1,104 @@
+// Layers 5–7 above the simulated WebSocket: Engine.IO sessions (5), Socket.IO packets and
+// their JSON (6) and a small application (7): on a server host one socketio::Server with a
+// built-in chat (events "join" / "leave" a room, "chat" relayed to the sender's rooms, or
+// to everyone else when it has none; each answered by an ack), on a client host one
+// socketio::Client per connection that emits what the scenario says. The protocol work is
+// done by the sans-I/O engines in sim/proto/sio; this stage carries their WebSocket
+// messages over WsStage, drives their heartbeat timers on the world's kernel and traces
+// each Engine.IO / Socket.IO packet decoded ("EVENT "chat" ["hi"]", "CONNECT /", "PING").
+//
+// WsStage --WsUser--> SioStage -> socketio::Server / socketio::Client -> events -> chat
+//   -> transmits / frames_to_send -> WsStage::send_to -> TcpStage
+#pragma once
+
+#include "sim/proto/sio/socketio_client.hpp"
+#include "sim/proto/sio/socketio_server.hpp"
+#include "sim/stack/stage.hpp"
+#include "sim/stack/ws_stage.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace wirelab::stack {
+
+class SioStage final : public Stage, public WsUser {
+public:
+    static constexpr std::string_view path = "/socket.io/";
+
+    SioStage() = default;
+    std::uint8_t layer() const override { return 7; }
+    std::string_view name() const override { return "Socket.IO"; }
+    void from_above(Packet p, Meta m) override;
+    void from_below(Packet p, Meta m) override;
+
+    // Server: accept Socket.IO on `port` (a WebSocket endpoint at /socket.io/).
+    void listen(std::uint16_t port, trace::EventId cause);
+    // Client: a new socketio::Client, connecting now to ip:port.
+    void connect(std::uint32_t ip, std::uint16_t port, std::string host_header,
+                 trace::EventId cause);
+    // Client host: the newest client emits (buffered until connected); server host: io.emit
+    // to every socket. False when the host has neither.
+    bool emit(std::string_view event, const sio::Json& args, bool ack, trace::EventId cause);
+    // Client host: ask the server's chat to join / leave `room` (an emit with an ack).
+    bool join(std::string_view room, trace::EventId cause);
+    bool leave(std::string_view room, trace::EventId cause);
+    // Server host: io.emit (everyone) and io.to(room).emit. False without a server.
+    bool broadcast(std::string_view event, const sio::Json& args, trace::EventId cause);
+    bool to_room(std::string_view room, std::string_view event, const sio::Json& args,
+                 trace::EventId cause);
+
+    void on_open(ConnId id, bool client, trace::EventId cause) override;
+    void on_message(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) override;
+    void on_close(ConnId id, trace::EventId cause) override;
+
+    // ---- inspection ----------------------------------------------------------------------
+    const sio::socketio::Server* server() const { return server_.get(); }
+    std::size_t client_count() const { return clients_.size(); }
+    bool client_connected(std::size_t index) const;
+    // Events ("chat", ...) each client received, with their args, in order.
+    const std::vector<std::pair<std::string, sio::Json>>& client_received(std::size_t i) const;
+
+private:
+    struct ClientSlot {
+        sio::socketio::Client client;
+        std::uint32_t ip = 0;
+        std::uint16_t port = 0;
+        std::string host_header;
+        ConnId conn = no_conn;
+        TimerId timer{};
+        std::optional<Time> timer_at;
+        std::vector<std::pair<std::string, sio::Json>> received;
+        explicit ClientSlot(sio::socketio::ClientConfig c) : client(std::move(c)) {}
+    };
+
+    void ensure_server();
+    void server_dispatch(trace::EventId cause);
+    void on_server_event(const sio::socketio::ServerEvent& e, trace::EventId cause);
+    void arm_server_timer();
+    void client_dispatch(std::size_t index, trace::EventId cause);
+    void arm_client_timer(std::size_t index);
+    trace::EventId trace_frame(const sio::engineio::Frame& frame, bool received, ConnId id,
+                               trace::EventId cause);
+    trace::EventId note(std::string text, ConnId id, trace::EventId cause, bool state = false);
+    ClientSlot* newest_client();
+
+    std::set<std::uint16_t> ports_;
+    std::unique_ptr<sio::socketio::Server> server_;
+    std::map<ConnId, sio::socketio::ConnId> to_sio_;   // WebSocket session -> Engine.IO
+    std::map<sio::socketio::ConnId, ConnId> from_sio_; // and back
+    std::map<sio::socketio::SocketId, std::set<std::string>> rooms_; // the chat's rooms
+    std::set<sio::socketio::SocketId> sockets_;                      // connected to "/"
+    TimerId server_timer_{};
+    std::optional<Time> server_timer_at_;
+    std::vector<std::unique_ptr<ClientSlot>> clients_;
+    std::map<ConnId, std::size_t> client_of_; // WebSocket session -> client index
+};
+
+// "EVENT "chat" ["hi"]", "ACK 3 [true]", "CONNECT /", "PING", "OPEN {...}": the meaning
+// of one Engine.IO WebSocket message, for the trace.
+std::string describe_sio_frame(const sio::engineio::Frame& frame);
+
+} // namespace wirelab::stack
