@@ -36,10 +36,15 @@ std::string format_mac(const std::array<std::uint8_t, 6>& mac);
 // The formatted spellings ("1.5s", "100Mbps") used in messages and documentation.
 std::string format_duration(std::int64_t ns);
 
+// True if `text` is a JSON array (Socket.IO event arguments, as JSON.parse reads them).
+bool is_json_array(std::string_view text);
+
 // "tcp.connect" -> ActionKind; nullopt for an unknown name.
 std::optional<ActionKind> parse_action_kind(std::string_view name);
-inline constexpr std::array<std::string_view, 13> action_kind_names = {
-    "tcp.listen", "tcp.connect", "tcp.send",   "tcp.close", "tcp.abort", "link.cut", "link.restore",
-    "drop.next",  "ws.listen",   "ws.connect", "ws.send",   "ws.ping",   "ws.close"};
+inline constexpr std::array<std::string_view, 20> action_kind_names = {
+    "tcp.listen", "tcp.connect",  "tcp.send",  "tcp.close",     "tcp.abort",
+    "link.cut",   "link.restore", "drop.next", "ws.listen",     "ws.connect",
+    "ws.send",    "ws.ping",      "ws.close",  "sio.listen",    "sio.connect",
+    "sio.emit",   "sio.join",     "sio.leave", "sio.broadcast", "sio.to"};
 
 } // namespace wirelab::scenario

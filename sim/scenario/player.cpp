@@ -1,6 +1,8 @@
 // Player: scenario -> world, actions on the kernel, cues and quizzes on the trace.
 #include "sim/scenario/player.hpp"
 
+#include "sim/proto/sio/json_text.hpp"
+#include "sim/stack/sio_stage.hpp"
 #include "sim/stack/tcp_stage.hpp"
 #include "sim/stack/ws_stage.hpp"
 #include "sim/wire/dissect.hpp"
@@ -92,6 +94,8 @@ void Player::apply(std::size_t index) {
     if (a.kind == ActionKind::drop_next)
         what += " (" + std::to_string(a.count) + (a.from.empty() ? "" : " from " + a.from) + ")";
     if (!a.data.empty()) what += " (" + std::to_string(a.data.size()) + " bytes)";
+    if (!a.room.empty()) what += " room " + a.room;
+    if (!a.event.empty()) what += " \"" + a.event + "\" " + a.args + (a.ack ? " with ack" : "");
     stack::Host* host = a.host.empty() ? nullptr : w.host(a.host);
     trace::NodeId node = host ? host->id() : trace::no_node;
     trace::EventId ev = w.record_text(Kind::input, node, 7, what, trace::no_event,
@@ -162,6 +166,37 @@ void Player::apply(std::size_t index) {
         default: ok = ws->close(*ip, a.code, a.reason, ev); break;
         }
         if (!ok) complain("no open WebSocket");
+        return;
+    }
+    case ActionKind::sio_listen:
+    case ActionKind::sio_connect:
+    case ActionKind::sio_emit:
+    case ActionKind::sio_join:
+    case ActionKind::sio_leave:
+    case ActionKind::sio_broadcast:
+    case ActionKind::sio_to: {
+        stack::SioStage* io = host ? host->sio() : nullptr;
+        if (!io) return complain("the host has no sio stage");
+        auto ip = resolve(w, a.peer);
+        if (!ip) return complain("unknown peer");
+        const sio::Json args = sio::parse_json(a.args).value_or(sio::Json::array());
+        bool ok = true;
+        switch (a.kind) {
+        case ActionKind::sio_listen: io->listen(a.port, ev); break;
+        case ActionKind::sio_connect:
+            io->connect(*ip, a.port, a.peer + (a.port == 80 ? "" : ":" + std::to_string(a.port)),
+                        ev);
+            break;
+        case ActionKind::sio_emit: ok = io->emit(a.event, args, a.ack, ev); break;
+        case ActionKind::sio_join: ok = io->join(a.room, ev); break;
+        case ActionKind::sio_leave: ok = io->leave(a.room, ev); break;
+        case ActionKind::sio_broadcast: ok = io->broadcast(a.event, args, ev); break;
+        default: ok = io->to_room(a.room, a.event, args, ev); break;
+        }
+        if (!ok)
+            complain(a.kind == ActionKind::sio_join || a.kind == ActionKind::sio_leave
+                         ? "no Socket.IO client on this host (sio.connect first)"
+                         : "no Socket.IO server or client on this host");
         return;
     }
     }

@@ -72,7 +72,14 @@ enum class ActionKind {
     ws_connect,
     ws_send,
     ws_ping,
-    ws_close
+    ws_close,
+    sio_listen,
+    sio_connect,
+    sio_emit,
+    sio_join,
+    sio_leave,
+    sio_broadcast,
+    sio_to
 };
 const char* to_string(ActionKind); // "tcp.connect"
 
@@ -89,6 +96,9 @@ struct Action {
     std::size_t fragment = 0;       // ws.send: fragment size in bytes, 0 = one frame
     std::uint16_t code = 1000;      // ws.close status code
     int count = 1;                  // drop.next
+    std::string event, room;        // sio.emit / sio.broadcast / sio.to; sio.join / leave / to
+    std::string args = "[]";        // sio.*: the event's arguments, a JSON array (validated)
+    bool ack = false;               // sio.emit: ask for an acknowledgement
     SourcePos pos;
 };
 
@@ -149,6 +159,6 @@ LoadResult load_string(std::string_view toml, const std::string& path);
 std::string suggest(std::string_view word, std::span<const std::string_view> candidates);
 
 inline constexpr std::array known_stages = {"phy", "eth",     "arp",  "ipv4", "tcp", "http",
-                                            "ws",  "deflate", "json", "app",  "chat"};
+                                            "ws",  "deflate", "json", "sio",  "app", "chat"};
 
 } // namespace wirelab::scenario

@@ -145,6 +145,43 @@ bool valid_close_code(std::int64_t code) {
            (code >= 3000 && code <= 4999);
 }
 
+// Socket.IO's reserved event names, which an application may not emit.
+constexpr std::string_view reserved_events[] = {"connect",       "connect_error", "disconnect",
+                                                "disconnecting", "newListener",   "removeListener"};
+
+// event = "chat" (required, not reserved).
+void read_event(Loader& loader, TableReader& r, Action& action) {
+    auto event = r.string("event", true);
+    if (!event) return;
+    if (event->empty())
+        loader.diag.error(r.pos("event"), "\"event\" must not be empty");
+    else if (std::find(std::begin(reserved_events), std::end(reserved_events), *event) !=
+             std::end(reserved_events))
+        loader.diag.error(r.pos("event"), quoted(*event) + " is a reserved Socket.IO event "
+                                                           "name; pick another, e.g. \"chat\"");
+    action.event = *event;
+}
+
+// args = '["hi", 1]': the event's arguments, a JSON array (default: none).
+void read_args(Loader& loader, TableReader& r, Action& action) {
+    auto args = r.string("args");
+    if (!args) return;
+    if (!is_json_array(*args)) {
+        loader.diag.error(r.pos("args"), "bad \"args\" " + quoted(*args) +
+                                             ": write a JSON array, e.g. '[\"hi\"]'");
+        return;
+    }
+    action.args = *args;
+}
+
+// room = "a" (required, not empty).
+void read_room(Loader& loader, TableReader& r, Action& action) {
+    auto room = r.string("room", true);
+    if (!room) return;
+    if (room->empty()) loader.diag.error(r.pos("room"), "\"room\" must not be empty");
+    action.room = *room;
+}
+
 // `when = { event = ..., ... }`
 std::optional<Trigger> read_trigger(Loader& loader, const toml::node& node) {
     const toml::table* table = node.as_table();
@@ -263,9 +300,13 @@ void read_action(Loader& loader, const toml::table& table) {
     action.kind = *kind;
 
     using K = ActionKind;
-    const bool is_tcp = *kind <= K::tcp_abort, is_ws = *kind >= K::ws_listen;
-    if (is_tcp || is_ws) {
-        auto host = read_host_ref(loader, r, "host", true, is_tcp ? "tcp" : "ws",
+    const bool is_tcp = *kind <= K::tcp_abort, is_sio = *kind >= K::sio_listen;
+    const bool is_ws = *kind >= K::ws_listen && !is_sio;
+    if (is_tcp || is_ws || is_sio) {
+        auto host = read_host_ref(loader, r, "host", true,
+                                  is_tcp   ? "tcp"
+                                  : is_sio ? "sio"
+                                           : "ws",
                                   std::string(to_string(*kind)));
         if (host)
             action.host = *host;
@@ -273,6 +314,29 @@ void read_action(Loader& loader, const toml::table& table) {
             ok = false;
     }
     switch (*kind) {
+    case K::sio_listen:
+        if (auto port = r.integer("port", true, 1, 65535))
+            action.port = static_cast<std::uint16_t>(*port);
+        break;
+    case K::sio_connect:
+        if (ok)
+            read_to(loader, r, action);
+        else
+            r.allow("to");
+        break;
+    case K::sio_emit:
+        read_event(loader, r, action);
+        read_args(loader, r, action);
+        if (auto ack = r.boolean("ack")) action.ack = *ack;
+        break;
+    case K::sio_join:
+    case K::sio_leave: read_room(loader, r, action); break;
+    case K::sio_broadcast:
+    case K::sio_to:
+        if (*kind == K::sio_to) read_room(loader, r, action);
+        read_event(loader, r, action);
+        read_args(loader, r, action);
+        break;
     case K::tcp_listen:
     case K::ws_listen:
         if (auto port = r.integer("port", true, 1, 65535))

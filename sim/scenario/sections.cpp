@@ -68,7 +68,7 @@ struct StageNeed {
 const StageNeed stage_needs[] = {
     {"eth", {"phy"}},  {"arp", {"eth"}}, {"ipv4", {"eth"}},   {"tcp", {"ipv4"}},
     {"http", {"tcp"}}, {"ws", {"http"}}, {"deflate", {"ws"}}, {"json", {"http", "ws"}},
-    {"app", {"tcp"}},  {"chat", {"ws"}},
+    {"sio", {"ws"}},   {"app", {"tcp"}}, {"chat", {"ws"}},
 };
 // Known to the format but not yet built in the simulator: refused with a clear word.
 constexpr std::string_view stages_not_yet[] = {"json"};
