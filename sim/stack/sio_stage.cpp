@@ -3,6 +3,7 @@
 
 #include "sim/proto/sio/json_text.hpp"
 #include "sim/stack/host.hpp"
+#include "sim/stack/tcp_stage.hpp"
 #include "sim/stack/world.hpp"
 
 #include <algorithm>
@@ -247,6 +248,15 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
                 note(what + (e.reason.empty() ? "" : " (" + e.reason + ")"), slot.conn, cause,
                      true);
                 break;
+            case sock::ClientEvent::Kind::reconnect_attempt:
+            case sock::ClientEvent::Kind::reconnect:
+                note(what + " " + std::to_string(e.attempt), slot.conn, cause);
+                break;
+            case sock::ClientEvent::Kind::reconnect_error:
+            case sock::ClientEvent::Kind::reconnect_failed:
+            case sock::ClientEvent::Kind::connect_error:
+                note(what + (e.reason.empty() ? "" : " (" + e.reason + ")"), slot.conn, cause);
+                break;
             case sock::ClientEvent::Kind::event:
                 slot.received.emplace_back(e.name, e.args);
                 if (e.ack_id) slot.client.ack(*e.ack_id, sio::Json::array());
@@ -268,7 +278,9 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
             slot.conn = id;
             client_of_[id] = index;
         } else if (slot.conn != no_conn) {
-            host().ws()->close_conn(slot.conn, 1000, cause);
+            // A WebSocket not open yet (an attempt that timed out) is given up at once.
+            if (!host().ws()->close_conn(slot.conn, 1000, cause))
+                host().tcp()->abort(slot.conn, cause);
             client_of_.erase(slot.conn);
             slot.conn = no_conn;
         }

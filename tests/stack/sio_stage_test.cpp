@@ -110,3 +110,42 @@ TEST_CASE("SioStage: rooms of the built-in chat, acks, heartbeats on the world's
             framed |= t.text(e.text).find("42[\\\"chat\\\",\\\"hi\\\"]") != std::string_view::npos;
     CHECK(framed);
 }
+
+TEST_CASE("SioStage: a client whose server went silent reconnects once the link is back") {
+    World world(11);
+    auto& server = world.add_host(sio_host("server", 1));
+    auto& client = world.add_host(sio_host("client", 2));
+    auto& cable = world.add_link("cable", client, server, {});
+    server.sio()->listen(80, trace::no_event);
+    client.sio()->connect(server.ip(), 80, "server", trace::no_event);
+    world.at(seconds(1), [&] { cable.cut(); });
+    world.at(seconds(70), [&] { cable.restore(); });
+    world.run_until(seconds(40));
+    CHECK(client.sio()->client_connected(0)); // the heartbeat has not run out yet (25 + 20 s)
+    world.run_until(seconds(60));
+    CHECK_FALSE(client.sio()->client_connected(0));
+    world.run_until(seconds(150));
+    CHECK(client.sio()->client_connected(0));
+
+    const auto& t = world.trace();
+    std::vector<std::string> states;
+    for (const auto& e : t.events())
+        if (e.kind == trace::Kind::state && e.node == client.id() && e.layer == 7)
+            states.emplace_back(t.text(e.text));
+    REQUIRE(states.size() >= 3);
+    CHECK(states[0] == "Socket.IO client: connect");
+    CHECK(states[1] == "Socket.IO client: disconnect (ping timeout)");
+    CHECK(states.back() == "Socket.IO client: connect");
+    auto at_client = app_texts(t, client.id());
+    bool reconnected = false;
+    for (const auto& s : at_client)
+        reconnected |= s.rfind("Socket.IO client: reconnect ", 0) == 0;
+    CHECK(reconnected);
+    // The server saw its socket go with the ping timeout, and a new one come.
+    std::vector<std::string> server_states;
+    for (const auto& e : t.events())
+        if (e.kind == trace::Kind::state && e.node == server.id() && e.layer == 7)
+            server_states.emplace_back(t.text(e.text));
+    REQUIRE(server_states.size() == 3);
+    CHECK(server_states[1].find("disconnected (ping timeout)") != std::string::npos);
+}
