@@ -43,6 +43,11 @@ void read_switch(Loader& loader, const toml::table& table);
 void read_link(Loader& loader, const toml::table& table);
 void check_macs(Loader& loader);
 void read_action(Loader& loader, const toml::table& table);
+// sio.* action keys (sio_actions.cpp): event = "chat" (not a reserved name), args = a JSON
+// array, room = a non-empty name; each reports its own error.
+void read_event(Loader& loader, TableReader& r, Action& action);
+void read_args(Loader& loader, TableReader& r, Action& action);
+void read_room(Loader& loader, TableReader& r, Action& action);
 void read_cue(Loader& loader, const toml::table& table);
 void read_quiz(Loader& loader, const toml::table& table);
 

@@ -145,43 +145,6 @@ bool valid_close_code(std::int64_t code) {
            (code >= 3000 && code <= 4999);
 }
 
-// Socket.IO's reserved event names, which an application may not emit.
-constexpr std::string_view reserved_events[] = {"connect",       "connect_error", "disconnect",
-                                                "disconnecting", "newListener",   "removeListener"};
-
-// event = "chat" (required, not reserved).
-void read_event(Loader& loader, TableReader& r, Action& action) {
-    auto event = r.string("event", true);
-    if (!event) return;
-    if (event->empty())
-        loader.diag.error(r.pos("event"), "\"event\" must not be empty");
-    else if (std::find(std::begin(reserved_events), std::end(reserved_events), *event) !=
-             std::end(reserved_events))
-        loader.diag.error(r.pos("event"), quoted(*event) + " is a reserved Socket.IO event "
-                                                           "name; pick another, e.g. \"chat\"");
-    action.event = *event;
-}
-
-// args = '["hi", 1]': the event's arguments, a JSON array (default: none).
-void read_args(Loader& loader, TableReader& r, Action& action) {
-    auto args = r.string("args");
-    if (!args) return;
-    if (!is_json_array(*args)) {
-        loader.diag.error(r.pos("args"), "bad \"args\" " + quoted(*args) +
-                                             ": write a JSON array, e.g. '[\"hi\"]'");
-        return;
-    }
-    action.args = *args;
-}
-
-// room = "a" (required, not empty).
-void read_room(Loader& loader, TableReader& r, Action& action) {
-    auto room = r.string("room", true);
-    if (!room) return;
-    if (room->empty()) loader.diag.error(r.pos("room"), "\"room\" must not be empty");
-    action.room = *room;
-}
-
 // `when = { event = ..., ... }`
 std::optional<Trigger> read_trigger(Loader& loader, const toml::node& node) {
     const toml::table* table = node.as_table();

@@ -1,0 +1,49 @@
+// The keys of the sio.* actions in a lesson file: event, args (a JSON array) and room.
+#include "sim/scenario/load.hpp"
+#include "sim/scenario/loader.hpp"
+
+#include <algorithm>
+
+namespace wirelab::scenario::detail {
+
+namespace {
+// Socket.IO's reserved event names, which an application may not emit.
+constexpr std::string_view reserved_events[] = {"connect",       "connect_error", "disconnect",
+                                                "disconnecting", "newListener",   "removeListener"};
+
+} // namespace
+
+// event = "chat" (required, not reserved).
+void read_event(Loader& loader, TableReader& r, Action& action) {
+    auto event = r.string("event", true);
+    if (!event) return;
+    if (event->empty())
+        loader.diag.error(r.pos("event"), "\"event\" must not be empty");
+    else if (std::find(std::begin(reserved_events), std::end(reserved_events), *event) !=
+             std::end(reserved_events))
+        loader.diag.error(r.pos("event"), quoted(*event) + " is a reserved Socket.IO event "
+                                                           "name; pick another, e.g. \"chat\"");
+    action.event = *event;
+}
+
+// args = '["hi", 1]': the event's arguments, a JSON array (default: none).
+void read_args(Loader& loader, TableReader& r, Action& action) {
+    auto args = r.string("args");
+    if (!args) return;
+    if (!is_json_array(*args)) {
+        loader.diag.error(r.pos("args"), "bad \"args\" " + quoted(*args) +
+                                             ": write a JSON array, e.g. '[\"hi\"]'");
+        return;
+    }
+    action.args = *args;
+}
+
+// room = "a" (required, not empty).
+void read_room(Loader& loader, TableReader& r, Action& action) {
+    auto room = r.string("room", true);
+    if (!room) return;
+    if (room->empty()) loader.diag.error(r.pos("room"), "\"room\" must not be empty");
+    action.room = *room;
+}
+
+} // namespace wirelab::scenario::detail
