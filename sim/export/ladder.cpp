@@ -383,6 +383,14 @@ void LadderPrinter::print_event(std::ostream& out, trace::EventId id) {
         if (!options_.hosts_only || o.node == trace::no_node)
             o.node = static_cast<trace::NodeId>(e.aux);
         if (o.node == e.node) return;
+        // A switch floods a frame for a MAC it has not learned yet to every port: the copies
+        // that reach the wrong hosts are dropped there (see the drop notes), not messages to
+        // them, so they get no arrow.
+        if (options_.hosts_only && e.pdu != trace::no_pdu && !is_broadcast(e.pdu)) {
+            auto bytes = trace_.pdu_bytes(e.pdu);
+            const auto& mac = trace_.topology.nodes[e.node].mac;
+            if (bytes.size() >= 6 && !std::equal(mac.begin(), mac.end(), bytes.begin())) return;
+        }
         // With more than two hosts, a broadcast reaches them all at about the same time: one
         // arrow across every lifeline says it better than one per receiver.
         if (options_.hosts_only && lanes_.size() > 2 && is_broadcast(e.pdu) &&
