@@ -19,8 +19,13 @@ public:
     static constexpr std::size_t default_headroom = 64;
 
     Packet() = default;
-    explicit Packet(wire::ByteView payload, std::size_t headroom = default_headroom)
-        : buf_(headroom + payload.size()), head_(headroom) {
+    // Room at the end for Ethernet padding and the FCS, so they are appended in place.
+    static constexpr std::size_t default_tailroom = 64;
+
+    explicit Packet(wire::ByteView payload, std::size_t headroom = default_headroom) {
+        buf_.reserve(headroom + payload.size() + (headroom ? default_tailroom : 0));
+        buf_.resize(headroom + payload.size());
+        head_ = headroom;
         if (!payload.empty()) std::memcpy(buf_.data() + head_, payload.data(), payload.size());
     }
     // Takes a whole frame as received (nothing to pull yet).
