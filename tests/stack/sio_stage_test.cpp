@@ -6,6 +6,8 @@
 #include "sim/stack/switch.hpp"
 #include "sim/stack/world.hpp"
 
+#include "test_hosts.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -18,13 +20,7 @@ using sio::Json;
 namespace {
 
 HostConfig sio_host(std::string name, std::uint8_t last) {
-    HostConfig c;
-    c.name = std::move(name);
-    c.ip = 0x0a000000u | last;
-    c.mac = {0x02, 0, 0, 0, 0, last};
-    c.stack = {"phy", "eth", "arp", "ipv4", "tcp", "http", "ws", "sio"};
-    c.tcp.time_wait = ms(100);
-    return c;
+    return testing::test_host(std::move(name), last, testing::ws_stack, {"sio"});
 }
 
 std::vector<std::string> app_texts(const trace::Trace& t, trace::NodeId node) {

@@ -4,6 +4,8 @@
 #include "sim/stack/world.hpp"
 #include "sim/wire/ethernet.hpp"
 
+#include "test_hosts.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -14,14 +16,9 @@ using namespace wirelab::stack;
 namespace {
 
 HostConfig host_config(std::string name, std::uint8_t last, bool arp = true) {
-    HostConfig c;
-    c.name = std::move(name);
-    c.ip = 0x0a000000u | last;
-    c.mac = {0x02, 0, 0, 0, 0, last};
-    c.stack = arp ? std::vector<std::string>{"phy", "eth", "arp", "ipv4", "tcp"}
-                  : std::vector<std::string>{"phy", "eth", "ipv4", "tcp"};
-    c.tcp.time_wait = ms(100);
-    return c;
+    return testing::test_host(std::move(name), last,
+                              arp ? testing::tcp_stack
+                                  : std::vector<std::string>{"phy", "eth", "ipv4", "tcp"});
 }
 
 std::vector<std::string> states_of(const trace::Trace& t, trace::NodeId node) {

@@ -5,6 +5,8 @@
 #include "sim/stack/ws_stage.hpp"
 #include "sim/wire/websocket.hpp"
 
+#include "test_hosts.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -15,14 +17,7 @@ using namespace wirelab::stack;
 namespace {
 
 HostConfig ws_host(std::string name, std::uint8_t last, std::vector<std::string> extra) {
-    HostConfig c;
-    c.name = std::move(name);
-    c.ip = 0x0a000000u | last;
-    c.mac = {0x02, 0, 0, 0, 0, last};
-    c.stack = {"phy", "eth", "arp", "ipv4", "tcp", "http", "ws"};
-    c.stack.insert(c.stack.end(), extra.begin(), extra.end());
-    c.tcp.time_wait = ms(100);
-    return c;
+    return testing::test_host(std::move(name), last, testing::ws_stack, std::move(extra));
 }
 
 wire::ByteView text(const std::string& s) {
