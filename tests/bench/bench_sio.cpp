@@ -1,0 +1,106 @@
+// Socket.IO broadcast benchmark (issue 6): N clients in a star around one switch hold a
+// Socket.IO session (WebSocket transport) with one server and have joined room "all"; the
+// server emits a 100-byte event to the room (io.to("all").emit) ten times. Reported:
+// simulated deliveries (an event received by a client's Socket.IO layer) per wall-second,
+// with the trace on. Only the broadcasts are timed: the connects and joins run untimed.
+//
+// build-bench/tests/bench/bench_sio --benchmark_repetitions=5
+// --benchmark_report_aggregates_only=true
+#include "sim/proto/sio/json_text.hpp"
+#include "sim/stack/sio_stage.hpp"
+#include "sim/stack/world.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace wirelab;
+using namespace wirelab::stack;
+
+namespace {
+
+constexpr int broadcasts = 10;
+
+HostConfig config(std::string name, std::uint32_t index) {
+    HostConfig c;
+    c.name = std::move(name);
+    c.ip = 0x0a000000u | index; // 10.0.0.0/8 holds them all
+    c.prefix_len = 8;
+    c.mac = {0x02,
+             0,
+             0,
+             static_cast<std::uint8_t>(index >> 16),
+             static_cast<std::uint8_t>(index >> 8),
+             static_cast<std::uint8_t>(index)};
+    // No ARP: with 10,000 hosts every ARP request would be flooded to 10,000 ports.
+    c.stack = {"phy", "eth", "ipv4", "tcp", "http", "ws", "sio"};
+    return c;
+}
+
+void BM_SioRoomBroadcast(benchmark::State& state) {
+    const auto clients = static_cast<std::uint32_t>(state.range(0));
+    std::uint64_t deliveries = 0, events = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        auto owned = std::make_unique<World>(1);
+        World& world = *owned;
+        auto& sw = world.add_switch("sw");
+        auto& server = world.add_host(config("server", 1));
+        LinkParams fat;
+        fat.bandwidth_bps = 100'000'000'000; // the server's uplink must not be the bottleneck
+        fat.delay = us(10);
+        fat.queue = 1 << 20;
+        world.add_link("server-sw", server, sw, fat);
+        server.sio()->listen(80, trace::no_event);
+        std::vector<Host*> hosts;
+        LinkParams access;
+        access.bandwidth_bps = 1'000'000'000;
+        access.delay = us(50);
+        for (std::uint32_t i = 0; i < clients; ++i) {
+            auto& h = world.add_host(config("c" + std::to_string(i), 2 + i));
+            world.add_link("l" + std::to_string(i), h, sw, access);
+            hosts.push_back(&h);
+            // Staggered starts: the switch learns the server's MAC from its first answer.
+            Host* c = &h;
+            world.at(us(20) * i, [c, &server] {
+                c->sio()->connect(server.ip(), 80, "server", trace::no_event);
+            });
+            world.at(us(20) * i + ms(500), [c] { c->sio()->join("all", trace::no_event); });
+        }
+        const Time setup_end = us(20) * clients + ms(1000);
+        world.run_until(setup_end);
+        std::uint32_t ready = 0;
+        for (Host* h : hosts)
+            ready += h->sio()->client_connected(0);
+        if (ready != clients || server.sio()->server()->sockets_in("/", "all").size() != clients)
+            state.SkipWithError("not every client connected and joined");
+        const auto body = sio::Json::array({std::string(88, 'n')}); // 42["alert","nnn…"] ≈ 100 B
+        for (int b = 0; b < broadcasts; ++b)
+            world.at(setup_end + ms(1) + ms(5) * b, [&server, &body] {
+                server.sio()->to_room("all", "alert", body, trace::no_event);
+            });
+        const std::size_t events_before = world.trace().size();
+        state.ResumeTiming();
+        world.run_until(setup_end + ms(1) + ms(5) * broadcasts + ms(200));
+        state.PauseTiming();
+        deliveries = 0;
+        for (Host* h : hosts)
+            deliveries += h->sio()->client_received(0).size();
+        events = world.trace().size() - events_before;
+        if (deliveries != std::uint64_t{clients} * broadcasts)
+            state.SkipWithError("a client missed a broadcast");
+        owned.reset();
+        state.ResumeTiming();
+    }
+    state.counters["deliveries/s"] = benchmark::Counter(
+        static_cast<double>(deliveries * state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["deliveries"] = static_cast<double>(deliveries);
+    state.counters["trace_events"] = static_cast<double>(events);
+}
+
+} // namespace
+
+BENCHMARK(BM_SioRoomBroadcast)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK_MAIN();
