@@ -134,9 +134,10 @@ TEST_CASE("malformed packet closes the connection and disconnects its sockets") 
     a.session.send_text(R"(2["chat")");
     pump(server, {&a});
     const auto events = server.events();
-    REQUIRE(events.size() == 1);
-    CHECK(events[0].kind == ServerEvent::Kind::disconnect);
-    CHECK(events[0].reason == "forced close");
+    REQUIRE(events.size() == 2); // disconnecting, then disconnect
+    CHECK(events[0].kind == ServerEvent::Kind::disconnecting);
+    CHECK(events[1].kind == ServerEvent::Kind::disconnect);
+    CHECK(events[1].reason == "forced close");
     CHECK(server.session_count() == 0);
     CHECK(a.session.state() == engineio::SessionState::closed);
 }
@@ -149,13 +150,13 @@ TEST_CASE("client namespace disconnect and ping timeout end sockets with their r
     a.session.send_text("1");
     pump(server, {&a});
     auto events = server.events();
-    REQUIRE(events.size() == 1);
-    CHECK(events[0].reason == "client namespace disconnect");
+    REQUIRE(events.size() == 2);
+    CHECK(events[1].reason == "client namespace disconnect");
     const auto t = server.poll_timeout();
     REQUIRE(t);
     server.handle_timeout(*t);                     // ping sent, nobody answers
     server.handle_timeout(*server.poll_timeout()); // ping timeout
     events = server.events();
-    REQUIRE(events.size() == 1); // only b still had a socket
-    CHECK(events[0].reason == "ping timeout");
+    REQUIRE(events.size() == 2); // only b still had a socket
+    CHECK(events[1].reason == "ping timeout");
 }

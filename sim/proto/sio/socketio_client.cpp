@@ -70,6 +70,30 @@ void Client::receive_transport_close(std::int64_t now) {
     on_session(now);
 }
 
+void Client::receive_http_response(std::string_view method, int status, std::string_view body,
+                                   std::int64_t now) {
+    if (!session_) return;
+    session_->receive_poll_response(method, status, body, now);
+    on_session(now);
+}
+
+void Client::handle_http_error(std::string_view method, std::int64_t now) {
+    // An XHR error: the reference's "xhr poll error" / "xhr post error" -> transport error.
+    receive_http_response(method, 0, {}, now);
+}
+
+void Client::handle_upgrade_open(std::int64_t now) {
+    if (!session_) return;
+    session_->handle_upgrade_open(now);
+    on_session(now);
+}
+
+void Client::handle_upgrade_error(std::int64_t now, std::string reason) {
+    if (!session_) return;
+    session_->handle_upgrade_error(std::move(reason));
+    on_session(now);
+}
+
 void Client::handle_timeout(std::int64_t now) {
     if (reconnect_at_ && now >= *reconnect_at_) {
         reconnect_at_.reset();
@@ -156,10 +180,26 @@ std::optional<std::int64_t> Client::poll_timeout() const {
 
 void Client::open_transport(std::int64_t now) {
     phase_ = Phase::opening;
-    session_.emplace();
     decoder_ = Decoder{};
-    commands_.push_back(TransportCommand::open);
     open_deadline_ = now + config_.timeout_ms * ns_per_ms;
+    if (config_.transports == Transports::websocket_only) {
+        session_.emplace();
+        commands_.push_back(TransportCommand::open);
+        return;
+    }
+    session_.emplace(engineio::Transport::polling, true);
+    session_->start(now);
+    pump();
+}
+
+// The session's HTTP requests and upgrade wish become commands, in order.
+void Client::pump() {
+    if (!session_) return;
+    for (auto& r : session_->poll_requests()) {
+        http_out_.push_back(std::move(r));
+        commands_.push_back(TransportCommand::http_request);
+    }
+    if (session_->take_upgrade_request()) commands_.push_back(TransportCommand::open_upgrade);
 }
 
 void Client::on_session(std::int64_t now) {
@@ -189,9 +229,14 @@ void Client::on_session(std::int64_t now) {
             break;
         }
         case SessionEvent::Kind::close: return on_close(now, ev.reason);
+        case SessionEvent::Kind::upgrade: break;
+        case SessionEvent::Kind::upgrade_error:
+            commands_.push_back(TransportCommand::close_upgrade);
+            break;
         }
         if (!session_) return; // on_packet may have dropped the transport
     }
+    pump();
 }
 
 void Client::on_open_failed(std::int64_t now, std::string reason) {
@@ -216,6 +261,7 @@ void Client::on_close(std::int64_t now, std::string reason) {
     // Manager.onclose -> Socket.onclose ("disconnect") -> reconnect().
     for (auto& f : session_->frames_to_send())
         out_.push_back(std::move(f));
+    pump();
     session_.reset();
     phase_ = Phase::closed;
     open_deadline_.reset();
@@ -241,8 +287,11 @@ void Client::reconnect(std::int64_t now) {
 
 void Client::drop_transport() {
     if (session_) {
+        // Polling: the close packet goes in a last POST (Polling.doClose).
+        if (session_->transport() == engineio::Transport::polling) session_->close();
         for (auto& f : session_->frames_to_send())
             out_.push_back(std::move(f));
+        pump();
         session_.reset();
         commands_.push_back(TransportCommand::close);
     }
@@ -324,6 +373,7 @@ void Client::send_packet(const Packet& packet) {
     session_->send_text(e.text);
     for (const auto& a : e.attachments)
         session_->send_binary(a);
+    pump();
 }
 
 Packet Client::event_packet(std::string_view event, const Json& args) const {

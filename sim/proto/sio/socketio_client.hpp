@@ -1,9 +1,12 @@
 // Socket.IO v5 client for one namespace, sans-I/O: the reference client's Manager
 // (Engine.IO session, reconnection with back-off) and Socket (CONNECT with auth, emit,
-// acks, send buffer) in one engine. The caller owns the WebSocket: it obeys
-// transport_commands() (open one / close it), reports what happened with
-// handle_transport_open / handle_transport_error / receive_* / receive_transport_close, and
-// drains events() and frames_to_send(); poll_timeout() says when to call handle_timeout().
+// acks, send buffer) in one engine. The caller owns the sockets: it obeys
+// transport_commands() (open a WebSocket / send an HTTP request / open the upgrade
+// WebSocket / close), reports what happened with handle_transport_open /
+// handle_transport_error / receive_* / receive_http_response / handle_upgrade_open /
+// receive_transport_close, and drains events(), frames_to_send() and http_requests();
+// poll_timeout() says when to call handle_timeout().
+//   polling: GET handshake -> open -> CONNECT by POST -> WebSocket probe -> upgrade
 //   connect() -> transport open -> engineio::ClientSession -> CONNECT -> `connect` event
 //   emit() -> socketio::encode -> frames_to_send() (or the send buffer while disconnected)
 //   transport closed -> `disconnect` -> Backoff -> `reconnect_attempt` -> open -> `reconnect`
@@ -24,8 +27,15 @@
 
 namespace wirelab::sio::socketio {
 
+// transports: ["polling", "websocket"] (the reference's default: HTTP long-polling first,
+// then the upgrade) or ["websocket"].
+enum class Transports : std::uint8_t { polling_then_upgrade, websocket_only };
+
 struct ClientConfig {
     std::string nsp = "/";
+    // = websocket_only here, unlike the reference (polling_then_upgrade): callers written
+    // for TransportCommand::open alone keep working; set polling_then_upgrade to get HTTP.
+    Transports transports = Transports::websocket_only;
     std::optional<Json> auth; // sent in the CONNECT packet
     bool reconnection = true; // = true
     std::uint32_t reconnection_attempts = std::numeric_limits<std::uint32_t>::max(); // Infinity
@@ -60,11 +70,17 @@ struct ClientEvent {
 };
 std::string_view to_string(ClientEvent::Kind k); // "connect", "reconnect_attempt", ...
 
-// What the caller must do with its WebSocket.
+// What the caller must do with its sockets, in order.
 enum class TransportCommand : std::uint8_t {
-    open, // open a new WebSocket to the server, then handle_transport_open or _error
-    close // write frames_to_send() first, then close the current WebSocket (no
-          // receive_transport_close needed afterwards)
+    open,          // open a new WebSocket to ?EIO=4&transport=websocket, then handle_transport_open
+                   // or _error
+    close,         // write frames_to_send() first, then close the current WebSocket (no
+                   // receive_transport_close needed afterwards) and forget HTTP requests in flight
+    http_request,  // send the next request of http_requests(); its answer goes to
+                   // receive_http_response (or handle_http_error)
+    open_upgrade,  // open a WebSocket to ?upgrade_query(), then handle_upgrade_open or
+                   // handle_upgrade_error; its messages go to receive_text/receive_binary
+    close_upgrade, // the upgrade failed: close that WebSocket; polling goes on
 };
 
 class Client {
@@ -81,7 +97,16 @@ public:
     void receive_text(std::string_view text, std::int64_t now);
     void receive_binary(std::string_view bytes, std::int64_t now);
     // The WebSocket closed under us. Then events() and poll_timeout() (a reconnect is due).
+    // During an upgrade only the probe fails (close_upgrade).
     void receive_transport_close(std::int64_t now);
+    // The answer to an http_request command (`method` says which: one GET and one POST at
+    // most are in flight), or its failure (connection refused or dropped).
+    void receive_http_response(std::string_view method, int status, std::string_view body,
+                               std::int64_t now);
+    void handle_http_error(std::string_view method, std::int64_t now);
+    // The open_upgrade WebSocket is up (2probe goes out) or could not be opened.
+    void handle_upgrade_open(std::int64_t now);
+    void handle_upgrade_error(std::int64_t now, std::string reason = "websocket error");
     // Reconnect delay, connect timeout, heartbeat. Then drain every output.
     void handle_timeout(std::int64_t now);
 
@@ -101,6 +126,11 @@ public:
     std::vector<ClientEvent> events() { return std::exchange(events_, {}); }
     std::vector<engineio::Frame> frames_to_send();
     std::vector<TransportCommand> transport_commands() { return std::exchange(commands_, {}); }
+    // One per http_request command, in the same order. `query` goes after the path (e.g.
+    // /socket.io/?...); POST bodies are text/plain;charset=UTF-8.
+    std::vector<engineio::PollRequest> http_requests() { return std::exchange(http_out_, {}); }
+    // The query of the open_upgrade WebSocket: EIO=4&transport=websocket&sid=...
+    std::string upgrade_query() const { return session_ ? session_->upgrade_query() : ""; }
     std::optional<std::int64_t> poll_timeout() const;
 
     // ---- inspection ----------------------------------------------------------------------
@@ -109,6 +139,10 @@ public:
     const std::string& sid() const { return sid_; }
     std::size_t buffered() const { return send_buffer_.size(); }
     std::uint32_t backoff_attempts() const { return backoff_.attempts(); }
+    // The Engine.IO transport in use (nullopt without a session).
+    std::optional<engineio::Transport> transport() const {
+        return session_ ? std::optional(session_->transport()) : std::nullopt;
+    }
 
 private:
     enum class Phase : std::uint8_t { closed, opening, open };
@@ -121,6 +155,7 @@ private:
     void reconnect(std::int64_t now);
     void send_packet(const Packet& packet);
     void drop_transport();
+    void pump();
     double next_random();
     Packet event_packet(std::string_view event, const Json& args) const;
 
@@ -141,6 +176,7 @@ private:
     std::vector<ClientEvent> events_;
     std::vector<engineio::Frame> out_;
     std::vector<TransportCommand> commands_;
+    std::vector<engineio::PollRequest> http_out_;
     std::uint64_t rng_state_ = 0x9E3779B97F4A7C15ULL;
 };
 

@@ -13,12 +13,18 @@ std::string Server::next_id() {
     return "sid" + std::to_string(id_counter_++);
 }
 
-ConnId Server::accept(std::int64_t now) {
+ConnId Server::new_session(engineio::Handshake h) {
     const ConnId id = next_conn_++;
-    engineio::Handshake h{
-        next_id(), {}, config_.ping_interval_ms, config_.ping_timeout_ms, config_.max_payload};
-    auto& conn =
-        conns_.emplace(id, Conn{engineio::ServerSession(std::move(h)), {}, {}}).first->second;
+    by_sid_[h.sid] = id;
+    conns_.emplace(id, Conn{engineio::ServerSession(std::move(h)), {}, {}, false});
+    return id;
+}
+
+ConnId Server::accept(std::int64_t now) {
+    const ConnId id = new_session(
+        {next_id(), {}, config_.ping_interval_ms, config_.ping_timeout_ms, config_.max_payload});
+    auto& conn = conns_.at(id);
+    conn.websocket = true;
     conn.session.open(now);
     on_session(id, conn);
     return id;
@@ -41,11 +47,33 @@ void Server::receive_binary(ConnId id, std::string_view bytes, std::int64_t now)
 void Server::receive_transport_close(ConnId id) {
     const auto it = conns_.find(id);
     if (it == conns_.end()) return;
+    it->second.websocket = false;
     it->second.session.receive_transport_close();
     on_session(id, it->second);
 }
 
 void Server::handle_timeout(std::int64_t now) {
+    // socket.timeout(ms): the callback gets "operation has timed out", even when the socket
+    // has disconnected meanwhile (the reference's timer is not cleared).
+    for (auto it = ack_deadlines_.begin(); it != ack_deadlines_.end();) {
+        if (it->second > now) {
+            ++it;
+            continue;
+        }
+        ServerEvent ev;
+        ev.kind = ServerEvent::Kind::ack;
+        ev.socket = it->first.socket;
+        ev.ack_id = it->first.id;
+        ev.args = Json::array();
+        ev.reason = "operation has timed out";
+        if (const auto s = sockets_.find(ev.socket); s != sockets_.end()) {
+            ev.conn = s->second.conn;
+            ev.nsp = s->second.nsp;
+            s->second.pending_acks.erase(ev.ack_id.value());
+        }
+        events_.push_back(std::move(ev));
+        it = ack_deadlines_.erase(it);
+    }
     std::vector<ConnId> ids;
     for (const auto& [id, conn] : conns_) {
         const auto t = conn.session.poll_timeout();
@@ -64,6 +92,8 @@ std::optional<std::int64_t> Server::poll_timeout() const {
         const auto t = conn.session.poll_timeout();
         if (t && (!next || *t < *next)) next = t;
     }
+    for (const auto& [key, t] : ack_deadlines_)
+        if (!next || t < *next) next = t;
     return next;
 }
 
@@ -84,14 +114,16 @@ void Server::on_session(ConnId id, Conn& conn) {
                 if (r.packet) on_packet(id, conn, std::move(*r.packet));
             } else if (ev.kind == engineio::SessionEvent::Kind::close) {
                 flush(id, conn);
-                if (!out_.empty() && out_.back().conn == id) out_.back().close_after = true;
                 std::vector<SocketId> gone;
                 for (const auto& [nsp, s] : conn.sockets)
                     gone.push_back(s);
                 for (const SocketId s : gone)
                     drop_socket(s, ev.reason);
-                conns_.erase(id);
-                return;
+                return end_session(id, conn);
+            } else if (ev.kind == engineio::SessionEvent::Kind::upgrade_error) {
+                // The probe WebSocket is done for; the session goes on polling.
+                if (conn.websocket) closes_.push_back(id);
+                conn.websocket = false;
             }
         }
     }
@@ -101,6 +133,28 @@ void Server::on_session(ConnId id, Conn& conn) {
 void Server::flush(ConnId id, Conn& conn) {
     for (auto& f : conn.session.frames_to_send())
         out_.push_back({id, std::move(f), false});
+    if (auto r = conn.session.take_poll_response()) {
+        HttpReply reply;
+        reply.status = r->status;
+        reply.headers.emplace_back("Content-Type", r->content_type);
+        reply.body = std::move(r->body);
+        reply.conn = id;
+        poll_out_.push_back({id, std::move(reply)});
+    }
+}
+
+// The session is over: its WebSocket closes after its last frame (or now, when nothing was
+// left to write); the held GET already got the close packet from flush().
+void Server::end_session(ConnId id, Conn& conn) {
+    if (conn.websocket) {
+        if (!out_.empty() && out_.back().conn == id) {
+            out_.back().close_after = true;
+        } else {
+            closes_.push_back(id);
+        }
+    }
+    by_sid_.erase(std::string(conn.session.handshake().sid));
+    conns_.erase(id);
 }
 
 void Server::on_packet(ConnId id, Conn& conn, Packet packet) {
@@ -121,12 +175,13 @@ void Server::on_packet(ConnId id, Conn& conn, Packet packet) {
                                {},
                                *err.data,
                                {},
-                               "Invalid namespace"});
+                               "Invalid namespace",
+                               {}});
             return;
         }
         if (existing != conn.sockets.end()) return; // already connected: the reference ignores
         const SocketId sid = next_socket_++;
-        Socket s{id, packet.nsp, next_id(), {}, 0};
+        Socket s{id, packet.nsp, next_id(), {}, 0, {}};
         conn.sockets.emplace(packet.nsp, sid);
         rooms_[packet.nsp][s.sid].insert(sid); // each socket is in the room named by its id
         s.rooms.insert(s.sid);
@@ -143,6 +198,7 @@ void Server::on_packet(ConnId id, Conn& conn, Packet packet) {
                            {},
                            {},
                            packet.data ? *packet.data : Json::object(),
+                           {},
                            {},
                            {}});
         return;
@@ -165,8 +221,12 @@ void Server::on_packet(ConnId id, Conn& conn, Packet packet) {
             ev.name = data[0].is_string() ? data[0].get<std::string>() : stringify(data[0]);
             data.erase(data.begin());
         } else {
+            // Only an id we are waiting for: a late answer to a timed-out emit is dropped.
             ev.kind = ServerEvent::Kind::ack;
             if (!packet.id) return;
+            auto& s = sockets_.at(existing->second);
+            if (s.pending_acks.erase(*packet.id) == 0) return;
+            ack_deadlines_.erase({existing->second, *packet.id});
         }
         ev.args = std::move(data);
         events_.push_back(std::move(ev));
@@ -185,6 +245,11 @@ void Server::drop_socket(SocketId socket, std::string reason) {
     const auto it = sockets_.find(socket);
     if (it == sockets_.end()) return;
     auto& s = it->second;
+    // "disconnecting" first, while the socket is still in its rooms.
+    ServerEvent leaving{
+        ServerEvent::Kind::disconnecting, socket, s.conn, s.nsp, {}, {}, {}, {}, reason,
+        {s.rooms.begin(), s.rooms.end()}};
+    events_.push_back(std::move(leaving));
     auto& nsp_rooms = rooms_[s.nsp];
     for (const auto& room : s.rooms) {
         const auto r = nsp_rooms.find(room);
@@ -193,8 +258,16 @@ void Server::drop_socket(SocketId socket, std::string reason) {
         if (r->second.empty()) nsp_rooms.erase(r);
     }
     if (const auto c = conns_.find(s.conn); c != conns_.end()) c->second.sockets.erase(s.nsp);
-    events_.push_back(
-        {ServerEvent::Kind::disconnect, socket, s.conn, s.nsp, {}, {}, {}, {}, std::move(reason)});
+    events_.push_back({ServerEvent::Kind::disconnect,
+                       socket,
+                       s.conn,
+                       s.nsp,
+                       {},
+                       {},
+                       {},
+                       {},
+                       std::move(reason),
+                       {}});
     sockets_.erase(it);
 }
 
@@ -238,8 +311,17 @@ std::uint64_t Server::emit_with_ack(SocketId socket, std::string_view event, con
     if (it == sockets_.end()) return 0;
     Packet p = event_packet(it->second.nsp, event, args);
     p.id = it->second.next_ack++;
+    it->second.pending_acks.insert(*p.id);
     send_packet(it->second.conn, p);
     return *p.id;
+}
+
+std::uint64_t Server::emit_with_ack(SocketId socket, std::string_view event, const Json& args,
+                                    std::int64_t timeout_ms, std::int64_t now) {
+    if (!sockets_.count(socket)) return 0;
+    const std::uint64_t id = emit_with_ack(socket, event, args);
+    ack_deadlines_[{socket, id}] = now + timeout_ms * engineio::ns_per_ms;
+    return id;
 }
 
 void Server::ack(SocketId socket, std::uint64_t ack_id, const Json& args) {
@@ -309,6 +391,18 @@ void Server::disconnect(SocketId socket) {
 std::string_view Server::socket_id(SocketId socket) const {
     const auto it = sockets_.find(socket);
     return it == sockets_.end() ? std::string_view{} : std::string_view(it->second.sid);
+}
+
+std::string_view Server::session_id(ConnId conn) const {
+    const auto it = conns_.find(conn);
+    return it == conns_.end() ? std::string_view{}
+                              : std::string_view(it->second.session.handshake().sid);
+}
+
+std::optional<engineio::Transport> Server::transport(ConnId conn) const {
+    const auto it = conns_.find(conn);
+    if (it == conns_.end()) return std::nullopt;
+    return it->second.session.transport();
 }
 
 std::vector<SocketId> Server::sockets_in(std::string_view nsp, std::string_view room) const {

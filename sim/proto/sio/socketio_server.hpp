@@ -1,11 +1,15 @@
-// Socket.IO v5 server, sans-I/O: many Engine.IO sessions (one per WebSocket connection),
-// namespaces, sockets, rooms, broadcast and acknowledgements. The caller owns the
-// WebSocket connections: it hands each message in with receive_text/receive_binary(conn,
-// ..., now), then drains events() (what the application should react to) and transmits()
-// (WebSocket messages to write, per connection); poll_timeout() says when to call
-// handle_timeout(now) for the heartbeats.
+// Socket.IO v5 server, sans-I/O: many Engine.IO sessions (each on a WebSocket, or on HTTP
+// long-polling and then upgraded), namespaces, sockets, rooms, broadcast and
+// acknowledgements (with timeouts). The caller owns the sockets: it hands each HTTP request
+// to handle_http (answered now, held for a long-poll, or to be upgraded), each WebSocket
+// message in with receive_text/receive_binary(conn, ..., now), then drains events() (what
+// the application should react to), transmits() (WebSocket messages to write, per
+// connection), poll_replies() (answers to held GETs) and closes() (WebSockets to close);
+// poll_timeout() says when to call handle_timeout(now) for the heartbeats and ack timeouts.
+//   HTTP request -> handle_http -> sid -> engineio::ServerSession (polling) -> ...
 //   ws message -> engineio::ServerSession -> socketio::Decoder -> namespace/socket -> events()
-//   emit/to/broadcast -> socketio::encode -> ServerSession::send_* -> transmits()
+//   emit/to/broadcast -> socketio::encode -> ServerSession::send_* -> transmits() /
+//   poll_replies()
 #pragma once
 
 #include "sim/proto/sio/engineio_session.hpp"
@@ -33,6 +37,7 @@ struct ServerConfig {
     // Session and socket ids (the reference uses 20 random base64url characters). Inject a
     // seeded source for deterministic traces; empty = a counter ("sid0", "sid1", ...).
     std::function<std::string()> id_source;
+    std::string path = "/socket.io/"; // = "/socket.io/"  // where handle_http answers
 };
 
 struct ServerEvent {
@@ -43,6 +48,8 @@ struct ServerEvent {
         disconnect, // the socket left: `reason` ("client namespace disconnect",
                     // "server namespace disconnect", or the Engine.IO close reason)
         connect_error, // a CONNECT was refused; `data` = what was sent back
+        disconnecting, // the socket is about to leave (before `disconnect`, same `reason`);
+                       // `rooms` = the rooms it is still in
     };
     Kind kind = Kind::event;
     SocketId socket = 0;
@@ -52,7 +59,33 @@ struct ServerEvent {
     Json args;
     Json data;
     std::optional<std::uint64_t> ack_id;
-    std::string reason;
+    std::string reason; // ack: "operation has timed out" when the client did not answer
+    std::vector<std::string> rooms;
+};
+
+// One HTTP request for the Engine.IO path, as the caller parsed it.
+struct HttpRequest {
+    std::string method;             // "GET", "POST", ...
+    std::string target;             // path and query: /socket.io/?EIO=4&transport=polling
+    std::string body;               // POST: the Content-Length bytes
+    bool websocket_upgrade = false; // an Upgrade: websocket request
+};
+
+// The answer: respond now (status, headers, body), held (a long-poll: the answer comes
+// later from poll_replies()), or upgrade (complete the WebSocket handshake, then call
+// accept(now) when `conn` is 0, else accept_upgrade(conn, now)).
+struct HttpReply {
+    enum class Kind : std::uint8_t { respond, held, upgrade };
+    Kind kind = Kind::respond;
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers; // Content-Type, ...
+    std::string body;
+    ConnId conn = 0; // the session this request belongs to, 0 if none
+};
+
+struct PollReply {
+    ConnId conn = 0; // whose held GET this answers
+    HttpReply reply;
 };
 
 struct Transmit {
@@ -72,12 +105,22 @@ public:
     // ---- input ---------------------------------------------------------------------------
     // A WebSocket connection was accepted: starts its Engine.IO session (open packet queued).
     ConnId accept(std::int64_t now);
+    // One HTTP request: engine.io's checks (unknown transport, unknown sid, bad handshake
+    // method, protocol version, transport mismatch) answered 400 with its JSON; the polling
+    // handshake; a long-poll GET; a POST of packets. Then drain every output.
+    HttpReply handle_http(const HttpRequest& request, std::int64_t now);
+    // The WebSocket of an upgrade reply for session `conn` is open: false when that session
+    // cannot upgrade (gone, already upgraded or upgrading): close the WebSocket then.
+    bool accept_upgrade(ConnId conn, std::int64_t now);
+    // The HTTP connection holding `conn`'s GET went away: the session ends.
+    void receive_poll_abort(ConnId conn);
     // One WebSocket message on `conn`. Then call events() and transmits().
     void receive_text(ConnId conn, std::string_view text, std::int64_t now);
     void receive_binary(ConnId conn, std::string_view bytes, std::int64_t now);
-    // The transport of `conn` closed: its sockets disconnect with "transport close".
+    // The WebSocket of `conn` closed: its sockets disconnect with "transport close" (on a
+    // polling session, only its upgrade fails).
     void receive_transport_close(ConnId conn);
-    // Heartbeats of every session. Then call transmits() and events().
+    // Heartbeats of every session and ack timeouts. Then call transmits() and events().
     void handle_timeout(std::int64_t now);
 
     // ---- commands ------------------------------------------------------------------------
@@ -86,6 +129,11 @@ public:
     // socket.emit(event, ...args, callback): returns the ack id; the answer comes back as an
     // `ack` event with that id.
     std::uint64_t emit_with_ack(SocketId socket, std::string_view event, const Json& args);
+    // socket.timeout(ms).emit(event, ...args, callback): as above, but when no answer came
+    // within `timeout_ms` the `ack` event arrives with reason "operation has timed out" (and
+    // a late answer is dropped). Then call poll_timeout().
+    std::uint64_t emit_with_ack(SocketId socket, std::string_view event, const Json& args,
+                                std::int64_t timeout_ms, std::int64_t now);
     // Answer the client's ack id with `args` (an array).
     void ack(SocketId socket, std::uint64_t ack_id, const Json& args);
     // io.of(nsp).to(room).emit: every socket of `nsp` in `room`, except `except` if given.
@@ -103,6 +151,10 @@ public:
     // ---- output --------------------------------------------------------------------------
     std::vector<ServerEvent> events() { return std::exchange(events_, {}); }
     std::vector<Transmit> transmits() { return std::exchange(out_, {}); }
+    std::vector<PollReply> poll_replies() { return std::exchange(poll_out_, {}); }
+    // WebSockets to close now (after writing their transmits): a session that ended with
+    // no last frame marked close_after, or a failed upgrade probe.
+    std::vector<ConnId> closes() { return std::exchange(closes_, {}); }
     std::optional<std::int64_t> poll_timeout() const;
 
     // ---- inspection ----------------------------------------------------------------------
@@ -110,6 +162,8 @@ public:
     std::vector<SocketId> sockets_in(std::string_view nsp, std::string_view room) const;
     bool connected(SocketId socket) const { return sockets_.count(socket) != 0; }
     std::size_t session_count() const { return conns_.size(); }
+    std::string_view session_id(ConnId conn) const; // the Engine.IO sid, empty if gone
+    std::optional<engineio::Transport> transport(ConnId conn) const;
 
 private:
     struct Socket {
@@ -118,11 +172,18 @@ private:
         std::string sid;
         std::set<std::string> rooms;
         std::uint64_t next_ack = 0;
+        std::set<std::uint64_t> pending_acks; // emit_with_ack ids not answered yet
     };
     struct Conn {
         engineio::ServerSession session;
         Decoder decoder;
         std::map<std::string, SocketId, std::less<>> sockets; // namespace -> socket
+        bool websocket = false; // a WebSocket is attached (the transport, or the probe)
+    };
+    struct AckKey {
+        SocketId socket;
+        std::uint64_t id;
+        auto operator<=>(const AckKey&) const = default;
     };
 
     std::string next_id();
@@ -132,6 +193,8 @@ private:
     void send_encoded(ConnId id, const Encoded& encoded);
     void flush(ConnId id, Conn& conn);
     void drop_socket(SocketId socket, std::string reason);
+    void end_session(ConnId id, Conn& conn);
+    ConnId new_session(engineio::Handshake handshake);
     Packet event_packet(std::string_view nsp, std::string_view event, const Json& args) const;
 
     ServerConfig config_;
@@ -145,6 +208,10 @@ private:
     std::uint64_t id_counter_ = 0;
     std::vector<ServerEvent> events_;
     std::vector<Transmit> out_;
+    std::vector<PollReply> poll_out_;
+    std::vector<ConnId> closes_;
+    std::map<std::string, ConnId, std::less<>> by_sid_;
+    std::map<AckKey, std::int64_t> ack_deadlines_; // acks with a timeout, not answered yet
 };
 
 } // namespace wirelab::sio::socketio
