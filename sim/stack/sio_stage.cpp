@@ -97,9 +97,11 @@ trace::EventId SioStage::trace_frame(const eio::Frame& frame, bool received, Con
 
 // ---- server ------------------------------------------------------------------------------
 
-void SioStage::ensure_server() {
+void SioStage::ensure_server(const SioServerOptions& options) {
     if (server_) return;
     sock::ServerConfig config;
+    config.ping_interval_ms = options.ping_interval_ms;
+    config.ping_timeout_ms = options.ping_timeout_ms;
     // Session ids from the world's seeded generator: the same seed, the same trace.
     config.id_source = [this] {
         static constexpr char alphabet[] =
@@ -112,8 +114,8 @@ void SioStage::ensure_server() {
     server_ = std::make_unique<sock::Server>(std::move(config));
 }
 
-void SioStage::listen(std::uint16_t port, trace::EventId cause) {
-    ensure_server();
+void SioStage::listen(std::uint16_t port, trace::EventId cause, SioServerOptions options) {
+    ensure_server(options);
     ports_.insert(port);
     host().ws()->listen(port, std::string(path), cause);
 }
@@ -136,16 +138,22 @@ void SioStage::server_dispatch(trace::EventId cause) {
 void SioStage::on_server_event(const sock::ServerEvent& e, trace::EventId cause) {
     auto from = from_sio_.find(e.conn);
     ConnId id = from == from_sio_.end() ? no_conn : from->second;
-    const std::string sid{server_->socket_id(e.socket)};
+    // The server forgets a socket's id as it drops the socket: the stage keeps it so
+    // that the disconnect is traced with the id the connection was.
+    std::string sid{server_->socket_id(e.socket)};
+    if (sid.empty())
+        if (auto known = sids_.find(e.socket); known != sids_.end()) sid = known->second;
     switch (e.kind) {
     case sock::ServerEvent::Kind::connection:
         if (e.nsp == "/") sockets_.insert(e.socket);
+        sids_[e.socket] = sid;
         note("Socket.IO socket " + sid + " connected to " + e.nsp, id, cause, true);
         return;
     case sock::ServerEvent::Kind::disconnect:
         note("Socket.IO socket " + sid + " disconnected (" + e.reason + ")", id, cause, true);
         rooms_.erase(e.socket);
         sockets_.erase(e.socket);
+        sids_.erase(e.socket);
         return;
     case sock::ServerEvent::Kind::connect_error:
     case sock::ServerEvent::Kind::ack: return;
@@ -225,8 +233,9 @@ bool SioStage::to_room(std::string_view room, std::string_view event, const sio:
 // ---- client ------------------------------------------------------------------------------
 
 void SioStage::connect(std::uint32_t ip, std::uint16_t port, std::string host_header,
-                       trace::EventId cause) {
+                       trace::EventId cause, SioClientOptions options) {
     sock::ClientConfig config;
+    config.timeout_ms = options.timeout_ms;
     config.random = [this] { return host().world().random().uniform01(); };
     clients_.push_back(std::make_unique<ClientSlot>(std::move(config)));
     ClientSlot& slot = *clients_.back();
@@ -237,26 +246,65 @@ void SioStage::connect(std::uint32_t ip, std::uint16_t port, std::string host_he
     client_dispatch(clients_.size() - 1, cause);
 }
 
+namespace {
+// "1.234 s": a back-off delay as the trace shows it (milliseconds are what it is made of).
+std::string seconds_text(Time t) {
+    const std::int64_t ms = t / 1'000'000;
+    std::string frac = std::to_string(ms % 1000);
+    return std::to_string(ms / 1000) + "." + std::string(3 - frac.size(), '0') + frac + " s";
+}
+} // namespace
+
+// The client's WebSocket is finished with (the session ended under it, e.g. "ping
+// timeout"): close it as engine.io-client's onClose closes its transport, and forget it, so
+// that nothing still arriving on it (a retransmitted PING once the link is back) reaches
+// the session of the next attempt.
+void SioStage::drop_client_conn(ClientSlot& slot, trace::EventId cause) {
+    if (slot.conn == no_conn) return;
+    if (!host().ws()->close_conn(slot.conn, 1000, cause)) host().tcp()->abort(slot.conn, cause);
+    client_of_.erase(slot.conn);
+    slot.conn = no_conn;
+}
+
+// Each client event is traced as "Socket.IO client: <event>" followed by a space or a
+// parenthesis, so that a cue waiting for "client: reconnect " never fires on
+// "client: reconnect_attempt".
 void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
     ClientSlot& slot = *clients_[index];
+    const Time now = host().world().now();
+    bool session_ended = false;
     for (auto events = slot.client.events(); !events.empty(); events = slot.client.events()) {
         for (const sock::ClientEvent& e : events) {
             std::string what = "Socket.IO client: " + std::string(sock::to_string(e.kind));
             switch (e.kind) {
-            case sock::ClientEvent::Kind::connect:
+            case sock::ClientEvent::Kind::connect: note(what, slot.conn, cause, true); break;
             case sock::ClientEvent::Kind::disconnect:
-                note(what + (e.reason.empty() ? "" : " (" + e.reason + ")"), slot.conn, cause,
-                     true);
+                note(what + " (" + e.reason + ")", slot.conn, cause, true);
+                slot.waiting_since = now;
+                session_ended = true;
                 break;
             case sock::ClientEvent::Kind::reconnect_attempt:
+                note(what + " " + std::to_string(e.attempt) + " (after " +
+                         seconds_text(now - slot.waiting_since) + ")",
+                     slot.conn, cause);
+                break;
             case sock::ClientEvent::Kind::reconnect:
-                note(what + " " + std::to_string(e.attempt), slot.conn, cause);
+                note(what + " (after " + std::to_string(e.attempt) +
+                         (e.attempt == 1 ? " attempt)" : " attempts)"),
+                     slot.conn, cause);
                 break;
             case sock::ClientEvent::Kind::reconnect_error:
-            case sock::ClientEvent::Kind::reconnect_failed:
-            case sock::ClientEvent::Kind::connect_error:
+                slot.waiting_since = now;
                 note(what + (e.reason.empty() ? "" : " (" + e.reason + ")"), slot.conn, cause);
                 break;
+            case sock::ClientEvent::Kind::reconnect_failed: note(what, slot.conn, cause); break;
+            case sock::ClientEvent::Kind::connect_error: {
+                const bool has_message = e.data.is_object() && e.data.contains("message") &&
+                                         e.data["message"].is_string();
+                note(what + (has_message ? " (" + e.data["message"].get<std::string>() + ")" : ""),
+                     slot.conn, cause);
+                break;
+            }
             case sock::ClientEvent::Kind::event:
                 slot.received.emplace_back(e.name, e.args);
                 if (e.ack_id) slot.client.ack(*e.ack_id, sio::Json::array());
@@ -270,6 +318,7 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
         trace::EventId c = trace_frame(f, false, slot.conn, cause);
         host().ws()->send_to(slot.conn, bytes_of(f.data), f.binary, c);
     }
+    if (session_ended) drop_client_conn(slot, cause);
     for (sock::TransportCommand cmd : slot.client.transport_commands()) {
         if (cmd == sock::TransportCommand::open) {
             ConnId id =
@@ -277,12 +326,9 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
                                      std::string(path) + "?EIO=4&transport=websocket", cause);
             slot.conn = id;
             client_of_[id] = index;
-        } else if (slot.conn != no_conn) {
+        } else {
             // A WebSocket not open yet (an attempt that timed out) is given up at once.
-            if (!host().ws()->close_conn(slot.conn, 1000, cause))
-                host().tcp()->abort(slot.conn, cause);
-            client_of_.erase(slot.conn);
-            slot.conn = no_conn;
+            drop_client_conn(slot, cause);
         }
     }
     arm_client_timer(index);

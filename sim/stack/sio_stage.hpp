@@ -24,6 +24,17 @@
 
 namespace wirelab::stack {
 
+// The knobs a lesson may turn: the server's heartbeat (Engine.IO pingInterval /
+// pingTimeout, the reference server's defaults) and the client's connect timeout (the
+// reference client's `timeout`: transport open -> Engine.IO open, else connect_error).
+struct SioServerOptions {
+    std::int64_t ping_interval_ms = 25000; // = 25000
+    std::int64_t ping_timeout_ms = 20000;  // = 20000
+};
+struct SioClientOptions {
+    std::int64_t timeout_ms = 20000; // = 20000
+};
+
 class SioStage final : public Stage, public WsUser {
 public:
     static constexpr std::string_view path = "/socket.io/";
@@ -34,11 +45,12 @@ public:
     void from_above(Packet p, Meta m) override;
     void from_below(Packet p, Meta m) override;
 
-    // Server: accept Socket.IO on `port` (a WebSocket endpoint at /socket.io/).
-    void listen(std::uint16_t port, trace::EventId cause);
+    // Server: accept Socket.IO on `port` (a WebSocket endpoint at /socket.io/). The
+    // heartbeat options of the first listen() are the server's.
+    void listen(std::uint16_t port, trace::EventId cause, SioServerOptions options = {});
     // Client: a new socketio::Client, connecting now to ip:port.
     void connect(std::uint32_t ip, std::uint16_t port, std::string host_header,
-                 trace::EventId cause);
+                 trace::EventId cause, SioClientOptions options = {});
     // Client host: the newest client emits (buffered until connected); server host: io.emit
     // to every socket. False when the host has neither.
     bool emit(std::string_view event, const sio::Json& args, bool ack, trace::EventId cause);
@@ -71,10 +83,12 @@ private:
         TimerId timer{};
         std::optional<Time> timer_at;
         std::vector<std::pair<std::string, sio::Json>> received;
+        Time waiting_since = 0; // when the client last started waiting to reconnect
         explicit ClientSlot(sio::socketio::ClientConfig c) : client(std::move(c)) {}
     };
 
-    void ensure_server();
+    void ensure_server(const SioServerOptions& options);
+    void drop_client_conn(ClientSlot& slot, trace::EventId cause);
     void server_dispatch(trace::EventId cause);
     void on_server_event(const sio::socketio::ServerEvent& e, trace::EventId cause);
     void arm_server_timer();
@@ -91,6 +105,7 @@ private:
     std::map<sio::socketio::ConnId, ConnId> from_sio_; // and back
     std::map<sio::socketio::SocketId, std::set<std::string>> rooms_; // the chat's rooms
     std::set<sio::socketio::SocketId> sockets_;                      // connected to "/"
+    std::map<sio::socketio::SocketId, std::string> sids_;            // kept past the disconnect
     TimerId server_timer_{};
     std::optional<Time> server_timer_at_;
     std::vector<std::unique_ptr<ClientSlot>> clients_;
