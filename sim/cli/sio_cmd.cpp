@@ -9,6 +9,7 @@
 // Exit 0 when every line was processed (bad packets print {"error": ...}), 2 for bad usage.
 #include "sim/cli/sio_cmd.hpp"
 
+#include "sim/cli/sio_connect.hpp"
 #include "sim/cli/sio_serve.hpp"
 
 #include <iostream>
@@ -289,6 +290,7 @@ void add_sio_command(CLI::App& app) {
                      "ms to wait for a pong before closing (default 20000)")
         ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
     serve->callback([srv] { throw CLI::RuntimeError(run_sio_serve(*srv)); });
+    add_sio_connect_command(*sio);
 }
 
 } // namespace wirelab::cli

@@ -12,10 +12,9 @@
 #include <iterator>
 #include <optional>
 
+#include "sim/cli/live_client.hpp"
 #include "sim/cli/live_socket.hpp"
-#include "sim/proto/http/client_handshake.hpp"
 #include "sim/proto/ws/connection.hpp"
-#include "sim/proto/ws/deflate.hpp"
 
 namespace wirelab::cli {
 namespace {
@@ -33,9 +32,6 @@ std::string describe_binary(wire::ByteView data) {
 class Client {
 public:
     explicit Client(const ConnectOptions& options) : options_(options) {}
-    ~Client() {
-        if (fd_ >= 0) close(fd_);
-    }
 
     int run() {
         auto url = parse_ws_url(options_.url);
@@ -45,49 +41,31 @@ public:
             if (!in) return error("cannot read " + options_.binary_file);
             binary_.assign(std::istreambuf_iterator<char>(in), {});
         }
-        fd_ = connect_tcp(url->host, url->port);
-        if (fd_ < 0)
-            return error("cannot connect to " + url->host + ":" + std::to_string(url->port));
 
-        http::ClientOptions ho;
-        ho.host = url->host + (url->port == 80 ? "" : ":" + std::to_string(url->port));
-        ho.target = url->target;
-        if (options_.deflate) {
-            ho.extensions = http::parse_extensions(ws::format_offer(offer_))
-                                .value_or(std::vector<http::Extension>{});
-            ho.check_extensions =
-                [this](const std::vector<http::Extension>& agreed) -> std::optional<std::string> {
-                std::string why;
-                auto config = ws::accept_response(http::format_extensions(agreed), offer_, &why);
-                if (!config) return "permessage-deflate response refused: " + why;
-                deflate_ = config;
-                return std::nullopt;
-            };
-        }
-        handshake_.emplace(std::move(ho));
-        out_.push(handshake_->data_to_send());
+        ws::Config config;
+        config.max_message_size = options_.max_message_size;
+        config.frame_events = false;
+        socket_.on_open = [this](ws::Connection& conn) { on_open(conn); };
+        if (!socket_.start(*url, {}, config, options_.deflate)) return error(socket_.why());
 
         using clock = std::chrono::steady_clock;
         auto deadline = clock::now() + std::chrono::duration<double>(options_.timeout);
-        std::vector<std::uint8_t> buf(256 * 1024);
         for (;;) {
             auto left =
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
             if (left.count() <= 0) return error("timed out");
-            pollfd pfd{fd_, static_cast<short>(POLLIN | (out_.empty() ? 0 : POLLOUT)), 0};
+            pollfd pfd = socket_.poll_entry();
             if (poll(&pfd, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
                 return error("poll failed");
             if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
-                for (int rounds = 0; rounds < 64; ++rounds) {
-                    long n = read_some(fd_, buf);
-                    if (n == -1) break;
-                    if (n <= 0) return at_eof();
-                    if (int rc = feed({buf.data(), static_cast<std::size_t>(n)}); rc >= 0)
-                        return rc;
-                }
+                LiveWsClient::Read r = socket_.read_available();
+                if (r == LiveWsClient::Read::failed) return error(socket_.why());
+                if (socket_.opened()) pump();
+                if (r == LiveWsClient::Read::eof)
+                    return socket_.opened() ? at_eof() : error(socket_.why());
             }
-            if (!out_.flush(fd_)) return error("write failed");
-            if (failed_ && out_.empty()) return 1;
+            if (!socket_.flush()) return error("write failed");
+            if (failed_ && !socket_.output_pending()) return 1;
         }
     }
 
@@ -97,42 +75,24 @@ private:
         return 1;
     }
 
-    // Returns an exit code to stop with, or -1 to go on.
-    int feed(wire::ByteView data) {
-        if (conn_) {
-            conn_->receive_data(data);
-            pump();
-            return -1;
-        }
-        handshake_->receive_data(data);
-        if (!handshake_->done()) return -1;
-        if (handshake_->failed()) return error("handshake failed: " + handshake_->why());
-        ws::Config config;
-        config.role = ws::Role::client;
-        config.deflate = deflate_;
-        config.max_message_size = options_.max_message_size;
-        config.frame_events = false;
-        conn_.emplace(config);
+    void on_open(ws::Connection& conn) {
         if (options_.ping)
-            conn_->send_ping({reinterpret_cast<const std::uint8_t*>(options_.ping->data()),
-                              options_.ping->size()});
+            conn.send_ping({reinterpret_cast<const std::uint8_t*>(options_.ping->data()),
+                            options_.ping->size()});
         for (std::size_t i = 0; i < options_.count; ++i) {
             for (const std::string& t : options_.texts)
-                conn_->send_text(t, options_.fragment);
-            if (!options_.binary_file.empty()) conn_->send_binary(binary_, options_.fragment);
+                conn.send_text(t, options_.fragment);
+            if (!options_.binary_file.empty()) conn.send_binary(binary_, options_.fragment);
         }
         expected_ =
             options_.count * (options_.texts.size() + (options_.binary_file.empty() ? 0 : 1));
-        if (expected_ == 0 && !options_.ping) conn_->send_close(options_.close_code);
-        wire::Bytes leftover = handshake_->take_leftover();
-        if (!leftover.empty()) conn_->receive_data(leftover);
-        pump();
-        return -1;
+        if (expected_ == 0 && !options_.ping) conn.send_close(options_.close_code);
     }
 
     void pump() {
+        ws::Connection& conn = *socket_.connection();
         bool all_back = false;
-        for (const ws::Event& e : conn_->events()) {
+        for (const ws::Event& e : conn.events()) {
             switch (e.kind) {
             case ws::Event::Kind::text:
                 std::cout << e.text() << "\n";
@@ -157,30 +117,23 @@ private:
             default: break;
             }
         }
-        if (all_back && conn_->state() == ws::State::open) conn_->send_close(options_.close_code);
-        out_.push(conn_->data_to_send());
+        if (all_back && conn.state() == ws::State::open) conn.send_close(options_.close_code);
     }
 
     int at_eof() {
-        if (!conn_) return error("server closed the connection during the handshake");
-        conn_->receive_eof();
         pump();
         if (close_code_)
             std::cout << "closed " << *close_code_ << (close_reason_.empty() ? "" : " ")
                       << close_reason_ << "\n";
-        bool clean = close_code_ && *close_code_ != 1006 && conn_->close_code_sent() && !failed_;
+        const ws::Connection& conn = *socket_.connection();
+        bool clean = close_code_ && *close_code_ != 1006 && conn.close_code_sent() && !failed_;
         if (!clean) return error("connection closed without a clean closing handshake");
         return 0;
     }
 
     ConnectOptions options_;
-    int fd_ = -1;
     wire::Bytes binary_;
-    ws::DeflateOffer offer_;
-    std::optional<ws::DeflateConfig> deflate_;
-    std::optional<http::ClientHandshake> handshake_;
-    std::optional<ws::Connection> conn_;
-    OutQueue out_;
+    LiveWsClient socket_;
     std::size_t expected_ = 0;
     std::size_t received_ = 0;
     std::optional<std::uint16_t> close_code_;

@@ -1,0 +1,424 @@
+// `wirelab sio connect URL`: socketio::Client (sim/proto/sio) on a real WebSocket, with a
+// real clock. The engine decides everything; this loop only carries bytes and time:
+//   Client::connect -> TransportCommand::open -> LiveWsClient::start (Upgrade to
+//   PATH?EIO=4&transport=websocket) -> 101 -> handle_transport_open -> text/binary messages
+//   <-> receive_text / frames_to_send -> events() printed as JSON Lines
+//   `connect` -> emit "join" ROOM with an ack per --join -> once every join is acknowledged,
+//   the --emit events (with acks if --ack) -> exit 0 when the goal is met (below)
+//   socket gone -> receive_transport_close -> `disconnect` -> back-off -> `reconnect_attempt`
+//   -> a new socket (refused: handle_transport_error) ... -> `reconnect` -> `connect` -> the
+//   rooms joined again (the emits are not repeated).
+// Goal: with --wait-event NAME, NAME seen --count times (NAME is an event name, or one of the
+// client's own: connect, disconnect, reconnect_attempt, reconnect, ...); else every ack of the
+// first connection back; else the emits written; else (nothing to do) listen until
+// --timeout and exit 0. A goal unmet at --timeout exits 1.
+#include "sim/cli/sio_connect.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/cli/live_client.hpp"
+#include "sim/proto/sio/json_text.hpp"
+#include "sim/proto/sio/socketio_client.hpp"
+
+namespace wirelab::cli {
+namespace {
+
+using sio::Json;
+namespace sock = sio::socketio;
+using Kind = sock::ClientEvent::Kind;
+
+struct SioConnectOptions {
+    std::string url;                                        // http://host:port[/namespace]
+    std::string path = "/socket.io/";                       // the Engine.IO endpoint
+    std::vector<std::pair<std::string, std::string>> emits; // EVENT, JSON args
+    bool ack = false;                                       // emit with acknowledgements
+    std::vector<std::string> joins;                         // rooms, joined on every connect
+    std::string wait_event;                                 // exit after --count of these
+    std::size_t count = 1;
+    double timeout = 30; // seconds; 0 = none
+    std::string reply = "[]";
+    std::optional<std::string> auth;
+    bool reconnection = true;
+    std::uint32_t reconnection_attempts = std::numeric_limits<std::uint32_t>::max();
+    double reconnection_delay_ms = 1000;
+    double reconnection_delay_max_ms = 5000;
+};
+
+[[noreturn]] void usage(const std::string& what) {
+    std::cerr << "wirelab sio connect: " << what << "\n";
+    throw CLI::RuntimeError(2);
+}
+
+// Binary values print as {"_binary": "hex"} so each line stays JSON.
+Json printable(const Json& v) {
+    if (v.is_binary()) {
+        const auto& b = v.get_binary();
+        return Json{{"_binary", wire::to_hex(wire::ByteView{b.data(), b.size()})}};
+    }
+    if (v.is_array() || v.is_object()) {
+        Json out = v.is_array() ? Json::array() : Json::object();
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            if (v.is_array()) {
+                out.push_back(printable(*it));
+            } else {
+                out[it.key()] = printable(it.value());
+            }
+        }
+        return out;
+    }
+    return v;
+}
+
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+class SioConnect {
+public:
+    explicit SioConnect(const SioConnectOptions& o) : options_(o) {}
+
+    int run() {
+        if (int rc = prepare(); rc != 0) return rc;
+        const std::int64_t start = now_ns();
+        const std::optional<std::int64_t> deadline =
+            options_.timeout > 0 ? std::optional<std::int64_t>(
+                                       start + static_cast<std::int64_t>(options_.timeout * 1e9))
+                                 : std::nullopt;
+        client_->connect(start);
+        for (;;) {
+            drain();
+            if (done_) return finish(0);
+            std::int64_t now = now_ns();
+            if (deadline && now >= *deadline) {
+                if (!goal()) return finish(0); // only listening: the time is up, as asked
+                std::cerr << "wirelab sio connect: timed out\n";
+                return finish(1);
+            }
+            std::optional<std::int64_t> wake = client_->poll_timeout();
+            if (deadline && (!wake || *deadline < *wake)) wake = deadline;
+            int wait_ms = -1;
+            if (wake)
+                wait_ms = static_cast<int>(std::max<std::int64_t>(0, *wake - now) / 1'000'000 + 1);
+            pollfd pfd{-1, 0, 0};
+            if (ws_.fd() >= 0) pfd = ws_.poll_entry();
+            if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR) {
+                std::cerr << "wirelab sio connect: poll failed\n";
+                return 1;
+            }
+            now = now_ns();
+            if (ws_.fd() >= 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) read(now);
+            if (ws_.fd() >= 0 && !ws_.flush()) lost(now, "write failed");
+            if (auto t = client_->poll_timeout(); t && now_ns() >= *t)
+                client_->handle_timeout(now_ns());
+        }
+    }
+
+private:
+    int prepare() {
+        std::string url = options_.url;
+        for (const char* scheme : {"http://", "ws://"}) {
+            if (url.rfind(scheme, 0) == 0) url = "ws://" + url.substr(std::string(scheme).size());
+        }
+        auto parsed = parse_ws_url(url);
+        if (!parsed) usage("not an http:// or ws:// URL: " + options_.url);
+        url_ = *parsed;
+        // As io("http://host/admin"): the URL's path is the namespace.
+        std::string nsp = url_.target.substr(0, url_.target.find('?'));
+        if (nsp.empty()) nsp = "/";
+        url_.target = options_.path + "?EIO=4&transport=websocket";
+
+        sock::ClientConfig config;
+        config.nsp = nsp;
+        if (options_.auth) {
+            auto auth = sio::parse_json(*options_.auth);
+            if (!auth || !auth->is_object()) usage("--auth must be a JSON object");
+            config.auth = *auth;
+        }
+        config.reconnection = options_.reconnection;
+        config.reconnection_attempts = options_.reconnection_attempts;
+        config.reconnection_delay_ms = options_.reconnection_delay_ms;
+        config.reconnection_delay_max_ms = options_.reconnection_delay_max_ms;
+        // Math.random() for the back-off jitter, as the reference client.
+        auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
+        config.random = [rng] { return std::uniform_real_distribution<double>(0, 1)(*rng); };
+        client_.emplace(std::move(config));
+
+        for (const auto& [event, text] : options_.emits) {
+            auto args = sio::parse_json(text);
+            if (!args) usage("--emit " + event + ": not valid JSON: " + text);
+            emits_.emplace_back(event, args->is_array() ? *args : Json::array({*args}));
+        }
+        auto reply = sio::parse_json(options_.reply);
+        if (!reply || !reply->is_array()) usage("--reply must be a JSON array");
+        reply_ = *reply;
+        return 0;
+    }
+
+    bool goal() const {
+        return !options_.wait_event.empty() || !options_.joins.empty() || !emits_.empty();
+    }
+
+    // ---- the transport: what the engine asks for, and what the socket says -------------
+
+    void open_transport(std::int64_t now) {
+        ws_.close();
+        transport_open_ = false;
+        ws::Config config;
+        config.frame_events = false;
+        if (!ws_.start(url_, {}, config)) client_->handle_transport_error(now, ws_.why());
+    }
+
+    void close_transport() {
+        if (ws::Connection* conn = ws_.connection(); conn && conn->state() == ws::State::open)
+            conn->send_close(1000);
+        if (ws_.fd() >= 0) ws_.flush();
+        ws_.close();
+        transport_open_ = false;
+    }
+
+    void read(std::int64_t now) {
+        const LiveWsClient::Read r = ws_.read_available();
+        if (ws::Connection* conn = ws_.connection()) {
+            if (!transport_open_) {
+                transport_open_ = true;
+                client_->handle_transport_open(now);
+            }
+            bool closed = false;
+            // The events' views die with the next receive_data(): the engine copies them.
+            for (const ws::Event& e : conn->events()) {
+                if (e.kind == ws::Event::Kind::text) {
+                    client_->receive_text(e.text(), now);
+                } else if (e.kind == ws::Event::Kind::binary) {
+                    client_->receive_binary(
+                        {reinterpret_cast<const char*>(e.payload.data()), e.payload.size()}, now);
+                } else if (e.kind == ws::Event::Kind::close || e.kind == ws::Event::Kind::fail) {
+                    closed = true;
+                }
+            }
+            if (closed) return lost(now, "websocket closed");
+        }
+        if (r != LiveWsClient::Read::more) lost(now, ws_.why());
+    }
+
+    // The socket is gone (EOF, close frame, error): before the 101 the attempt failed,
+    // after it the transport closed under the engine.
+    void lost(std::int64_t now, const std::string& why) {
+        if (ws_.fd() >= 0) ws_.flush();
+        ws_.close();
+        if (transport_open_) {
+            transport_open_ = false;
+            client_->receive_transport_close(now);
+        } else {
+            client_->handle_transport_error(now, why.empty() ? "websocket error" : why);
+        }
+    }
+
+    // Moves everything the engine produced until it is quiet: frames onto the socket,
+    // transport commands, events (which may emit more).
+    void drain() {
+        for (bool again = true; again;) {
+            again = false;
+            for (const auto& f : client_->frames_to_send()) {
+                ws::Connection* conn = ws_.connection();
+                if (!conn || !transport_open_) continue; // no transport: nothing can carry it
+                if (f.binary) {
+                    conn->send_binary(
+                        {reinterpret_cast<const std::uint8_t*>(f.data.data()), f.data.size()});
+                } else {
+                    conn->send_text(f.data);
+                }
+            }
+            for (sock::TransportCommand c : client_->transport_commands()) {
+                again = true;
+                c == sock::TransportCommand::open ? open_transport(now_ns()) : close_transport();
+            }
+            for (auto& e : client_->events()) {
+                again = true;
+                on_event(e);
+            }
+        }
+        if (ws_.fd() >= 0 && !ws_.flush()) lost(now_ns(), "write failed");
+        if (emits_sent_ && !options_.ack && emits_.size() > 0 && options_.joins.empty() &&
+            options_.wait_event.empty())
+            done_ = true; // fire-and-forget emits are on the socket
+    }
+
+    void on_event(const sock::ClientEvent& e) {
+        Json line = Json::object();
+        line["type"] = std::string(sock::to_string(e.kind));
+        switch (e.kind) {
+        case Kind::connect:
+            if (e.data.is_object() && e.data.contains("sid")) line["sid"] = e.data["sid"];
+            break;
+        case Kind::disconnect:
+        case Kind::reconnect_error: line["reason"] = e.reason; break;
+        case Kind::connect_error: line["data"] = printable(e.data); break;
+        case Kind::event:
+            line["name"] = e.name;
+            line["args"] = printable(e.args);
+            if (e.ack_id) line["ack_id"] = *e.ack_id;
+            break;
+        case Kind::ack:
+            if (e.ack_id) {
+                line["id"] = *e.ack_id;
+                if (auto it = acks_.find(*e.ack_id); it != acks_.end()) {
+                    line["event"] = it->second;
+                    acks_.erase(it);
+                }
+            }
+            line["args"] = printable(e.args);
+            break;
+        case Kind::reconnect_attempt:
+        case Kind::reconnect: line["attempt"] = e.attempt; break;
+        case Kind::reconnect_failed: break;
+        }
+        std::cout << sio::stringify(line) << std::endl;
+
+        if (e.kind == Kind::event && e.ack_id) client_->ack(*e.ack_id, reply_);
+        if (e.kind == Kind::connect) on_connect();
+        if (e.kind == Kind::ack && e.ack_id) on_ack(*e.ack_id);
+        const std::string name = e.kind == Kind::event ? e.name : line["type"].get<std::string>();
+        if (!options_.wait_event.empty() && name == options_.wait_event &&
+            ++seen_ >= options_.count)
+            done_ = true;
+        if (e.kind == Kind::reconnect_failed && !done_) {
+            std::cerr << "wirelab sio connect: gave up reconnecting\n";
+            failed_ = true;
+        }
+    }
+
+    void on_connect() {
+        // Rooms live on the server's side of a session: a new session joins them again.
+        joins_pending_.clear();
+        for (const std::string& room : options_.joins) {
+            const std::uint64_t id = client_->emit_with_ack("join", Json::array({room}));
+            acks_[id] = "join";
+            joins_pending_.insert(id);
+        }
+        if (joins_pending_.empty()) send_emits();
+    }
+
+    void on_ack(std::uint64_t id) {
+        if (joins_pending_.erase(id) && joins_pending_.empty()) send_emits();
+        first_acks_.erase(id);
+        if (options_.wait_event.empty() && emits_sent_ && first_acks_.empty()) done_ = true;
+    }
+
+    void send_emits() {
+        if (emits_sent_) return;
+        emits_sent_ = true;
+        for (const auto& [event, args] : emits_) {
+            if (!options_.ack) {
+                client_->emit(event, args);
+                continue;
+            }
+            const std::uint64_t id = client_->emit_with_ack(event, args);
+            acks_[id] = event;
+            first_acks_.insert(id);
+        }
+    }
+
+    // Leaves as socket.disconnect() does: DISCONNECT, close frame, then a short wait for the
+    // server to close TCP first (RFC 6455 7.1.1).
+    int finish(int code) {
+        if (failed_) code = 1;
+        client_->disconnect();
+        drain_events_only();
+        return code;
+    }
+
+    void drain_events_only() {
+        for (const auto& f : client_->frames_to_send()) {
+            if (ws::Connection* conn = ws_.connection(); conn && transport_open_ && !f.binary)
+                conn->send_text(f.data);
+        }
+        for (auto& e : client_->events())
+            if (e.kind == Kind::disconnect)
+                std::cout << sio::stringify(Json{{"type", "disconnect"}, {"reason", e.reason}})
+                          << std::endl;
+        client_->transport_commands();
+        ws::Connection* conn = ws_.connection();
+        if (ws_.fd() < 0 || !conn) return;
+        if (conn->state() == ws::State::open) conn->send_close(1000);
+        const std::int64_t until = now_ns() + 1'000'000'000;
+        while (ws_.fd() >= 0 && ws_.flush() && now_ns() < until) {
+            pollfd pfd = ws_.poll_entry();
+            if (poll(&pfd, 1, 50) <= 0) continue;
+            if (ws_.read_available() != LiveWsClient::Read::more) break;
+            conn->events();
+        }
+        ws_.close();
+    }
+
+    SioConnectOptions options_;
+    Url url_;
+    std::optional<sock::Client> client_;
+    LiveWsClient ws_;
+    bool transport_open_ = false; // the 101 came back on the current socket
+    std::vector<std::pair<std::string, Json>> emits_;
+    Json reply_;
+    std::map<std::uint64_t, std::string> acks_; // ack id -> the event it answers
+    std::set<std::uint64_t> joins_pending_;     // this connection's joins not yet acked
+    std::set<std::uint64_t> first_acks_;        // the --emit acks still awaited
+    bool emits_sent_ = false;
+    std::size_t seen_ = 0;
+    bool done_ = false;
+    bool failed_ = false;
+};
+
+} // namespace
+
+void add_sio_connect_command(CLI::App& sio) {
+    auto o = std::make_shared<SioConnectOptions>();
+    CLI::App* c = sio.add_subcommand(
+        "connect",
+        "a Socket.IO client on a real WebSocket: print every event as JSON Lines, reconnect");
+    c->add_option("URL", o->url, "http://host:port[/namespace] (ws:// also accepted)")->required();
+    c->add_option("--path", o->path, "the Engine.IO endpoint (default /socket.io/)");
+    c->add_option("--emit", o->emits,
+                  "EVENT JSON: emit EVENT with these arguments (a JSON array, or one value); "
+                  "repeatable, sent in order once connected and every --join is acknowledged")
+        ->allow_extra_args(false); // else CLI11 reads a JSON array as a list of options
+    c->add_flag("--ack", o->ack, "emit with acknowledgements (and wait for them)");
+    c->add_option("--join", o->joins,
+                  "ROOM: emit \"join\" ROOM with an ack on every connect (repeatable)")
+        ->allow_extra_args(false);
+    c->add_option("--wait-event", o->wait_event,
+                  "exit 0 once this event (or client event: connect, reconnect, ...) was seen "
+                  "--count times");
+    c->add_option("--count", o->count, "how many --wait-event to see (default 1)");
+    c->add_option("--timeout", o->timeout, "seconds before giving up (default 30, 0 = none)");
+    c->add_option("--reply", o->reply, "arguments (JSON array) answering the server's acks")
+        ->allow_extra_args(false);
+    c->add_option("--auth", o->auth, "the CONNECT packet's auth payload (JSON object)");
+    c->add_flag("!--no-reconnection", o->reconnection, "do not reconnect when the server goes");
+    c->add_option("--reconnection-attempts", o->reconnection_attempts,
+                  "attempts before reconnect_failed (default: no limit)");
+    c->add_option("--reconnection-delay", o->reconnection_delay_ms,
+                  "ms before the first attempt (default 1000)");
+    c->add_option("--reconnection-delay-max", o->reconnection_delay_max_ms,
+                  "ms, the back-off's ceiling (default 5000)");
+    c->callback([o] {
+        if (o->count == 0) usage("--count must be at least 1");
+        SioConnect client{*o};
+        throw CLI::RuntimeError(client.run());
+    });
+}
+
+} // namespace wirelab::cli
