@@ -41,11 +41,6 @@ const char* to_string(DropReason r) {
     return "?";
 }
 
-EventId Trace::append(const Event& e) {
-    events_.push_back(e);
-    return static_cast<EventId>(events_.size() - 1);
-}
-
 PduId Trace::add_pdu(std::span<const std::uint8_t> bytes, std::span<const LayerSpan> spans,
                      PduFormat format) {
     Pdu p;
@@ -54,8 +49,8 @@ PduId Trace::add_pdu(std::span<const std::uint8_t> bytes, std::span<const LayerS
     p.first_span = static_cast<std::uint32_t>(spans_.size());
     p.span_count = static_cast<std::uint8_t>(spans.size());
     p.format = format;
-    arena_.insert(arena_.end(), bytes.begin(), bytes.end());
-    spans_.insert(spans_.end(), spans.begin(), spans.end());
+    arena_.append(bytes.data(), bytes.size());
+    spans_.append(spans.data(), spans.size());
     pdus_.push_back(p);
     return static_cast<PduId>(pdus_.size() - 1);
 }

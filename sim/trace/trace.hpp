@@ -3,10 +3,12 @@
 // read. This header is the schema, field by field.
 //
 // Memory: an Event is 40 bytes. The bytes of a PDU are stored once in one arena, however
-// many events (down the stack, on each link, up the other stack) refer to it.
+// many events (down the stack, on each link, up the other stack) refer to it. Events, PDU
+// records, spans and bytes live in BigVectors: contiguous, grown without copying.
 #pragma once
 
 #include "sim/core/time.hpp"
+#include "sim/trace/big_vector.hpp"
 
 #include <array>
 #include <cstdint>
@@ -118,7 +120,10 @@ struct Topology {
 class Trace {
 public:
     Topology topology; // set once, before the first event
-    EventId append(const Event& e);
+    EventId append(const Event& e) {
+        events_.push_back(e);
+        return static_cast<EventId>(events_.size() - 1);
+    }
     PduId add_pdu(std::span<const std::uint8_t> bytes, std::span<const LayerSpan> spans,
                   PduFormat format = PduFormat::ethernet);
     TextId add_text(std::string_view text); // interned: the same text is stored once
@@ -144,10 +149,11 @@ public:
     std::uint64_t hash() const;
 
 private:
-    std::vector<Event> events_;
-    std::vector<Pdu> pdus_;
-    std::vector<LayerSpan> spans_;
-    std::vector<std::uint8_t> arena_;
+    // Contiguous and never copied on growth (big_vector.hpp): the bulk of a long run.
+    BigVector<Event> events_;
+    BigVector<Pdu> pdus_;
+    BigVector<LayerSpan> spans_;
+    BigVector<std::uint8_t> arena_;
     std::deque<std::string> texts_; // a deque: the index keeps views into it
     std::unordered_map<std::string_view, TextId> text_index_;
 };
