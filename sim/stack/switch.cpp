@@ -23,9 +23,9 @@ void Switch::receive(std::size_t port, Packet frame, trace::EventId arrival) {
     auto eth = wire::EthernetRepr::parse(data);
     if (!eth) return;
     table_[key(eth->src)] = port;
-    auto it = table_.find(key(eth->dst));
-    if (eth->dst != wire::broadcast_mac && it != table_.end()) {
-        if (it->second != port) ports_[it->second]->send(*this, std::move(frame), arrival);
+    const std::size_t* out = table_.find(key(eth->dst));
+    if (eth->dst != wire::broadcast_mac && out != nullptr) {
+        if (*out != port) ports_[*out]->send(*this, std::move(frame), arrival);
         return;
     }
     // Flood: every port but the one it came in on gets its own copy.

@@ -4,10 +4,9 @@
 // is dropped, never forwarded.
 #pragma once
 
+#include "sim/core/flat_map.hpp"
 #include "sim/stack/node.hpp"
 #include "sim/wire/ethernet.hpp"
-
-#include <unordered_map>
 
 namespace wirelab::stack {
 
@@ -16,7 +15,7 @@ public:
     using Node::Node;
     void receive(std::size_t port, Packet frame, trace::EventId arrival) override;
     // MAC address (as a 48-bit integer) -> port. Never iterated by the simulation.
-    const std::unordered_map<std::uint64_t, std::size_t>& mac_table() const { return table_; }
+    const FlatMap<std::size_t>& mac_table() const { return table_; }
 
 private:
     static std::uint64_t key(const wire::MacAddr& mac) {
@@ -25,7 +24,7 @@ private:
             k = k << 8 | b;
         return k;
     }
-    std::unordered_map<std::uint64_t, std::size_t> table_;
+    FlatMap<std::size_t> table_;
 };
 
 } // namespace wirelab::stack

@@ -53,8 +53,8 @@ void TcpStage::from_below(Packet p, Meta m) {
     tcp::Endpoint from{m.src_ip, seg->src_port};
 
     ConnId id = no_conn;
-    if (auto it = by_key_.find(key(seg->dst_port, m.src_ip, seg->src_port)); it != by_key_.end()) {
-        id = it->second;
+    if (const ConnId* found = by_key_.find(key(seg->dst_port, m.src_ip, seg->src_port))) {
+        id = *found;
     } else if (listening_.count(seg->dst_port) && seg->has(wire::TcpRepr::SYN) &&
                !seg->has(wire::TcpRepr::ACK) && !seg->has(wire::TcpRepr::RST)) {
         auto c =
@@ -276,9 +276,8 @@ void TcpStage::service(ConnId id, trace::EventId cause) {
     if (slot.conn->state() == tcp::State::closed) {
         auto local = slot.conn->local();
         auto remote = slot.conn->remote();
-        if (auto it = by_key_.find(key(local.port, remote.addr, remote.port));
-            it != by_key_.end() && it->second == id)
-            by_key_.erase(it);
+        const std::uint64_t k = key(local.port, remote.addr, remote.port);
+        if (const ConnId* found = by_key_.find(k); found && *found == id) by_key_.erase(k);
     }
     auto next = slot.conn->poll_timeout();
     if (next != slot.timer_at) {

@@ -7,6 +7,7 @@
 //   -> poll_transmit -> Ipv4Stage::from_above ; take_events -> trace / TcpUser
 #pragma once
 
+#include "sim/core/flat_map.hpp"
 #include "sim/core/kernel.hpp"
 #include "sim/proto/tcp/connection.hpp"
 #include "sim/stack/stage.hpp"
@@ -15,7 +16,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace wirelab::stack {
@@ -77,7 +77,7 @@ private:
     tcp::Config config_;
     TcpUser* user_ = nullptr;
     std::vector<Slot> conns_;
-    std::unordered_map<std::uint64_t, ConnId> by_key_; // never iterated: order-free
+    FlatMap<ConnId> by_key_; // never iterated: order-free
     std::map<std::uint16_t, bool> listening_;
     std::uint16_t next_port_ = 0;
 };

@@ -17,7 +17,7 @@ Host& World::add_host(HostConfig config) {
     trace_.topology.nodes.push_back(std::move(n));
     hosts_.push_back(std::make_unique<Host>(*this, id, std::move(config)));
     nodes_.push_back(hosts_.back().get());
-    by_ip_.emplace(hosts_.back()->ip(), hosts_.back().get());
+    if (!by_ip_.contains(hosts_.back()->ip())) by_ip_[hosts_.back()->ip()] = hosts_.back().get();
     return *hosts_.back();
 }
 
@@ -58,8 +58,8 @@ Link* World::link(std::string_view name) {
 }
 
 Host* World::host_by_ip(std::uint32_t ip) {
-    auto it = by_ip_.find(ip);
-    return it == by_ip_.end() ? nullptr : it->second;
+    Host* const* h = by_ip_.find(ip);
+    return h ? *h : nullptr;
 }
 
 trace::EventId World::record_text(trace::Kind kind, trace::NodeId node, std::uint8_t layer,

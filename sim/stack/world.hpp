@@ -5,6 +5,7 @@
 // scenario::build -> World::add_host / add_switch / add_link -> kernel runs -> trace grows
 #pragma once
 
+#include "sim/core/flat_map.hpp"
 #include "sim/core/kernel.hpp"
 #include "sim/stack/host.hpp"
 #include "sim/stack/link.hpp"
@@ -13,7 +14,6 @@
 
 #include <memory>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace wirelab::stack {
@@ -63,7 +63,7 @@ private:
     std::vector<std::unique_ptr<Switch>> switches_;
     std::vector<std::unique_ptr<Link>> links_;
     std::vector<Node*> nodes_; // by trace::NodeId
-    std::unordered_map<std::uint32_t, Host*> by_ip_;
+    FlatMap<Host*> by_ip_;
 };
 
 } // namespace wirelab::stack
