@@ -45,8 +45,12 @@ void Link::send(const Node& from, Packet frame, trace::EventId cause) {
         drop(side, frame, DropReason::queue_full, cause, false);
         return;
     }
+    // An idle transmitter has an empty queue: the frame goes straight onto the wire.
+    if (!d.busy) {
+        transmit(side, Queued{std::move(frame), cause});
+        return;
+    }
     d.queue.push_back({std::move(frame), cause});
-    if (!d.busy) start_next(side);
 }
 
 void Link::start_next(int side) {
@@ -55,9 +59,14 @@ void Link::start_next(int side) {
         d.busy = false;
         return;
     }
-    d.busy = true;
     Queued q = std::move(d.queue.front());
     d.queue.pop_front();
+    transmit(side, std::move(q));
+}
+
+void Link::transmit(int side, Queued q) {
+    Direction& d = dir_[side];
+    d.busy = true;
     Time ser = serialization_time(q.frame.size());
 
     trace::Event e;

@@ -62,6 +62,7 @@ private:
     };
 
     void start_next(int side);
+    void transmit(int side, Queued q); // puts q's first bit on the wire now
     void deliver(int side, Packet frame, trace::EventId tx, Time extra_delay);
     void drop(int side, const Packet& frame, trace::DropReason why, trace::EventId cause,
               bool at_receiver);
