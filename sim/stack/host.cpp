@@ -1,6 +1,7 @@
 // Host: builds its stage stack from names and records PDUs as they reach the wire.
 #include "sim/stack/host.hpp"
 
+#include "sim/stack/http_stage.hpp"
 #include "sim/stack/sio_stage.hpp"
 #include "sim/stack/stages.hpp"
 #include "sim/stack/tcp_stage.hpp"
@@ -14,9 +15,10 @@
 namespace wirelab::stack {
 
 namespace {
-// "http", "deflate", "app" and "chat" add no stage object of their own: the Upgrade is done
-// by the ws stage (it is the start of the WebSocket session), "deflate" makes it negotiate
-// permessage-deflate (RFC 7692, the presentation layer's compression), "app" makes its
+// "http" is plain HTTP/1.1 (HttpStage: an origin server and a polling client); with "ws" above
+// it, it passes Upgrade requests up, and the Upgrade itself is done by the ws stage (it is the
+// start of the WebSocket session). "deflate", "app" and "chat" add no stage object: "deflate" makes
+// it negotiate permessage-deflate (RFC 7692, the presentation layer's compression), "app" makes its
 // server echo and "chat" makes its server relay each message to every other client.
 // "sio" puts Socket.IO (Engine.IO + Socket.IO + a built-in chat) on the WebSocket.
 constexpr std::array<std::string_view, 11> stage_names{
@@ -52,7 +54,12 @@ Host::Host(World& world, trace::NodeId id, HostConfig config)
             auto w = std::make_unique<WsStage>(
                 WsStage::Options{has("app"), has("chat"), has("deflate")});
             ws_ = w.get();
-            tcp_->set_user(ws_);
+            if (http_) {
+                http_->set_upper(ws_); // Upgrades and WsStage's own connections go up
+                tcp_->set_user(http_);
+            } else {
+                tcp_->set_user(ws_);
+            }
             s = std::move(w);
         } else if (name == "sio") {
             if (!ws_) throw std::invalid_argument("the sio stage needs ws below it");
@@ -60,7 +67,12 @@ Host::Host(World& world, trace::NodeId id, HostConfig config)
             sio_ = io.get();
             ws_->set_user(sio_);
             s = std::move(io);
-        } else if (name == "http" || name == "app" || name == "chat" || name == "deflate") {
+        } else if (name == "http") {
+            if (!tcp_) throw std::invalid_argument("the http stage needs tcp below it");
+            auto h = std::make_unique<HttpStage>();
+            http_ = h.get();
+            s = std::move(h);
+        } else if (name == "app" || name == "chat" || name == "deflate") {
             continue;
         } else {
             throw std::invalid_argument("unknown stage \"" + name + "\"");

@@ -16,6 +16,7 @@
 namespace wirelab::stack {
 
 class TcpStage;
+class HttpStage;
 class WsStage;
 class SioStage;
 
@@ -45,6 +46,7 @@ public:
     std::span<const std::unique_ptr<Stage>> stages() const { return stages_; }
     Stage* stage(std::string_view name); // by scenario name ("tcp")
     TcpStage* tcp() { return tcp_; }
+    HttpStage* http() { return http_; }
     WsStage* ws() { return ws_; }
     SioStage* sio() { return sio_; }
     // Stage names Host can build, bottom-up order ("phy", "eth", "arp", "ipv4", "tcp").
@@ -56,6 +58,7 @@ private:
     std::vector<std::unique_ptr<Stage>> stages_;
     std::vector<std::string> stage_names_;
     TcpStage* tcp_ = nullptr;
+    HttpStage* http_ = nullptr;
     WsStage* ws_ = nullptr;
     SioStage* sio_ = nullptr;
 };

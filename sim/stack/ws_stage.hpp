@@ -58,6 +58,8 @@ public:
                trace::EventId cause);
 
     void set_user(WsUser* user) { user_ = user; }
+    // Whether ws.listen was called on `port` (HttpStage hands it Upgrade requests there).
+    bool listens(std::uint16_t port) const { return listening_.count(port) != 0; }
     // One message on session `id`; false unless it is open.
     bool send_to(ConnId id, wire::ByteView data, bool binary, trace::EventId cause);
     // Starts the close handshake of session `id`; false unless it is open.
