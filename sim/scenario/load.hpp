@@ -41,10 +41,10 @@ bool is_json_array(std::string_view text);
 
 // "tcp.connect" -> ActionKind; nullopt for an unknown name.
 std::optional<ActionKind> parse_action_kind(std::string_view name);
-inline constexpr std::array<std::string_view, 20> action_kind_names = {
-    "tcp.listen", "tcp.connect",  "tcp.send",  "tcp.close",     "tcp.abort",
-    "link.cut",   "link.restore", "drop.next", "ws.listen",     "ws.connect",
-    "ws.send",    "ws.ping",      "ws.close",  "sio.listen",    "sio.connect",
-    "sio.emit",   "sio.join",     "sio.leave", "sio.broadcast", "sio.to"};
+inline constexpr std::array<std::string_view, 24> action_kind_names = {
+    "tcp.listen",    "tcp.connect", "tcp.send",    "tcp.close",   "tcp.abort", "link.cut",
+    "link.restore",  "drop.next",   "ws.listen",   "ws.connect",  "ws.send",   "ws.ping",
+    "ws.close",      "sio.listen",  "sio.connect", "sio.emit",    "sio.join",  "sio.leave",
+    "sio.broadcast", "sio.to",      "http.serve",  "http.update", "http.get",  "http.poll"};
 
 } // namespace wirelab::scenario

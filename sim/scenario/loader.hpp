@@ -48,6 +48,9 @@ void read_action(Loader& loader, const toml::table& table);
 void read_event(Loader& loader, TableReader& r, Action& action);
 void read_args(Loader& loader, TableReader& r, Action& action);
 void read_room(Loader& loader, TableReader& r, Action& action);
+// http.* action keys (http_actions.cpp): body = "..." (serve, update; update needs an earlier
+// http.serve of the path on the host), every + count or until (poll).
+void read_http(Loader& loader, TableReader& r, Action& action);
 void read_cue(Loader& loader, const toml::table& table);
 void read_quiz(Loader& loader, const toml::table& table);
 

@@ -2,6 +2,8 @@
 #include "sim/scenario/player.hpp"
 
 #include "sim/proto/sio/json_text.hpp"
+#include "sim/scenario/load.hpp"
+#include "sim/stack/http_stage.hpp"
 #include "sim/stack/sio_stage.hpp"
 #include "sim/stack/tcp_stage.hpp"
 #include "sim/stack/ws_stage.hpp"
@@ -93,6 +95,9 @@ void Player::apply(std::size_t index) {
     if (!a.link.empty()) what += " " + a.link;
     if (a.kind == ActionKind::drop_next)
         what += " (" + std::to_string(a.count) + (a.from.empty() ? "" : " from " + a.from) + ")";
+    if (!a.path.empty() && a.kind >= ActionKind::http_serve) what += " " + a.path;
+    if (a.kind == ActionKind::http_poll)
+        what += " every " + format_duration(a.every) + ", " + std::to_string(a.count) + " requests";
     if (!a.data.empty()) what += " (" + std::to_string(a.data.size()) + " bytes)";
     if (!a.room.empty()) what += " room " + a.room;
     if (!a.event.empty()) what += " \"" + a.event + "\" " + a.args + (a.ack ? " with ack" : "");
@@ -166,6 +171,27 @@ void Player::apply(std::size_t index) {
         default: ok = ws->close(*ip, a.code, a.reason, ev); break;
         }
         if (!ok) complain("no open WebSocket");
+        return;
+    }
+    case ActionKind::http_serve:
+    case ActionKind::http_update:
+    case ActionKind::http_get:
+    case ActionKind::http_poll: {
+        stack::HttpStage* http = host ? host->http() : nullptr;
+        if (!http) return complain("the host has no http stage");
+        const std::string body(a.data.begin(), a.data.end());
+        if (a.kind == ActionKind::http_serve) {
+            http->serve(a.port, a.path, body, ev);
+        } else if (a.kind == ActionKind::http_update) {
+            if (!http->update(a.path, body, ev)) complain("nothing is served at " + a.path);
+        } else {
+            auto ip = resolve(w, a.peer);
+            if (!ip) return complain("unknown peer");
+            std::string host_header = a.peer + (a.port == 80 ? "" : ":" + std::to_string(a.port));
+            bool once = a.kind == ActionKind::http_get;
+            http->poll(*ip, a.port, host_header, a.path, once ? 0 : a.every, once ? 1 : a.count,
+                       ev);
+        }
         return;
     }
     case ActionKind::sio_listen:

@@ -79,7 +79,11 @@ enum class ActionKind {
     sio_join,
     sio_leave,
     sio_broadcast,
-    sio_to
+    sio_to,
+    http_serve,
+    http_update,
+    http_get,
+    http_poll
 };
 const char* to_string(ActionKind); // "tcp.connect"
 
@@ -99,6 +103,7 @@ struct Action {
     std::string event, room;        // sio.emit / sio.broadcast / sio.to; sio.join / leave / to
     std::string args = "[]";        // sio.*: the event's arguments, a JSON array (validated)
     bool ack = false;               // sio.emit: ask for an acknowledgement
+    std::int64_t every = 0;         // http.poll: ns between requests (count in `count`)
     SourcePos pos;
 };
 

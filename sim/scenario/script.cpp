@@ -263,13 +263,15 @@ void read_action(Loader& loader, const toml::table& table) {
     action.kind = *kind;
 
     using K = ActionKind;
-    const bool is_tcp = *kind <= K::tcp_abort, is_sio = *kind >= K::sio_listen;
-    const bool is_ws = *kind >= K::ws_listen && !is_sio;
-    if (is_tcp || is_ws || is_sio) {
+    const bool is_http = *kind >= K::http_serve;
+    const bool is_tcp = *kind <= K::tcp_abort, is_sio = *kind >= K::sio_listen && !is_http;
+    const bool is_ws = *kind >= K::ws_listen && !is_sio && !is_http;
+    if (is_tcp || is_ws || is_sio || is_http) {
         auto host = read_host_ref(loader, r, "host", true,
-                                  is_tcp   ? "tcp"
-                                  : is_sio ? "sio"
-                                           : "ws",
+                                  is_tcp    ? "tcp"
+                                  : is_sio  ? "sio"
+                                  : is_http ? "http"
+                                            : "ws",
                                   std::string(to_string(*kind)));
         if (host)
             action.host = *host;
@@ -299,6 +301,22 @@ void read_action(Loader& loader, const toml::table& table) {
         if (*kind == K::sio_to) read_room(loader, r, action);
         read_event(loader, r, action);
         read_args(loader, r, action);
+        break;
+    case K::http_serve:
+    case K::http_update:
+    case K::http_get:
+    case K::http_poll:
+        if (*kind == K::http_serve)
+            if (auto port = r.integer("port", true, 1, 65535))
+                action.port = static_cast<std::uint16_t>(*port);
+        if (*kind == K::http_get || *kind == K::http_poll) {
+            if (ok)
+                read_to(loader, r, action);
+            else
+                r.allow("to");
+        }
+        read_path(loader, r, action);
+        read_http(loader, r, action);
         break;
     case K::tcp_listen:
     case K::ws_listen:
