@@ -95,6 +95,7 @@ private:
     static constexpr std::uint32_t chunk_bits = 10;
     static constexpr std::uint32_t chunk_size = 1u << chunk_bits;
     static constexpr std::size_t prefetch_max = 1024;
+    static constexpr std::size_t prefetch_l2_max = 8192;
 
     // key: the time with its sign bit flipped, so unsigned order is signed order.
     struct Entry {
@@ -112,6 +113,8 @@ private:
     // last differ, d key's digit there.
     static constexpr unsigned digit_bits = 8;
     static constexpr unsigned bucket_count = 1 + (64 / digit_bits << digit_bits);
+    // The last bucket of digit level L (level L holds buckets 1 + 256 L ... 256 (L + 1)).
+    static constexpr unsigned level_bucket_end(unsigned level) { return (level + 1) << digit_bits; }
     static unsigned bucket_of(std::uint64_t key, std::uint64_t last) {
         const std::uint64_t diff = key ^ last;
         if (diff == 0) return 0;
@@ -247,9 +250,14 @@ inline const EventQueue::Entry* EventQueue::find_min(std::uint64_t limit_key, bo
         // This bucket holds exactly the next events to run, so unless it is huge, start
         // loading their slots now (cold in a large queue: this hides most of that miss).
         last_ = min;
-        if (bucket.size() <= prefetch_max)
+        if (bi <= level_bucket_end(1)) {
+            if (bucket.size() <= prefetch_max)
+                for (const Entry& e : bucket)
+                    __builtin_prefetch(&slot(e.slot), 1, 3);
+        } else if (bi <= level_bucket_end(2) && bucket.size() <= prefetch_l2_max) {
             for (const Entry& e : bucket)
-                __builtin_prefetch(&slot(e.slot), 1, 3);
+                __builtin_prefetch(&slot(e.slot), 1, 2);
+        }
         for (const Entry& e : bucket) {
             const unsigned to = bucket_of(e.key, min);
             buckets_[to].push_back(e);
