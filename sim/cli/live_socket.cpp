@@ -8,8 +8,11 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <iostream>
 
 namespace wirelab::cli {
 
@@ -131,6 +134,99 @@ long read_some(int fd, std::vector<std::uint8_t>& buf) {
         if (errno == EINTR) continue;
         return errno == EAGAIN || errno == EWOULDBLOCK ? -1 : -2;
     }
+}
+
+// ---- LiveServer --------------------------------------------------------------------------
+
+namespace {
+constexpr std::size_t max_queued = 8u << 20; // output above this pauses reading
+}
+
+LiveServer::~LiveServer() {
+    for (auto& p : peers_)
+        close(p->fd);
+    if (listener_ >= 0) close(listener_);
+}
+
+int LiveServer::run() {
+    int port = 0;
+    listener_ = listen_tcp(options_.host, options_.port, port);
+    if (listener_ < 0) {
+        std::cerr << "wirelab " << options_.name << ": cannot listen on " << options_.host << ":"
+                  << options_.port << "\n";
+        return 1;
+    }
+    std::cout << "listening on ws://" << options_.host << ":" << port << std::endl;
+    std::vector<std::uint8_t> buf(256 * 1024);
+    std::vector<pollfd> fds;
+    for (;;) {
+        const bool accepting = peers_.size() < options_.max_clients && !(options_.once && served_);
+        fds.clear();
+        fds.push_back({accepting ? listener_ : -1, POLLIN, 0});
+        for (auto& p : peers_) {
+            short events = p->out.size() < max_queued ? POLLIN : 0;
+            if (!p->out.empty()) events |= POLLOUT;
+            fds.push_back({p->fd, events, 0});
+        }
+        if (poll(fds.data(), fds.size(), wait_ms()) < 0) {
+            if (errno == EINTR) continue;
+            return 1;
+        }
+        on_wake();
+        if (fds[0].revents & POLLIN) accept_all();
+        std::size_t i = 1;
+        for (auto& p : peers_) {
+            if (i >= fds.size()) break; // accepted just now: polled next round
+            const short re = fds[i++].revents;
+            if (re & (POLLIN | POLLHUP | POLLERR)) read_from(*p, buf);
+        }
+        for (auto& p : peers_) {
+            if (!p->gone && !p->out.flush(p->fd)) p->gone = true;
+            if (!p->gone && p->close_after_flush && p->out.empty()) p->gone = true;
+            after_io(*p);
+        }
+        for (auto& p : peers_)
+            if (p->gone) on_gone(*p);
+        peers_.remove_if([](const std::unique_ptr<LivePeer>& p) {
+            if (p->gone) close(p->fd);
+            return p->gone;
+        });
+        if (options_.once && served_ && peers_.empty()) return 0;
+    }
+}
+
+void LiveServer::accept_all() {
+    for (;;) {
+        const int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) return;
+        set_nodelay(fd);
+        auto peer = make_peer();
+        peer->fd = fd;
+        peer->id = ++next_id_;
+        peer->accepted_at = std::chrono::steady_clock::now();
+        peers_.push_back(std::move(peer));
+        served_ = true;
+        if (options_.once) return;
+    }
+}
+
+void LiveServer::read_from(LivePeer& p, std::vector<std::uint8_t>& buf) {
+    for (int rounds = 0; rounds < 64 && !p.gone && !p.close_after_flush; ++rounds) {
+        const long n = read_some(p.fd, buf);
+        if (n == -1) return;
+        if (n <= 0) { // EOF or error: the transport is gone
+            on_eof(p);
+            std::cerr << "client " << p.id << ": transport closed\n";
+            p.gone = true;
+            return;
+        }
+        on_data(p, {buf.data(), static_cast<std::size_t>(n)});
+    }
+}
+
+bool request_expired(const LivePeer& p, double timeout) {
+    const auto waited = std::chrono::steady_clock::now() - p.accepted_at;
+    return waited >= std::chrono::duration<double>(timeout);
 }
 
 void add_live_commands(CLI::App& ws) {

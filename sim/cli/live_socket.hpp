@@ -5,9 +5,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,5 +80,64 @@ private:
 
 // Reads what is available into `buf`: >0 bytes, 0 at EOF, -1 would block, -2 error.
 long read_some(int fd, std::vector<std::uint8_t>& buf);
+
+// --- the serve loop shared by `ws serve` and `sio serve` ---
+// One accepted TCP connection; servers derive their own peer state from it.
+struct LivePeer {
+    virtual ~LivePeer() = default;
+    int fd = -1;
+    int id = 0; // 1, 2, ... in accept order (for the log)
+    OutQueue out;
+    bool close_after_flush = false; // drop the connection once `out` is written
+    bool gone = false;              // drop it now
+    std::chrono::steady_clock::time_point accepted_at;
+};
+
+// One thread, poll(): accept up to max_clients, read each readable peer into on_data (EOF
+// or a read error -> on_eof, then the peer goes), write what peers queued (output above
+// 8 MiB pauses reading: backpressure), call after_io for each peer, close the ones gone.
+// The server says how long poll() may sleep (wait_ms) and does its timers in on_wake.
+class LiveServer {
+public:
+    struct Options {
+        std::string host = "127.0.0.1";
+        int port = 0;
+        std::size_t max_clients = 64;
+        bool once = false; // return once the first connection has ended
+        std::string name;  // for "wirelab NAME: cannot listen on ..."
+    };
+    explicit LiveServer(Options options) : options_(std::move(options)) {}
+    virtual ~LiveServer();
+    LiveServer(const LiveServer&) = delete;
+    LiveServer& operator=(const LiveServer&) = delete;
+
+    // Prints "listening on ws://HOST:PORT" as the first stdout line, then serves.
+    int run();
+
+protected:
+    virtual std::unique_ptr<LivePeer> make_peer() = 0;
+    virtual void on_data(LivePeer& peer, wire::ByteView data) = 0;
+    virtual void on_eof(LivePeer& peer) = 0; // the peer is marked gone afterwards
+    virtual void on_wake() {}                // each loop turn, after poll() returns
+    virtual void after_io(LivePeer&) {}      // each peer, each turn, after its write
+    virtual void on_gone(LivePeer&) {}       // before its socket is closed
+    virtual int wait_ms() const { return -1; }
+
+    std::list<std::unique_ptr<LivePeer>>& peers() { return peers_; }
+    const std::list<std::unique_ptr<LivePeer>>& peers() const { return peers_; }
+
+private:
+    void accept_all();
+    void read_from(LivePeer& p, std::vector<std::uint8_t>& buf);
+
+    Options options_;
+    int listener_ = -1;
+    int next_id_ = 0;
+    bool served_ = false;
+    std::list<std::unique_ptr<LivePeer>> peers_;
+};
+
+// A peer that never completes its first request (slowloris) goes after `timeout` seconds.
+bool request_expired(const LivePeer& p, double timeout);
 
 } // namespace wirelab::cli

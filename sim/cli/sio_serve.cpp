@@ -1,29 +1,25 @@
-// `wirelab sio serve`: a one-thread, poll()-driven Socket.IO server on real sockets.
-//   accept() -> Peer{ServerHandshake} -> GET /socket.io/?EIO=4&transport=websocket -> 101
-//   -> ws::Connection -> text/binary messages -> socketio::Server (Engine.IO session,
-//   Socket.IO packets, rooms) -> events() -> the chat below -> transmits() -> ws frames.
-// Only the WebSocket transport: a long-polling request (transport=polling) is answered
-// 400 "polling transport not supported", so clients must use transports: ["websocket"].
-// Heartbeats run on the server's poll_timeout(); time is steady_clock nanoseconds. When a
-// session ends on our side (ping timeout) the WebSocket close goes out and the TCP
+// `wirelab sio serve`: the sans-I/O Socket.IO server on real sockets, on live_socket's
+// LiveServer loop, with both Engine.IO transports as engine.io 6 serves them:
+//   accept() -> Peer: HTTP/1.1 requests (keep-alive, Content-Length bodies, head parsed by
+//   http::parse_request) -> socketio::Server::handle_http -> answered, or held (a long-poll,
+//   answered from poll_replies()), or upgraded: http::ServerHandshake -> 101 ->
+//   ws::Connection -> text/binary messages -> socketio::Server (accept / accept_upgrade)
+//   -> events() -> the chat below -> transmits() -> ws frames, poll_replies() -> HTTP, closes()
+// Heartbeats and ack timeouts run on the server's poll_timeout(); time is steady_clock
+// nanoseconds. When a session ends on our side the WebSocket close goes out and the TCP
 // connection is dropped if the client does not answer it within 2 s.
 #include "sim/cli/sio_serve.hpp"
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <chrono>
+#include <charconv>
 #include <iostream>
-#include <list>
 #include <map>
-#include <memory>
 #include <optional>
 #include <random>
 #include <set>
 
 #include "sim/cli/live_socket.hpp"
+#include "sim/proto/http/head_parser.hpp"
 #include "sim/proto/http/server_handshake.hpp"
 #include "sim/proto/sio/json_text.hpp"
 #include "sim/proto/sio/socketio_server.hpp"
@@ -34,57 +30,23 @@ namespace {
 
 using sio::Json;
 namespace sock = sio::socketio;
+using clock = std::chrono::steady_clock;
 
-struct Peer {
-    int fd = -1;
-    int id = 0;
-    std::optional<http::ServerHandshake> handshake;
-    std::optional<ws::Connection> conn;
-    sock::ConnId cid = 0; // the Engine.IO session, 0 when none (yet or any more)
-    OutQueue out;
-    bool close_after_flush = false;
-    bool gone = false;
-    std::chrono::steady_clock::time_point accepted_at;
+struct Peer : LivePeer {
+    std::string in;                     // HTTP bytes not yet handled
+    bool got_request = false;           // a complete request arrived (no more slowloris)
+    sock::ConnId held = 0;              // the session whose long-poll GET this one holds
+    clock::time_point last_request;     // idle keep-alive connections are closed
+    std::optional<ws::Connection> conn; // after an upgrade
+    sock::ConnId cid = 0;               // the session on that WebSocket, 0 when none
     // When our WebSocket close frame went out (the session ended on our side): a client
     // that never answers it is dropped after close_timeout.
-    std::optional<std::chrono::steady_clock::time_point> close_sent_at;
+    std::optional<clock::time_point> close_sent_at;
 };
 
-constexpr std::size_t max_queued = 8u << 20;
 constexpr std::chrono::seconds close_timeout{2};
-
-// The value of `key` in the query string of `target`, nullopt when absent.
-std::optional<std::string> query_param(const std::string& target, std::string_view key) {
-    const auto q = target.find('?');
-    if (q == std::string::npos) return std::nullopt;
-    std::string_view rest{target};
-    rest.remove_prefix(q + 1);
-    while (!rest.empty()) {
-        const auto amp = rest.find('&');
-        const std::string_view pair = rest.substr(0, amp);
-        const auto eq = pair.find('=');
-        if (pair.substr(0, eq) == key)
-            return std::string(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-        if (amp == std::string_view::npos) break;
-        rest.remove_prefix(amp + 1);
-    }
-    return std::nullopt;
-}
-
-// Engine.IO's checks on the request, before the WebSocket upgrade: nullopt when fine, else
-// the status and body to answer with.
-std::optional<std::pair<int, std::string>> check_engineio_request(const std::string& target) {
-    const std::string path = target.substr(0, target.find('?'));
-    if (path != "/socket.io/" && path != "/socket.io")
-        return std::pair{404, std::string("not found (Socket.IO is at /socket.io/)")};
-    const auto transport = query_param(target, "transport");
-    if (transport == "polling")
-        return std::pair{400, std::string("polling transport not supported")};
-    if (transport != "websocket") return std::pair{400, std::string("Transport unknown")};
-    if (query_param(target, "EIO") != "4")
-        return std::pair{400, std::string("Unsupported protocol version")};
-    return std::nullopt;
-}
+constexpr std::chrono::seconds idle_timeout{60};
+constexpr std::size_t max_body = 16u << 20; // above maxPayload: engine.io answers 413 itself
 
 std::string random_id() {
     static std::mt19937_64 rng{std::random_device{}()};
@@ -96,71 +58,32 @@ std::string random_id() {
     return id;
 }
 
-class SioServer {
+std::string_view phrase(int status) {
+    switch (status) {
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    default: return http::reason_phrase(status);
+    }
+}
+
+std::string http_response(const sock::HttpReply& r, bool keep_alive) {
+    std::string out =
+        "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(phrase(r.status)) + "\r\n";
+    for (const auto& [name, value] : r.headers)
+        out += name + ": " + value + "\r\n";
+    out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+    out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+    out += r.body;
+    return out;
+}
+
+class SioServer : public LiveServer {
 public:
     explicit SioServer(const SioServeOptions& options)
-        : options_(options), server_(make_config(options)), start_(clock::now()) {}
-
-    ~SioServer() {
-        for (auto& p : peers_)
-            close(p->fd);
-        if (listener_ >= 0) close(listener_);
-    }
-
-    int run() {
-        int port = 0;
-        listener_ = listen_tcp(options_.host, options_.port, port);
-        if (listener_ < 0) {
-            std::cerr << "wirelab sio serve: cannot listen on " << options_.host << ":"
-                      << options_.port << "\n";
-            return 1;
-        }
-        std::cout << "listening on ws://" << options_.host << ":" << port << std::endl;
-        std::vector<std::uint8_t> buf(256 * 1024);
-        std::vector<pollfd> fds;
-        for (;;) {
-            bool accepting = peers_.size() < options_.max_clients && !(options_.once && served_);
-            fds.clear();
-            fds.push_back({accepting ? listener_ : -1, POLLIN, 0});
-            for (auto& p : peers_) {
-                short events = p->out.size() < max_queued ? POLLIN : 0;
-                if (!p->out.empty()) events |= POLLOUT;
-                fds.push_back({p->fd, events, 0});
-            }
-            if (poll(fds.data(), fds.size(), poll_wait_ms()) < 0) {
-                if (errno == EINTR) continue;
-                return 1;
-            }
-            if (const auto t = server_.poll_timeout(); t && *t <= now()) {
-                server_.handle_timeout(now());
-                dispatch();
-            }
-            if (fds[0].revents & POLLIN) accept_all();
-            std::size_t i = 1;
-            for (auto& p : peers_) {
-                if (i >= fds.size()) break; // accepted just now: polled next round
-                short re = fds[i++].revents;
-                if (re & (POLLIN | POLLHUP | POLLERR)) read_from(*p, buf);
-            }
-            for (auto& p : peers_) {
-                if (!p->gone && !p->out.flush(p->fd)) p->gone = true;
-                finish_if_done(*p);
-                expire_handshake(*p);
-                expire_close(*p);
-            }
-            for (auto& p : peers_)
-                if (p->gone) detach(*p);
-            peers_.remove_if([](const std::unique_ptr<Peer>& p) {
-                if (p->gone) close(p->fd);
-                return p->gone;
-            });
-            if (options_.once && served_ && peers_.empty()) return 0;
-        }
-    }
+        : LiveServer({options.host, options.port, options.max_clients, options.once, "sio serve"}),
+          options_(options), server_(make_config(options)), start_(clock::now()) {}
 
 private:
-    using clock = std::chrono::steady_clock;
-
     static sock::ServerConfig make_config(const SioServeOptions& options) {
         sock::ServerConfig config;
         config.ping_interval_ms = options.ping_interval_ms;
@@ -173,70 +96,164 @@ private:
         return std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start_).count();
     }
 
-    // Until the next heartbeat timer, or 100 ms while a handshake or a close may time out.
-    int poll_wait_ms() const {
+    std::unique_ptr<LivePeer> make_peer() override { return std::make_unique<Peer>(); }
+    static Peer& peer(LivePeer& p) { return static_cast<Peer&>(p); }
+
+    // Until the next server timer; 100 ms while a request or a close may time out, 1 s
+    // while keep-alive HTTP connections may go idle.
+    int wait_ms() const override {
         std::int64_t wait = -1;
         if (const auto t = server_.poll_timeout())
             wait = std::max<std::int64_t>(0, (*t - now() + 999'999) / 1'000'000);
-        const bool waiting = std::any_of(peers_.begin(), peers_.end(), [](const auto& p) {
-            return !p->conn || p->close_sent_at;
-        });
-        if (waiting && (wait < 0 || wait > 100)) wait = 100;
+        std::int64_t cap = -1;
+        for (const auto& lp : peers()) {
+            const auto& p = static_cast<const Peer&>(*lp);
+            if ((!p.conn && !p.got_request) || p.close_sent_at)
+                cap = 100;
+            else if (!p.conn && cap < 0)
+                cap = 1000;
+        }
+        if (cap >= 0 && (wait < 0 || wait > cap)) wait = cap;
         return static_cast<int>(std::min<std::int64_t>(wait, 60'000));
     }
 
-    void accept_all() {
-        for (;;) {
-            int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) return;
-            auto peer = std::make_unique<Peer>();
-            peer->fd = fd;
-            peer->id = ++next_id_;
-            peer->accepted_at = clock::now();
-            peer->handshake.emplace(http::ServerOptions{});
-            peers_.push_back(std::move(peer));
-            served_ = true;
-            if (options_.once) return;
+    void on_wake() override {
+        if (const auto t = server_.poll_timeout(); t && *t <= now()) {
+            server_.handle_timeout(now());
+            dispatch();
         }
     }
 
-    void read_from(Peer& p, std::vector<std::uint8_t>& buf) {
-        for (int rounds = 0; rounds < 64 && !p.gone && !p.close_after_flush; ++rounds) {
-            long n = read_some(p.fd, buf);
-            if (n == -1) return;
-            if (n <= 0) { // EOF or error: the transport is gone
-                if (p.conn) {
-                    p.conn->receive_eof();
-                    pump(p);
-                }
-                std::cerr << "client " << p.id << ": transport closed\n";
-                p.gone = true;
-                return;
-            }
-            feed(p, {buf.data(), static_cast<std::size_t>(n)});
-        }
-    }
-
-    void feed(Peer& p, wire::ByteView data) {
+    void on_data(LivePeer& lp, wire::ByteView data) override {
+        Peer& p = peer(lp);
         if (p.conn) {
             p.conn->receive_data(data);
             return pump(p);
         }
-        http::ServerHandshake& hs = *p.handshake;
-        hs.receive_data(data);
-        if (!hs.done()) return;
-        const std::string& target = hs.request().target;
-        if (auto refusal = check_engineio_request(target)) {
-            std::cerr << "client " << p.id << ": " << hs.request().method << " " << target << " -> "
-                      << refusal->first << " (" << refusal->second << ")\n";
-            const std::string response = http::error_response(refusal->first, refusal->second);
-            p.out.push(wire::Bytes(response.begin(), response.end()));
-            p.close_after_flush = true;
+        p.in.append(reinterpret_cast<const char*>(data.data()), data.size());
+        serve_http(p);
+    }
+
+    void on_eof(LivePeer& lp) override {
+        Peer& p = peer(lp);
+        if (!p.conn) return;
+        p.conn->receive_eof();
+        pump(p);
+    }
+
+    // The connection is going: its WebSocket's session learns it, a held GET is aborted.
+    void on_gone(LivePeer& lp) override {
+        Peer& p = peer(lp);
+        if (p.cid) {
+            by_conn_.erase(p.cid);
+            server_.receive_transport_close(std::exchange(p.cid, 0));
+        }
+        keep_alive_.erase(&p);
+        if (p.held) {
+            held_.erase(p.held);
+            server_.receive_poll_abort(std::exchange(p.held, 0));
+        }
+        dispatch();
+    }
+
+    void after_io(LivePeer& lp) override {
+        Peer& p = peer(lp);
+        if (p.gone) return;
+        if (p.conn && p.out.empty() && p.conn->close_expected()) p.gone = true;
+        if (!p.conn && !p.held && !p.close_after_flush && !p.in.empty()) serve_http(p);
+        if (!p.conn && !p.got_request && !p.close_after_flush &&
+            request_expired(p, options_.handshake_timeout)) {
+            std::cerr << "client " << p.id << ": no complete request in time, dropped\n";
+            p.gone = true;
+        }
+        if (!p.conn && p.got_request && !p.held && clock::now() - p.last_request > idle_timeout)
+            p.gone = true;
+        if (p.close_sent_at && clock::now() - *p.close_sent_at > close_timeout) {
+            std::cerr << "client " << p.id << ": no close frame back in time, dropped\n";
+            p.gone = true;
+        }
+    }
+
+    // ---- HTTP ------------------------------------------------------------------------------
+
+    void refuse(Peer& p, int status, std::string why) {
+        std::cerr << "client " << p.id << ": bad request -> " << status << " (" << why << ")\n";
+        const std::string text = http::error_response(status, why);
+        p.out.push(wire::Bytes(text.begin(), text.end()));
+        p.close_after_flush = true;
+    }
+
+    // Handles every complete request in p.in, in order; stops at a held GET (its answer
+    // must go first) and at an upgrade.
+    void serve_http(Peer& p) {
+        while (!p.conn && !p.held && !p.close_after_flush && !p.gone) {
+            http::RequestHead head;
+            const auto r = http::parse_request(p.in, head);
+            if (r.status == http::ParseStatus::need_more) return;
+            if (r.status == http::ParseStatus::error) {
+                const bool big = r.error == http::ParseError::too_large ||
+                                 r.error == http::ParseError::too_many_headers;
+                return refuse(p, big ? 431 : 400, std::string(http::describe(r.error)));
+            }
+            std::size_t length = 0;
+            if (http::find_header(head.headers, "Transfer-Encoding"))
+                return refuse(p, 501, "Transfer-Encoding is not supported: send Content-Length");
+            if (const auto* cl = http::find_header(head.headers, "Content-Length")) {
+                const auto [ptr, ec] =
+                    std::from_chars(cl->value.data(), cl->value.data() + cl->value.size(), length);
+                if (ec != std::errc{} || ptr != cl->value.data() + cl->value.size())
+                    return refuse(p, 400, "bad Content-Length");
+                if (length > max_body) return refuse(p, 413, "body too large");
+            } else if (head.method == "POST") {
+                return refuse(p, 411, "POST needs a Content-Length");
+            }
+            if (p.in.size() < r.consumed + length) return; // the body is still coming
+            p.got_request = true;
+            p.last_request = clock::now();
+            const bool keep_alive = head.version_minor >= 1
+                                        ? !http::has_token(head.headers, "Connection", "close")
+                                        : http::has_token(head.headers, "Connection", "keep-alive");
+            sock::HttpRequest req{std::string(head.method), std::string(head.target),
+                                  p.in.substr(r.consumed, length),
+                                  http::has_token(head.headers, "Upgrade", "websocket")};
+            if (req.websocket_upgrade) return upgrade(p, std::move(req));
+            p.in.erase(0, r.consumed + length);
+            const sock::HttpReply reply = server_.handle_http(req, now());
+            if (reply.kind == sock::HttpReply::Kind::held) {
+                p.held = reply.conn;
+                held_[reply.conn] = &p;
+                keep_alive_[&p] = keep_alive;
+            } else {
+                if (reply.status != 200)
+                    std::cerr << "client " << p.id << ": " << req.method << " " << req.target
+                              << " -> " << reply.status << " " << reply.body << "\n";
+                respond(p, reply, keep_alive);
+            }
+            dispatch();
+        }
+    }
+
+    void respond(Peer& p, const sock::HttpReply& reply, bool keep_alive) {
+        const std::string text = http_response(reply, keep_alive);
+        p.out.push(wire::Bytes(text.begin(), text.end()));
+        if (!keep_alive) p.close_after_flush = true;
+    }
+
+    // A WebSocket request: engine.io's checks first, then the RFC 6455 handshake on the
+    // bytes as they came (head and whatever followed it).
+    void upgrade(Peer& p, sock::HttpRequest req) {
+        const sock::HttpReply reply = server_.handle_http(req, now());
+        std::cerr << "client " << p.id << ": " << req.method << " " << req.target;
+        if (reply.kind != sock::HttpReply::Kind::upgrade) {
+            std::cerr << " -> " << reply.status << " " << reply.body << "\n";
+            respond(p, reply, false);
             return;
         }
+        http::ServerHandshake hs{http::ServerOptions{}};
+        hs.receive_data({reinterpret_cast<const std::uint8_t*>(p.in.data()), p.in.size()});
+        p.in.clear();
         p.out.push(hs.data_to_send());
-        std::cerr << "client " << p.id << ": " << hs.request().method << " " << target << " -> "
-                  << hs.status() << (hs.accepted() ? "" : " (" + hs.why() + ")") << "\n";
+        std::cerr << " -> " << hs.status() << (hs.accepted() ? "" : " (" + hs.why() + ")") << "\n";
         if (!hs.accepted()) {
             p.close_after_flush = true;
             return;
@@ -246,13 +263,25 @@ private:
         config.max_message_size = 2u << 20; // above Engine.IO's maxPayload, which it enforces
         config.frame_events = false;
         p.conn.emplace(config);
-        p.cid = server_.accept(now());
-        by_conn_[p.cid] = &p;
+        if (reply.conn == 0) {
+            p.cid = server_.accept(now());
+        } else if (server_.accept_upgrade(reply.conn, now())) {
+            p.cid = reply.conn;
+            std::cerr << "client " << p.id << ": upgrade probe for session "
+                      << server_.session_id(p.cid) << "\n";
+        } else {
+            // "transport has already been upgraded" (or trying to): the reference closes it.
+            p.conn->send_close(1000);
+            p.close_sent_at = clock::now();
+        }
+        if (p.cid) by_conn_[p.cid] = &p;
         dispatch();
         wire::Bytes leftover = hs.take_leftover();
         if (!leftover.empty()) p.conn->receive_data(leftover);
         pump(p);
     }
+
+    // ---- WebSocket -------------------------------------------------------------------------
 
     // WebSocket events -> the Socket.IO server; then what it answers goes out.
     void pump(Peer& p) {
@@ -289,19 +318,16 @@ private:
                 server_.receive_binary(p.cid, m.data, now());
             dispatch();
         }
-        if (closed) detach(p);
+        if (closed && p.cid) {
+            by_conn_.erase(p.cid);
+            server_.receive_transport_close(std::exchange(p.cid, 0));
+            dispatch();
+        }
         p.out.push(p.conn->data_to_send());
     }
 
-    // The transport of `p` is gone: its Socket.IO sockets disconnect.
-    void detach(Peer& p) {
-        if (!p.cid) return;
-        by_conn_.erase(p.cid);
-        server_.receive_transport_close(std::exchange(p.cid, 0));
-        dispatch();
-    }
-
-    // Reacts to the server's events (the chat), then writes its transmits.
+    // Reacts to the server's events (the chat), then writes its WebSocket frames, answers
+    // the held GETs and closes the WebSockets it names.
     void dispatch() {
         for (auto events = server_.events(); !events.empty(); events = server_.events())
             for (const sock::ServerEvent& e : events)
@@ -318,16 +344,25 @@ private:
             if (t.close_after) close_session(p);
             p.out.push(p.conn->data_to_send());
         }
-        // Sessions that ended without a last frame to mark (a ping timeout) close here.
-        for (const sock::ConnId c : std::exchange(ended_, {}))
-            if (const auto it = by_conn_.find(c); it != by_conn_.end()) {
-                close_session(*it->second);
-                it->second->out.push(it->second->conn->data_to_send());
-            }
+        for (sock::PollReply& r : server_.poll_replies()) {
+            const auto it = held_.find(r.conn);
+            if (it == held_.end()) continue;
+            Peer& p = *it->second;
+            held_.erase(it);
+            p.held = 0;
+            respond(p, r.reply, keep_alive_[&p]);
+            keep_alive_.erase(&p);
+        }
+        for (const sock::ConnId c : server_.closes()) {
+            const auto it = by_conn_.find(c);
+            if (it == by_conn_.end()) continue;
+            close_session(*it->second);
+            it->second->out.push(it->second->conn->data_to_send());
+        }
     }
 
-    // The Engine.IO session of `p` ended on our side: close the WebSocket (RFC 6455 close
-    // frame; the TCP connection goes when the client answers, or after close_timeout).
+    // The Engine.IO session on `p` ended on our side, or its upgrade probe failed: close the
+    // WebSocket (the TCP connection goes when the client answers, or after close_timeout).
     void close_session(Peer& p) {
         p.conn->send_close(1000);
         p.close_sent_at = clock::now();
@@ -341,16 +376,19 @@ private:
         if (sid.empty()) sid = "#" + std::to_string(e.socket);
         switch (e.kind) {
         case sock::ServerEvent::Kind::connection:
-            std::cerr << "socket " << sid << ": connected to " << e.nsp << "\n";
+            std::cerr << "socket " << sid << ": connected to " << e.nsp << " over "
+                      << (server_.transport(e.conn)
+                              ? sio::engineio::to_string(*server_.transport(e.conn))
+                              : "?")
+                      << "\n";
+            return;
+        case sock::ServerEvent::Kind::disconnecting:
+            std::cerr << "socket " << sid << ": disconnecting (" << e.reason << ") from "
+                      << e.rooms.size() << " rooms\n";
             return;
         case sock::ServerEvent::Kind::disconnect:
             std::cerr << "socket " << sid << ": disconnected (" << e.reason << ")\n";
             rooms_.erase(e.socket);
-            // An Engine.IO reason ("ping timeout", "parse error", ...): the session is over.
-            // The server names no transmit to close on when nothing was left to send.
-            if (e.reason != "client namespace disconnect" &&
-                e.reason != "server namespace disconnect")
-                ended_.push_back(e.conn);
             return;
         case sock::ServerEvent::Kind::connect_error:
             std::cerr << "connection " << e.conn << ": connect_error " << e.reason << "\n";
@@ -385,38 +423,13 @@ private:
         }
     }
 
-    // A client that never completes its request (slowloris) is dropped after the timeout.
-    void expire_handshake(Peer& p) {
-        if (p.gone || p.conn || p.close_after_flush) return;
-        auto waited = clock::now() - p.accepted_at;
-        if (waited < std::chrono::duration<double>(options_.handshake_timeout)) return;
-        std::cerr << "client " << p.id << ": no complete request in time, dropped\n";
-        p.gone = true;
-    }
-
-    void expire_close(Peer& p) {
-        if (p.gone || !p.close_sent_at || clock::now() - *p.close_sent_at < close_timeout) return;
-        std::cerr << "client " << p.id << ": no close frame back in time, dropped\n";
-        p.gone = true;
-    }
-
-    void finish_if_done(Peer& p) {
-        if (p.gone || !p.out.empty()) return;
-        bool closing = p.close_after_flush || (p.conn && p.conn->close_expected());
-        if (closing) p.gone = true;
-    }
-
     SioServeOptions options_;
     sock::Server server_;
     clock::time_point start_;
-    int listener_ = -1;
-    int next_id_ = 0;
-    bool served_ = false;
-    std::list<std::unique_ptr<Peer>> peers_;
-    std::map<sock::ConnId, Peer*> by_conn_;
-    std::map<sock::SocketId, std::set<std::string>> rooms_;
-    std::vector<sock::ConnId>
-        ended_; // sessions ended by the server, to close // the chat rooms each socket joined
+    std::map<sock::ConnId, Peer*> by_conn_;                 // session -> its WebSocket
+    std::map<sock::ConnId, Peer*> held_;                    // session -> the peer holding its GET
+    std::map<const Peer*, bool> keep_alive_;                // of each held GET's connection
+    std::map<sock::SocketId, std::set<std::string>> rooms_; // the chat rooms each socket joined
 };
 
 } // namespace

@@ -1,5 +1,5 @@
 // `wirelab sio serve`: the sans-I/O Socket.IO server (sim/proto/sio) on real loopback
-// sockets, WebSocket transport only, with a small built-in chat.
+// sockets, HTTP long-polling (then the upgrade) and WebSocket, with a small built-in chat.
 #pragma once
 
 #include <cstddef>
@@ -19,7 +19,7 @@ struct SioServeOptions {
 };
 
 // Prints "listening on ws://HOST:PORT" as its first stdout line, then serves Engine.IO v4 /
-// Socket.IO v5 on /socket.io/?EIO=4&transport=websocket until killed. Logs to stderr.
+// Socket.IO v5 on /socket.io/ (transport=polling or websocket) until killed. Logs to stderr.
 // Chat: `join` (room; ack true), `leave` (room; ack true), `chat` (args forwarded to the
 // sender's rooms except the sender; ack with the number of recipients).
 int run_sio_serve(const SioServeOptions& options);

@@ -1,16 +1,8 @@
-// `wirelab ws serve`: a one-thread, poll()-driven echo server on real sockets.
+// `wirelab ws serve`: an echo server on real sockets, on live_socket's LiveServer loop.
 //   accept() -> Peer{ServerHandshake} -> 101 -> ws::Connection (leftover bytes first)
 //   -> text/binary echoed, pings answered and closes echoed by the Connection -> the server
 //   closes TCP first once the closing handshake is done (RFC 6455 7.1.1).
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <chrono>
 #include <iostream>
-#include <list>
-#include <memory>
 #include <optional>
 
 #include "sim/cli/live_socket.hpp"
@@ -21,115 +13,52 @@
 namespace wirelab::cli {
 namespace {
 
-struct Peer {
-    int fd = -1;
-    int id = 0;
+struct Peer : LivePeer {
     std::optional<http::ServerHandshake> handshake;
     std::optional<ws::DeflateConfig> deflate; // set by the extension negotiator
     std::optional<ws::Connection> conn;
-    OutQueue out;
-    bool close_after_flush = false;
-    bool gone = false;
-    std::chrono::steady_clock::time_point accepted_at;
 };
 
-// Output above this stops reading from the peer until it drains (backpressure).
-constexpr std::size_t max_queued = 8u << 20;
-
-class EchoServer {
+class EchoServer : public LiveServer {
 public:
-    explicit EchoServer(const ServeOptions& options) : options_(options) {}
-
-    int run() {
-        int port = 0;
-        listener_ = listen_tcp(options_.host, options_.port, port);
-        if (listener_ < 0) {
-            std::cerr << "wirelab ws serve: cannot listen on " << options_.host << ":"
-                      << options_.port << "\n";
-            return 1;
-        }
-        std::cout << "listening on ws://" << options_.host << ":" << port << std::endl;
-        std::vector<std::uint8_t> buf(256 * 1024);
-        std::vector<pollfd> fds;
-        for (;;) {
-            bool accepting = peers_.size() < options_.max_clients && !(options_.once && served_);
-            fds.clear();
-            fds.push_back({accepting ? listener_ : -1, POLLIN, 0});
-            for (auto& p : peers_) {
-                short events = p->out.size() < max_queued ? POLLIN : 0;
-                if (!p->out.empty()) events |= POLLOUT;
-                fds.push_back({p->fd, events, 0});
-            }
-            // While some handshake is pending, wake up to enforce --handshake-timeout.
-            bool waiting =
-                std::any_of(peers_.begin(), peers_.end(), [](const auto& p) { return !p->conn; });
-            if (poll(fds.data(), fds.size(), waiting ? 100 : -1) < 0) {
-                if (errno == EINTR) continue;
-                return 1;
-            }
-            if (fds[0].revents & POLLIN) accept_all();
-            std::size_t i = 1;
-            for (auto& p : peers_) {
-                if (i >= fds.size()) break; // accepted just now: polled next round
-                short re = fds[i++].revents;
-                if (re & (POLLIN | POLLHUP | POLLERR)) read_from(*p, buf);
-                if (!p->gone && !p->out.flush(p->fd)) p->gone = true;
-                finish_if_done(*p);
-                expire_handshake(*p);
-            }
-            peers_.remove_if([](const std::unique_ptr<Peer>& p) {
-                if (p->gone) close(p->fd);
-                return p->gone;
-            });
-            if (options_.once && served_ && peers_.empty()) return 0;
-        }
-    }
+    explicit EchoServer(const ServeOptions& options)
+        : LiveServer({options.host, options.port, options.max_clients, options.once, "ws serve"}),
+          options_(options) {}
 
 private:
-    void accept_all() {
-        for (;;) {
-            int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) return;
-            auto peer = std::make_unique<Peer>();
-            peer->fd = fd;
-            peer->id = ++next_id_;
-            peer->accepted_at = std::chrono::steady_clock::now();
-            Peer* raw = peer.get();
-            http::ServerOptions hs;
-            if (options_.deflate) {
-                hs.negotiate_extensions = [raw](const std::vector<http::Extension>& offers) {
-                    auto agreed = ws::negotiate(http::format_extensions(offers));
-                    if (!agreed) return std::vector<http::Extension>{};
-                    raw->deflate = agreed->config;
-                    return http::parse_extensions(agreed->response)
-                        .value_or(std::vector<http::Extension>{});
-                };
-            }
-            peer->handshake.emplace(std::move(hs));
-            peers_.push_back(std::move(peer));
-            served_ = true;
-            if (options_.once) return;
+    std::unique_ptr<LivePeer> make_peer() override {
+        auto peer = std::make_unique<Peer>();
+        Peer* raw = peer.get();
+        http::ServerOptions hs;
+        if (options_.deflate) {
+            hs.negotiate_extensions = [raw](const std::vector<http::Extension>& offers) {
+                auto agreed = ws::negotiate(http::format_extensions(offers));
+                if (!agreed) return std::vector<http::Extension>{};
+                raw->deflate = agreed->config;
+                return http::parse_extensions(agreed->response)
+                    .value_or(std::vector<http::Extension>{});
+            };
         }
+        peer->handshake.emplace(std::move(hs));
+        return peer;
     }
 
-    void read_from(Peer& p, std::vector<std::uint8_t>& buf) {
-        for (int rounds = 0; rounds < 64 && !p.gone && !p.close_after_flush; ++rounds) {
-            long n = read_some(p.fd, buf);
-            if (n == -1) return;
-            if (n <= 0) { // EOF or error: the transport is gone
-                if (p.conn) {
-                    p.conn->receive_eof();
-                    pump(p);
-                }
-                std::cerr << "client " << p.id << ": transport closed\n";
-                p.gone = true;
-                return;
-            }
-            feed(p, {buf.data(), static_cast<std::size_t>(n)});
-        }
+    // While some handshake is pending, wake up to enforce --handshake-timeout.
+    int wait_ms() const override {
+        for (const auto& p : peers())
+            if (!static_cast<const Peer&>(*p).conn) return 100;
+        return -1;
     }
 
-    void feed(Peer& p, wire::ByteView data) {
+    void on_eof(LivePeer& lp) override {
+        Peer& p = static_cast<Peer&>(lp);
+        if (!p.conn) return;
+        p.conn->receive_eof();
+        pump(p);
+    }
+
+    void on_data(LivePeer& lp, wire::ByteView data) override {
+        Peer& p = static_cast<Peer&>(lp);
         if (p.conn) {
             p.conn->receive_data(data);
             return pump(p);
@@ -189,34 +118,18 @@ private:
         p.out.push(p.conn->data_to_send());
     }
 
-    // A client that never completes its request (slowloris) is dropped after the timeout.
-    void expire_handshake(Peer& p) {
-        if (p.gone || p.conn || p.close_after_flush) return;
-        auto waited = std::chrono::steady_clock::now() - p.accepted_at;
-        if (waited < std::chrono::duration<double>(options_.handshake_timeout)) return;
-        std::cerr << "client " << p.id << ": no complete request in time, dropped\n";
-        p.gone = true;
+    void after_io(LivePeer& lp) override {
+        Peer& p = static_cast<Peer&>(lp);
+        if (p.gone) return;
+        if (p.out.empty() && p.conn && p.conn->close_expected()) p.gone = true;
+        // A client that never completes its request (slowloris) is dropped.
+        if (!p.conn && !p.close_after_flush && request_expired(p, options_.handshake_timeout)) {
+            std::cerr << "client " << p.id << ": no complete request in time, dropped\n";
+            p.gone = true;
+        }
     }
 
-    void finish_if_done(Peer& p) {
-        if (p.gone || !p.out.empty()) return;
-        bool closing = p.close_after_flush || (p.conn && p.conn->close_expected());
-        if (closing) p.gone = true;
-    }
-
-public:
-    ~EchoServer() {
-        for (auto& p : peers_)
-            close(p->fd);
-        if (listener_ >= 0) close(listener_);
-    }
-
-private:
     ServeOptions options_;
-    int listener_ = -1;
-    int next_id_ = 0;
-    bool served_ = false;
-    std::list<std::unique_ptr<Peer>> peers_;
 };
 
 } // namespace

@@ -1,9 +1,11 @@
 // The npm socket.io-client 4.8.1 (tests/sio/oracle/node_modules, pinned by its
-// package-lock.json) against `wirelab sio serve` on real 127.0.0.1 sockets, WebSocket
+// package-lock.json) against `wirelab sio serve` on real 127.0.0.1 sockets. WebSocket
 // transport: connect, join a room with an ack, chat with an ack counting the recipients, a
 // broadcast received by the second client, and reconnection after the server restarts on
-// the same port. A missing node or node_modules is a failure, never a skip. Every wait has
-// a deadline; children are killed by PID (ws_process.hpp).
+// the same port. Default transports: HTTP long-polling first, the upgrade to a WebSocket
+// checked from the client's side, a polling-only client in the same room. A missing node or
+// node_modules is a failure, never a skip. Every wait has a deadline; children are killed by PID
+// (ws_process.hpp).
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -78,7 +80,8 @@ std::string http_get(int port, const std::string& target) {
     a.sin_port = htons(static_cast<std::uint16_t>(port));
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    const std::string req =
+        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     REQUIRE(write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
     std::string resp;
     char buf[4096];
@@ -210,16 +213,80 @@ TEST_CASE("wirelab sio serve closes a session whose client never answers the pin
     CHECK(log.find("ping timeout") != std::string::npos);
 }
 
-TEST_CASE("wirelab sio serve refuses the polling transport and other paths with a clear status",
-          "[cli][sio]") {
+TEST_CASE("wirelab sio serve answers engine.io's polling requests and refusals", "[cli][sio]") {
     TempDir dir;
     SioServer server{0, dir + "/serve.err"};
-    const std::string polling = http_get(server.port, "/socket.io/?EIO=4&transport=polling&t=abc");
-    CHECK(polling.rfind("HTTP/1.1 400 ", 0) == 0);
-    CHECK(polling.find("polling transport not supported") != std::string::npos);
+    const std::string open = http_get(server.port, "/socket.io/?EIO=4&transport=polling&t=abc");
+    INFO(open);
+    CHECK(open.rfind("HTTP/1.1 200 ", 0) == 0);
+    CHECK(open.find("Content-Type: text/plain; charset=UTF-8\r\n") != std::string::npos);
+    CHECK(open.find("\r\n\r\n0{\"sid\":\"") != std::string::npos);
+    CHECK(open.find(R"("upgrades":["websocket"],"pingInterval":25000)") != std::string::npos);
+    const std::string unknown = http_get(server.port, "/socket.io/?EIO=4&transport=polling&sid=x");
+    CHECK(unknown.rfind("HTTP/1.1 400 ", 0) == 0);
+    CHECK(unknown.find(R"({"code":1,"message":"Session ID unknown"})") != std::string::npos);
     const std::string elsewhere = http_get(server.port, "/chat");
     CHECK(elsewhere.rfind("HTTP/1.1 404 ", 0) == 0);
-    const std::string old = http_get(server.port, "/socket.io/?EIO=3&transport=websocket");
+    const std::string old = http_get(server.port, "/socket.io/?EIO=3&transport=polling");
     CHECK(old.rfind("HTTP/1.1 400 ", 0) == 0);
-    CHECK(old.find("Unsupported protocol version") != std::string::npos);
+    CHECK(old.find(R"({"code":5,"message":"Unsupported protocol version"})") != std::string::npos);
+    const std::string bad = http_get(server.port, "/socket.io/?EIO=4&transport=smoke");
+    CHECK(bad.find(R"({"code":0,"message":"Transport unknown"})") != std::string::npos);
+}
+
+TEST_CASE("npm socket.io-client with its default transports polls, then upgrades to a WebSocket",
+          "[cli][sio][interop]") {
+    TempDir dir;
+    SioServer server{0, dir + "/serve.err"};
+    Child client{{node_exe(), client_script(), std::to_string(server.port), "upgrade"},
+                 "/dev/null",
+                 dir + "/client.err"};
+    auto lines = lines_until(client, "done", 20);
+    std::string said;
+    for (auto& l : lines)
+        said += l + "\n";
+    INFO("client said:\n" << said);
+    REQUIRE(has(lines, "done"));
+    CHECK(lines.at(0) == "A first transport polling"); // the handshake was an HTTP GET
+    CHECK(has(lines, "A upgrade websocket"));          // 2probe / 3probe / 5 went through
+    CHECK(has(lines, "A transport websocket"));
+    CHECK(has(lines, "A join true"));
+    CHECK(has(lines, "B connected polling"));
+    CHECK(has(lines, "B join true"));
+    CHECK(has(lines, "B chat over the websocket")); // through B's held GET
+    CHECK(has(lines, "A chat by POST"));            // B's POST, A's WebSocket
+    CHECK(has(lines, "A chat ack 1"));
+    CHECK(has(lines, "B chat ack 1"));
+    CHECK(has(lines, "B transport polling"));
+    CHECK(std::none_of(lines.begin(), lines.end(), [](const std::string& l) {
+        return l.find("rror") != std::string::npos; // connect_error, upgradeError
+    }));
+    CHECK(client.wait(10) == 0);
+    server.child.terminate();
+    CHECK(server.child.wait(5) >= 0);
+    std::ifstream err{dir + "/serve.err"};
+    const std::string log{std::istreambuf_iterator<char>(err), {}};
+    INFO(log);
+    CHECK(log.find("upgrade probe for session") != std::string::npos);
+}
+
+TEST_CASE("npm socket.io-client on polling only answers the heartbeat through POSTs",
+          "[cli][sio][interop]") {
+    TempDir dir;
+    SioServer server{0, dir + "/serve.err", {"--ping-interval", "200", "--ping-timeout", "400"}};
+    Child client{{node_exe(), client_script(), std::to_string(server.port), "heartbeat", "polling"},
+                 "/dev/null",
+                 dir + "/client.err"};
+    auto lines = lines_until(client, "connected true", 20);
+    std::string said;
+    for (auto& l : lines)
+        said += l + "\n";
+    INFO("client said:\n" << said);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].rfind("pings ", 0) == 0);
+    const int pings = std::stoi(lines[0].substr(lines[0].find(' ') + 1));
+    CHECK(pings >= 4); // each ping came back in a held GET, each pong went by POST
+    CHECK(pings <= 9);
+    CHECK(lines[1] == "connected true");
+    CHECK(client.wait(10) == 0);
 }
