@@ -11,7 +11,8 @@
 // Goal: with --wait-event NAME, NAME seen --count times (NAME is an event name, or one of the
 // client's own: connect, disconnect, reconnect_attempt, reconnect, ...); else every ack of the
 // first connection back; else the emits written; else (nothing to do) listen until
-// --timeout and exit 0. A goal unmet at --timeout exits 1.
+// --timeout and exit 0. A goal unmet at --timeout exits 1, and so does a client that stopped for
+// good (namespace refused, server disconnect, reconnect_failed, --no-reconnection).
 #include "sim/cli/sio_connect.hpp"
 
 #include <poll.h>
@@ -104,6 +105,13 @@ public:
         for (;;) {
             drain();
             if (done_) return finish(0);
+            if (!client_->connected() && !client_->reconnecting() && ws_.fd() < 0) {
+                // Refused by the namespace, disconnected by the server, out of attempts, or
+                // reconnection off: the engine will not try again.
+                std::cerr << "wirelab sio connect: the client stopped"
+                          << (last_reason_.empty() ? "" : ": " + last_reason_) << "\n";
+                return 1;
+            }
             std::int64_t now = now_ns();
             if (deadline && now >= *deadline) {
                 if (!goal()) return finish(0); // only listening: the time is up, as asked
@@ -289,6 +297,12 @@ private:
         case Kind::reconnect_failed: break;
         }
         std::cout << sio::stringify(line) << std::endl;
+        if (e.kind == Kind::connect_error || e.kind == Kind::disconnect ||
+            e.kind == Kind::reconnect_failed)
+            last_reason_ =
+                e.kind == Kind::connect_error
+                    ? sio::stringify(line["data"])
+                    : line["type"].get<std::string>() + (e.reason.empty() ? "" : " " + e.reason);
 
         if (e.kind == Kind::event && e.ack_id) client_->ack(*e.ack_id, reply_);
         if (e.kind == Kind::connect) on_connect();
@@ -297,10 +311,6 @@ private:
         if (!options_.wait_event.empty() && name == options_.wait_event &&
             ++seen_ >= options_.count)
             done_ = true;
-        if (e.kind == Kind::reconnect_failed && !done_) {
-            std::cerr << "wirelab sio connect: gave up reconnecting\n";
-            failed_ = true;
-        }
     }
 
     void on_connect() {
@@ -337,7 +347,6 @@ private:
     // Leaves as socket.disconnect() does: DISCONNECT, close frame, then a short wait for the
     // server to close TCP first (RFC 6455 7.1.1).
     int finish(int code) {
-        if (failed_) code = 1;
         client_->disconnect();
         drain_events_only();
         return code;
@@ -379,7 +388,7 @@ private:
     bool emits_sent_ = false;
     std::size_t seen_ = 0;
     bool done_ = false;
-    bool failed_ = false;
+    std::string last_reason_; // of the last disconnect / connect_error, for the exit message
 };
 
 } // namespace
