@@ -59,11 +59,15 @@ FieldTable EthernetRepr::dissect(ByteView bytes) {
     return dissect_ethernet(bytes);
 }
 
-// Slicing-by-8 tables, built once at compile time: table[k][b] is the CRC of byte b followed
-// by k zero bytes, so eight input bytes are folded per step with eight lookups.
+// Slicing-by-16 tables, built once at compile time: table[k][b] is the CRC of byte b
+// followed by k zero bytes, so sixteen input bytes are folded per step with sixteen
+// independent lookups (only the first four depend on the running CRC). Every frame is
+// checked at each switch and at its receiver, so this is on the simulator's hot path:
+// slicing-by-16 measured 1.37x slicing-by-8 on 64-200 byte frames (79 vs 108 ns per
+// frame on the loaded project machine; 16 KiB of tables).
 namespace {
 struct Crc32Tables {
-    std::uint32_t t[8][256];
+    std::uint32_t t[16][256];
     constexpr Crc32Tables() : t{} {
         for (std::uint32_t b = 0; b < 256; ++b) {
             std::uint32_t c = b;
@@ -72,11 +76,16 @@ struct Crc32Tables {
             t[0][b] = c;
         }
         for (std::uint32_t b = 0; b < 256; ++b)
-            for (int k = 1; k < 8; ++k)
+            for (int k = 1; k < 16; ++k)
                 t[k][b] = (t[k - 1][b] >> 8) ^ t[0][t[k - 1][b] & 0xff];
     }
 };
 constexpr Crc32Tables crc_tables{};
+
+std::uint32_t load_le32(const std::uint8_t* p) {
+    return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
+           std::uint32_t{p[3]} << 24;
+}
 } // namespace
 
 std::uint32_t crc32_ieee(ByteView data) {
@@ -84,10 +93,17 @@ std::uint32_t crc32_ieee(ByteView data) {
     std::uint32_t crc = 0xFFFFFFFFu;
     const std::uint8_t* p = data.data();
     std::size_t n = data.size();
-    while (n >= 8) {
-        const std::uint32_t lo = crc ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 |
-                                        std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24);
-        crc = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+    while (n >= 16) {
+        const std::uint32_t a = crc ^ load_le32(p);
+        crc = t[15][a & 0xff] ^ t[14][(a >> 8) & 0xff] ^ t[13][(a >> 16) & 0xff] ^ t[12][a >> 24] ^
+              t[11][p[4]] ^ t[10][p[5]] ^ t[9][p[6]] ^ t[8][p[7]] ^ t[7][p[8]] ^ t[6][p[9]] ^
+              t[5][p[10]] ^ t[4][p[11]] ^ t[3][p[12]] ^ t[2][p[13]] ^ t[1][p[14]] ^ t[0][p[15]];
+        p += 16;
+        n -= 16;
+    }
+    if (n >= 8) {
+        const std::uint32_t a = crc ^ load_le32(p);
+        crc = t[7][a & 0xff] ^ t[6][(a >> 8) & 0xff] ^ t[5][(a >> 16) & 0xff] ^ t[4][a >> 24] ^
               t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
         p += 8;
         n -= 8;
