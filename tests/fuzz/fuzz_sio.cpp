@@ -1,9 +1,12 @@
 // libFuzzer target over the Engine.IO and Socket.IO decoders: any bytes must decode or be
 // rejected without a crash, and whatever decodes must re-encode to something that decodes
-// to the same packet (Socket.IO) or to the same bytes (Engine.IO text packets).
+// to the same packet (Socket.IO) or to the same bytes (Engine.IO text packets). The
+// polling transport gets the same bytes as a POST body, a GET answer and an HTTP target.
 #include "sim/proto/sio/engineio_packet.hpp"
 #include "sim/proto/sio/engineio_session.hpp"
+#include "sim/proto/sio/socketio_client.hpp"
 #include "sim/proto/sio/socketio_packet.hpp"
+#include "sim/proto/sio/socketio_server.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -44,5 +47,45 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     engineio::ServerSession session({"s", {}, 10, 10, 64});
     session.open(0);
     session.receive_text(in, 1);
+
+    // Polling, server side: the bytes as a POST body, with a GET held and a probe open.
+    engineio::ServerSession polling({"s", {}, 10, 10, 64});
+    polling.open_polling(0);
+    (void)polling.handle_poll_get(0);
+    (void)polling.handle_poll_get(0);
+    polling.open_upgrade(0);
+    const auto posted = polling.handle_poll_post(in, 1);
+    if (posted.status != 200 && posted.status != 413 && posted.status != 400) std::abort();
+    polling.receive_text(in, 2);
+    (void)polling.take_poll_response();
+    polling.handle_timeout(20 * engineio::ns_per_ms);
+
+    // Polling, client side: the bytes as the answer to the handshake GET, then to a poll.
+    engineio::ClientSession client(engineio::Transport::polling);
+    client.start(0);
+    client.receive_poll_response("GET", 200, in, 0);
+    client.receive_poll_response("GET", 200, in, 0);
+    client.receive_text(in, 0);
+    (void)client.poll_requests();
+
+    // socketio::Server's HTTP entry: the first line is the target, the rest the body, tried
+    // as a handshake and on a live session (its sid put in front of the input's query).
+    socketio::Server server;
+    const auto nl = in.find('\n');
+    const std::string target(in.substr(0, nl));
+    const std::string body(nl == std::string_view::npos ? "" : in.substr(nl + 1));
+    for (const char* method : {"GET", "POST", "PUT"})
+        for (const bool upgrade : {false, true})
+            (void)server.handle_http({method, target, body, upgrade}, 0);
+    const auto hs =
+        server.handle_http({"GET", "/socket.io/?EIO=4&transport=polling", "", false}, 0);
+    const std::string sid(server.session_id(hs.conn));
+    const std::string live = "/socket.io/?EIO=4&transport=polling&sid=" + sid + "&" + target;
+    (void)server.handle_http({"GET", live, "", false}, 0);
+    (void)server.handle_http({"POST", live, body, false}, 0);
+    (void)server.handle_http({"POST", live, std::string(in), false}, 0);
+    server.handle_timeout(60'000 * engineio::ns_per_ms);
+    (void)server.events();
+    (void)server.poll_replies();
     return 0;
 }
