@@ -55,6 +55,14 @@ std::array<OsiRow, 7> osi_rows(const std::vector<std::string>& stack, bool is_sw
     if (has(stack, "ws")) add(r[2].protocol, "WebSocket");
     if (has(stack, "json")) add(r[1].protocol, "UTF-8 / JSON");
     if (has(stack, "deflate")) add(r[1].protocol, "permessage-deflate");
+    // Socket.IO (layer 7) over Engine.IO (a session inside the WebSocket: sid, heartbeat,
+    // reconnection), its events serialized as JSON text. Layer 5 reads top-down here, so the
+    // box shows Engine.IO first even when the text is cut.
+    if (has(stack, "sio")) {
+        r[2].protocol = "Engine.IO / WebSocket / HTTP Upgrade";
+        if (r[1].protocol.empty()) r[1].protocol = "JSON (UTF-8 text)";
+        r[0].protocol = "Socket.IO events";
+    }
     // Text frames carry UTF-8: that is the presentation layer of every WebSocket lesson.
     if (has(stack, "ws") && r[1].protocol.empty()) r[1].protocol = "UTF-8 text";
     if (has(stack, "ws") && has(stack, "app")) r[0].protocol = "echo app";

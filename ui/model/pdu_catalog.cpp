@@ -1,6 +1,10 @@
 // Classifying and labelling PDUs for the studio (see pdu_catalog.hpp).
 #include "ui/model/pdu_catalog.hpp"
 
+#include "sim/proto/sio/dissect.hpp"
+
+#include <algorithm>
+
 namespace wirelab::ui {
 
 const char* to_string(Protocol p) {
@@ -101,7 +105,12 @@ std::string short_label(const wire::Dissection& d) {
     return std::string(s.size() > 32 ? s.substr(0, 32) : s);
 }
 
-PduCatalog::PduCatalog(const trace::Trace& trace) : trace_(trace), cache_(trace.pdu_count()) {}
+PduCatalog::PduCatalog(const trace::Trace& trace)
+    : trace_(trace), cache_(trace.pdu_count()),
+      socketio_(std::any_of(
+          trace.topology.nodes.begin(), trace.topology.nodes.end(), [](const trace::Node& n) {
+              return std::find(n.stack.begin(), n.stack.end(), "sio") != n.stack.end();
+          })) {}
 
 const PduInfo& PduCatalog::info(trace::PduId pdu) const {
     if (pdu >= cache_.size()) cache_.resize(trace_.pdu_count());
@@ -116,6 +125,9 @@ const PduInfo& PduCatalog::info(trace::PduId pdu) const {
             slot->dissection.protocol = "Data";
             slot->dissection.rows.push_back({"Data", 0, bytes.size(), 7, 1, wire::to_hex(bytes)});
         }
+        // In a lesson with Socket.IO hosts, WebSocket text frames carry Engine.IO packets:
+        // their fields join the rows (elsewhere "2 apples" is chat, not an Engine.IO ping).
+        if (socketio_) sio::add_socketio_rows(bytes, slot->dissection);
         slot->protocol = classify(slot->dissection);
         slot->label = short_label(slot->dissection);
     }

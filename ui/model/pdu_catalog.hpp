@@ -43,6 +43,7 @@ public:
 private:
     const trace::Trace& trace_;
     mutable std::vector<std::unique_ptr<PduInfo>> cache_;
+    bool socketio_ = false; // a host runs the "sio" stage: dissect Engine.IO / Socket.IO
 };
 
 } // namespace wirelab::ui

@@ -20,6 +20,7 @@ ImU32 layer_tint(std::uint8_t layer, bool light) {
     case 3: return IM_COL32(86, 123, 167, a);
     case 4: return IM_COL32(0, 114, 178, a);
     case 5: return IM_COL32(0, 158, 115, a);
+    case 6: return IM_COL32(204, 121, 167, a); // the presentation bytes: JSON text
     default: return IM_COL32(230, 159, 0, a);
     }
 }
@@ -82,6 +83,14 @@ void draw_inspector(ViewContext& ctx, InspectorState& st) {
         const bool lit = hovered_before == static_cast<int>(i);
         ImGui::Indent(r.depth * 14.0f * ctx.scale);
         if (r.depth == 0) {
+            // A new PDU whose top layer would open below the fold (a Socket.IO frame has six
+            // layers above it): scroll that layer to the top, once.
+            if (i == top_layer_row && st.scrolled_to != f.pdu) {
+                st.scrolled_to = f.pdu;
+                const float need = 4 * ImGui::GetTextLineHeightWithSpacing();
+                if (ImGui::GetCursorPosY() + need > ImGui::GetScrollY() + ImGui::GetWindowHeight())
+                    ImGui::SetScrollHereY(0.0f);
+            }
             ImGui::SetNextItemOpen(i == top_layer_row, ImGuiCond_Once);
             const bool open = ImGui::TreeNodeEx("##layer",
                                                 ImGuiTreeNodeFlags_SpanAvailWidth |

@@ -21,7 +21,8 @@ const char* layer_header_name(std::uint8_t layer, const std::vector<std::string>
     case 5:
         return std::find(stack.begin(), stack.end(), "ws") != stack.end() ? "WebSocket" : "HTTP";
     case 6: return "JSON";
-    case 7: return "data";
+    case 7:
+        return std::find(stack.begin(), stack.end(), "sio") != stack.end() ? "Socket.IO" : "data";
     default: return "bits";
     }
 }
@@ -37,6 +38,7 @@ std::string span_name(const wire::FieldTable& rows, const trace::LayerSpan& sp) 
         if (n.starts_with("Address Resolution")) return "ARP";
         if (n.starts_with("Hypertext")) return "HTTP";
         if (n.starts_with("WebSocket")) return "WS";
+        if (n.starts_with("Engine.IO")) return "EIO";
         if (n.starts_with("Frame check")) return "FCS";
         if (n.starts_with("Padding")) return "pad";
         if (n.starts_with("TCP segment data")) return "data";

@@ -95,8 +95,9 @@ struct LadderState {
 void draw_ladder(ViewContext& ctx, LadderState& st);
 
 struct InspectorState {
-    int hovered_row = -1;   // field under the mouse (tree or hex), -1 none
-    int bytes_per_row = 16; // = 16  // hex dump width
+    int hovered_row = -1;                   // field under the mouse (tree or hex), -1 none
+    int bytes_per_row = 16;                 // = 16  // hex dump width
+    std::uint32_t scrolled_to = 0xffffffff; // = none  // PDU whose top layer was scrolled into view
 };
 void draw_inspector(ViewContext& ctx, InspectorState& st);
 
