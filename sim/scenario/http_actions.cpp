@@ -23,10 +23,14 @@ void check_served(Loader& loader, TableReader& r, const Action& action) {
 }
 
 void read_rhythm(Loader& loader, TableReader& r, Action& action) {
-    auto every = r.duration("every", true);
-    if (every && *every <= 0) {
-        loader.diag.error(r.pos("every"), "\"every\" must be more than 0");
-        every.reset();
+    // A plain value rather than the optional: GCC 12 misreads the optional's reset as a
+    // possibly uninitialized read below (-Wmaybe-uninitialized).
+    std::int64_t every = 0;
+    if (auto given = r.duration("every", true)) {
+        if (*given > 0)
+            every = *given;
+        else
+            loader.diag.error(r.pos("every"), "\"every\" must be more than 0");
     }
     auto count = r.integer("count", false, 1, max_polls);
     auto until = r.duration("until");
@@ -40,8 +44,8 @@ void read_rhythm(Loader& loader, TableReader& r, Action& action) {
                                    "requests, e.g. count = 6, or until when, e.g. until = \"5s\"");
         return;
     }
-    if (!every) return;
-    action.every = *every;
+    if (every == 0) return;
+    action.every = every;
     if (count) action.count = static_cast<int>(*count);
     if (until) {
         if (*until < action.at) {
@@ -51,7 +55,7 @@ void read_rhythm(Loader& loader, TableReader& r, Action& action) {
             return;
         }
         // Requests at at, at + every, ... up to and including until.
-        std::int64_t n = (*until - action.at) / *every + 1;
+        std::int64_t n = (*until - action.at) / every + 1;
         if (n > max_polls) {
             loader.diag.error(r.pos("until"), "that is " + std::to_string(n) +
                                                   " requests; at most " +

@@ -150,7 +150,7 @@ void HttpStage::server_data(ConnId id, Server& s, wire::ByteView data, trace::Ev
     while (auto m = s.reader.next()) {
         // A WebSocket opening handshake on a port WsStage listens on: the connection is
         // WsStage's from here on; it reads the GET itself and answers 101 (or refuses).
-        if (upper_ && upper_->listens(s.port) && m->header("Upgrade") &&
+        if (upper_ && upper_->listens(s.port) && m->has_token("Upgrade", "websocket") &&
             m->has_token("Connection", "upgrade")) {
             wire::Bytes bytes = std::move(m->raw);
             wire::Bytes rest = s.reader.take_buffered();
