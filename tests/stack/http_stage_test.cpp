@@ -187,3 +187,32 @@ TEST_CASE("an Upgrade where no WebSocket listens is a plain GET, a port only ws 
     // do, RFC 9110 7.8); the plain GET on port 81 got WsStage's 426 Upgrade Required.
     CHECK(answers == std::vector<std::string>{"HTTP/1.1 200", "HTTP/1.1 426"});
 }
+
+TEST_CASE("frames in the same segment as the Upgrade GET reach the WebSocket after the hand-over") {
+    World world(7);
+    auto& raw = world.add_host(testing::test_host("raw", 1, testing::tcp_stack));
+    auto& server = world.add_host(testing::test_host("server", 2, testing::ws_stack, {"app"}));
+    world.add_link("cable", raw, server, {});
+    server.http()->serve(80, "/news", "hello", trace::no_event);
+    server.ws()->listen(80, "/live", trace::no_event);
+    ConnId c = raw.tcp()->connect(server.ip(), 80, trace::no_event);
+    // One send: the Upgrade request and, right behind it, a masked text frame "Hi".
+    std::string bytes = "GET /live HTTP/1.1\r\nHost: server\r\nUpgrade: websocket\r\n"
+                        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        "Sec-WebSocket-Version: 13\r\n\r\n";
+    bytes += std::string("\x81\x82\x01\x02\x03\x04\x49\x6b", 8);
+    world.at(ms(50), [&] {
+        raw.tcp()->send(c, {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()},
+                        trace::no_event);
+    });
+    world.run_until(seconds(1));
+    const auto& t = world.trace();
+    auto notes = apps(t, server.id());
+    CHECK(std::find(notes.begin(), notes.end(), "received text \"Hi\"") != notes.end());
+    auto answers = messages(t, server.id(), false);
+    REQUIRE(answers.size() == 2);
+    CHECK(answers[0].summary.starts_with("HTTP/1.1 101 Switching Protocols"));
+    CHECK(answers[0].bytes.find("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n") !=
+          std::string::npos); // RFC 6455's own example key
+    CHECK(answers[1].summary.starts_with("TEXT fin=1 mask=0 len=2 \"Hi\"")); // the echo
+}
