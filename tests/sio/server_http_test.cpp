@@ -416,3 +416,33 @@ TEST_CASE("a transport closed without a last frame disconnects every socket of t
     CHECK(server.session_count() == 0);
     CHECK(server.transmits().empty());
 }
+
+TEST_CASE("Client on polling: disconnect() POSTs 41, then the close packet 1") {
+    ClientConfig config;
+    config.transports = Transports::polling_then_upgrade;
+    Client client(config);
+    client.connect(0);
+    CHECK(client.transport_commands() == std::vector{TransportCommand::http_request});
+    CHECK(client.http_requests().at(0).query == "EIO=4&transport=polling");
+    client.receive_http_response(
+        "GET", 200,
+        R"(0{"sid":"e1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000})",
+        0);
+    auto reqs = client.http_requests();
+    REQUIRE(reqs.size() == 2); // the long-poll and the CONNECT
+    CHECK(client.transport_commands().size() == 2);
+    CHECK(reqs[1] == engineio::PollRequest{"POST", "EIO=4&transport=polling&sid=e1", "40"});
+    client.receive_http_response("POST", 200, "ok", 0);
+    client.receive_http_response("GET", 200, R"(40{"sid":"abc"})", 0);
+    CHECK(client.connected());
+    client.http_requests();
+    client.transport_commands();
+    client.disconnect();
+    reqs = client.http_requests();
+    REQUIRE(reqs.size() == 2);
+    CHECK(reqs[0].body == "41");
+    CHECK(reqs[1].body == "1");
+    const auto cmds = client.transport_commands();
+    CHECK(cmds.back() == TransportCommand::close);
+    CHECK(client.events().back().reason == "io client disconnect");
+}
