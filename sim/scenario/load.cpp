@@ -15,7 +15,8 @@ using detail::did_you_mean;
 using detail::quoted;
 
 constexpr std::string_view single_tables[] = {"lesson", "world"};
-constexpr std::string_view array_tables[] = {"host", "switch", "link", "action", "cue", "quiz"};
+constexpr std::string_view array_tables[] = {"host",   "hosts", "switch", "link",
+                                             "action", "cue",   "quiz"};
 
 // "Error while parsing key-value pair: expected ..." -> "TOML syntax error in key-value pair: ..."
 std::string syntax_message(std::string_view description) {
@@ -77,11 +78,13 @@ void read_document(detail::Loader& loader, const toml::table& root) {
             read(loader, *table.as_table());
     };
     each("host", detail::read_host);
+    each("hosts", detail::read_host_group);
     each("switch", detail::read_switch);
     detail::check_macs(loader);
     if (loader.scenario.hosts.empty() && !root.contains("host"))
         diag.error(SourcePos{loader.scenario.path, 1, 1}, "a lesson needs at least one [[host]]");
     each("link", detail::read_link);
+    detail::link_host_groups(loader);
     each("action", detail::read_action);
     each("cue", detail::read_cue);
     each("quiz", detail::read_quiz);

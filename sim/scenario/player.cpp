@@ -208,10 +208,12 @@ void Player::apply(std::size_t index) {
         const sio::Json args = sio::parse_json(a.args).value_or(sio::Json::array());
         bool ok = true;
         switch (a.kind) {
-        case ActionKind::sio_listen: io->listen(a.port, ev); break;
+        case ActionKind::sio_listen:
+            io->listen(a.port, ev, {a.ping_interval / 1'000'000, a.ping_timeout / 1'000'000});
+            break;
         case ActionKind::sio_connect:
             io->connect(*ip, a.port, a.peer + (a.port == 80 ? "" : ":" + std::to_string(a.port)),
-                        ev);
+                        ev, {a.connect_timeout / 1'000'000});
             break;
         case ActionKind::sio_emit: ok = io->emit(a.event, args, a.ack, ev); break;
         case ActionKind::sio_join: ok = io->join(a.room, ev); break;
@@ -267,8 +269,11 @@ bool Player::matches(const Trigger& t, const trace::Event& e) const {
         return e.kind == Kind::drop && node_is(t.host) &&
                (t.link.empty() ||
                 (e.link != trace::no_link && tr.topology.links[e.link].name == t.link));
+    // The application's own state changes (Socket.IO connect / disconnect, traced as
+    // layer-7 states) are application events too.
     if (t.event == "app")
-        return e.kind == Kind::app && node_is(t.host) &&
+        return (e.kind == Kind::app || (e.kind == Kind::state && e.layer == 7)) &&
+               node_is(t.host) &&
                tr.text(e.text).find(t.name) != std::string_view::npos;
     return false;
 }

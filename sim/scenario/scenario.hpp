@@ -104,6 +104,9 @@ struct Action {
     std::string args = "[]";        // sio.*: the event's arguments, a JSON array (validated)
     bool ack = false;               // sio.emit: ask for an acknowledgement
     std::int64_t every = 0;         // http.poll: ns between requests (count in `count`)
+    std::int64_t ping_interval = 25'000'000'000;   // sio.listen: the server's heartbeat, ns
+    std::int64_t ping_timeout = 20'000'000'000;    // sio.listen
+    std::int64_t connect_timeout = 20'000'000'000; // sio.connect: the client's `timeout`
     SourcePos pos;
 };
 

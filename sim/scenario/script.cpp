@@ -267,12 +267,10 @@ void read_action(Loader& loader, const toml::table& table) {
     const bool is_tcp = *kind <= K::tcp_abort, is_sio = *kind >= K::sio_listen && !is_http;
     const bool is_ws = *kind >= K::ws_listen && !is_sio && !is_http;
     if (is_tcp || is_ws || is_sio || is_http) {
-        auto host = read_host_ref(loader, r, "host", true,
-                                  is_tcp    ? "tcp"
-                                  : is_sio  ? "sio"
-                                  : is_http ? "http"
-                                            : "ws",
-                                  std::string(to_string(*kind)));
+        const std::string_view stage = is_tcp ? "tcp" : is_sio ? "sio" : is_http ? "http" : "ws";
+        auto host = r.has("hosts")
+                        ? read_group_ref(loader, r, stage, to_string(*kind))
+                        : read_host_ref(loader, r, "host", true, stage, to_string(*kind));
         if (host)
             action.host = *host;
         else
@@ -282,12 +280,14 @@ void read_action(Loader& loader, const toml::table& table) {
     case K::sio_listen:
         if (auto port = r.integer("port", true, 1, 65535))
             action.port = static_cast<std::uint16_t>(*port);
+        read_sio_timers(loader, r, action);
         break;
     case K::sio_connect:
         if (ok)
             read_to(loader, r, action);
         else
             r.allow("to");
+        read_sio_timers(loader, r, action);
         break;
     case K::sio_emit:
         read_event(loader, r, action);
@@ -403,7 +403,7 @@ void read_action(Loader& loader, const toml::table& table) {
     }
     }
     r.finish();
-    loader.scenario.actions.push_back(std::move(action));
+    push_action(loader, r, std::move(action));
 }
 
 // at = "15ms" | when = {...} | (quizzes only) after = "end": exactly one.

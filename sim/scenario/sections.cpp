@@ -79,6 +79,8 @@ std::size_t stage_rank(std::string_view stage) {
     return known_stages.size();
 }
 
+} // namespace
+
 void check_stack(Loader& loader, const toml::array& array, const std::vector<std::string>& stack) {
     std::vector<std::string_view> known(known_stages.begin(), known_stages.end());
     bool ok = true;
@@ -123,6 +125,8 @@ void check_stack(Loader& loader, const toml::array& array, const std::vector<std
         }
     }
 }
+
+namespace {
 
 bool is_unicast_host_address(std::uint32_t ip) {
     std::uint32_t first = ip >> 24;

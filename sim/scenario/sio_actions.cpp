@@ -46,4 +46,25 @@ void read_room(Loader& loader, TableReader& r, Action& action) {
     action.room = *room;
 }
 
+// The Engine.IO heartbeat of sio.listen and the connect timeout of sio.connect: durations
+// in whole milliseconds (the protocol's unit), more than 0.
+void read_sio_timers(Loader& loader, TableReader& r, Action& action) {
+    auto one = [&](std::string_view key, std::int64_t& into) {
+        auto v = r.duration(key);
+        if (!v) return;
+        if (*v <= 0 || *v % 1'000'000 != 0)
+            loader.diag.error(r.pos(key), quoted(std::string(key)) +
+                                              " must be a whole number of milliseconds, more "
+                                              "than 0 (Engine.IO counts in ms)");
+        else
+            into = *v;
+    };
+    if (action.kind == ActionKind::sio_listen) {
+        one("ping_interval", action.ping_interval);
+        one("ping_timeout", action.ping_timeout);
+    } else {
+        one("timeout", action.connect_timeout);
+    }
+}
+
 } // namespace wirelab::scenario::detail

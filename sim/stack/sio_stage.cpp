@@ -156,6 +156,7 @@ void SioStage::on_server_event(const sock::ServerEvent& e, trace::EventId cause)
         sids_.erase(e.socket);
         return;
     case sock::ServerEvent::Kind::connect_error:
+    case sock::ServerEvent::Kind::disconnecting:
     case sock::ServerEvent::Kind::ack: return;
     case sock::ServerEvent::Kind::event: break;
     }

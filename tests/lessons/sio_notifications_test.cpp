@@ -1,5 +1,6 @@
-// sio-notifications: one io.emit reaches each of 100 connected clients exactly once, as one
-// unmasked TEXT frame 42["alert",...] per client; nobody asks for an ack.
+// sio-notifications (100 clients) and sio-notifications-1000: one io.emit reaches each
+// connected client exactly once, as one unmasked TEXT frame 42["alert",...] per client;
+// nobody asks for an ack. Both declare their clients as one [[hosts]] group.
 #include "lesson_facts.hpp"
 
 #include "sim/proto/sio/json_text.hpp"
@@ -12,17 +13,16 @@
 using namespace lessons;
 
 namespace {
-constexpr int clients = 100;
 
 std::string phone(int i) {
-    char name[8];
+    char name[16];
     std::snprintf(name, sizeof name, "u%04d", i);
     return name;
 }
-} // namespace
 
-TEST_CASE("sio-notifications: every one of 100 clients gets the alert exactly once") {
-    auto sc = load_lesson("sio-notifications");
+void every_client_gets_the_alert_once(const std::string& lesson, int clients) {
+    auto sc = load_lesson(lesson);
+    REQUIRE(sc.hosts.size() == static_cast<std::size_t>(clients) + 1);
     scenario::Player p(sc);
     p.run();
     const auto& t = p.trace();
@@ -61,4 +61,14 @@ TEST_CASE("sio-notifications: every one of 100 clients gets the alert exactly on
     CHECK(once == clients);
     CHECK(p.fired_cues().size() == sc.cues.size());
     CHECK(p.fired_quizzes().size() == sc.quizzes.size());
+}
+
+} // namespace
+
+TEST_CASE("sio-notifications: every one of 100 clients gets the alert exactly once") {
+    every_client_gets_the_alert_once("sio-notifications", 100);
+}
+
+TEST_CASE("sio-notifications-1000: every one of 1,000 clients gets the alert exactly once") {
+    every_client_gets_the_alert_once("sio-notifications-1000", 1000);
 }

@@ -92,8 +92,8 @@ TEST_CASE("unknown keys, wrong types and missing keys", "[errors]") {
 }
 
 TEST_CASE("misplaced and unknown top-level tables", "[errors]") {
-    CHECK(errors_of(head + "[[hosts]]\nname = \"a\"\n") ==
-          Lines{"x.toml:12:3: error: unknown table \"hosts\" (did you mean \"host\"?)"});
+    CHECK(errors_of(head + "[[hots]]\nname = \"a\"\n") ==
+          Lines{"x.toml:12:3: error: unknown table \"hots\" (did you mean \"host\"?)"});
     CHECK(errors_of("title = \"t\"\n" + head) ==
           Lines{"x.toml:1:1: error: \"title\" belongs in [lesson]"});
     CHECK(errors_of(head + "[switch]\nname = \"s\"\n") ==
