@@ -16,7 +16,7 @@ std::string Server::next_id() {
 ConnId Server::new_session(engineio::Handshake h) {
     const ConnId id = next_conn_++;
     by_sid_[h.sid] = id;
-    conns_.emplace(id, Conn{engineio::ServerSession(std::move(h)), {}, {}, false});
+    conns_.emplace(id, Conn{engineio::ServerSession(std::move(h)), {}, {}, false, std::nullopt});
     return id;
 }
 
@@ -75,23 +75,19 @@ void Server::handle_timeout(std::int64_t now) {
         it = ack_deadlines_.erase(it);
     }
     std::vector<ConnId> ids;
-    for (const auto& [id, conn] : conns_) {
-        const auto t = conn.session.poll_timeout();
-        if (t && *t <= now) ids.push_back(id);
-    }
+    for (auto it = timers_.begin(); it != timers_.end() && it->first <= now; ++it)
+        ids.push_back(it->second);
     for (const ConnId id : ids) {
-        auto& conn = conns_.at(id);
-        conn.session.handle_timeout(now);
-        on_session(id, conn);
+        const auto it = conns_.find(id);
+        if (it == conns_.end()) continue; // ended by an earlier one's events
+        it->second.session.handle_timeout(now);
+        on_session(id, it->second);
     }
 }
 
 std::optional<std::int64_t> Server::poll_timeout() const {
     std::optional<std::int64_t> next;
-    for (const auto& [id, conn] : conns_) {
-        const auto t = conn.session.poll_timeout();
-        if (t && (!next || *t < *next)) next = t;
-    }
+    if (!timers_.empty()) next = timers_.begin()->first;
     for (const auto& [key, t] : ack_deadlines_)
         if (!next || t < *next) next = t;
     return next;
@@ -141,6 +137,15 @@ void Server::flush(ConnId id, Conn& conn) {
         reply.conn = id;
         poll_out_.push_back({id, std::move(reply)});
     }
+    rearm(id, conn);
+}
+
+void Server::rearm(ConnId id, Conn& conn) {
+    const auto t = conn.session.poll_timeout();
+    if (t == conn.armed) return;
+    if (conn.armed) timers_.erase({*conn.armed, id});
+    if (t) timers_.insert({*t, id});
+    conn.armed = t;
 }
 
 // The session is over: its WebSocket closes after its last frame (or now, when nothing was
@@ -154,6 +159,7 @@ void Server::end_session(ConnId id, Conn& conn) {
         }
     }
     by_sid_.erase(std::string(conn.session.handshake().sid));
+    if (conn.armed) timers_.erase({*conn.armed, id});
     conns_.erase(id);
 }
 

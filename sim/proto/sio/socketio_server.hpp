@@ -178,7 +178,8 @@ private:
         engineio::ServerSession session;
         Decoder decoder;
         std::map<std::string, SocketId, std::less<>> sockets; // namespace -> socket
-        bool websocket = false; // a WebSocket is attached (the transport, or the probe)
+        bool websocket = false;            // a WebSocket is attached (the transport, or the probe)
+        std::optional<std::int64_t> armed; // the session's poll_timeout() as in timers_
     };
     struct AckKey {
         SocketId socket;
@@ -192,6 +193,7 @@ private:
     void send_packet(ConnId id, const Packet& packet);
     void send_encoded(ConnId id, const Encoded& encoded);
     void flush(ConnId id, Conn& conn);
+    void rearm(ConnId id, Conn& conn);
     void drop_socket(SocketId socket, std::string reason);
     void end_session(ConnId id, Conn& conn);
     ConnId new_session(engineio::Handshake handshake);
@@ -212,6 +214,9 @@ private:
     std::vector<ConnId> closes_;
     std::map<std::string, ConnId, std::less<>> by_sid_;
     std::map<AckKey, std::int64_t> ack_deadlines_; // acks with a timeout, not answered yet
+    // Every session's next timer, earliest first: poll_timeout() and handle_timeout() cost
+    // O(log n) with 10,000 sessions instead of a scan of all of them.
+    std::set<std::pair<std::int64_t, ConnId>> timers_;
 };
 
 } // namespace wirelab::sio::socketio
