@@ -254,7 +254,10 @@ private:
             }
             for (sock::TransportCommand c : client_->transport_commands()) {
                 again = true;
-                c == sock::TransportCommand::open ? open_transport(now_ns()) : close_transport();
+                if (c == sock::TransportCommand::open) open_transport(now_ns());
+                if (c == sock::TransportCommand::close) close_transport();
+                // The HTTP long-polling commands never come: this client is WebSocket-only
+                // (socketio::ClientConfig's default transport).
             }
             for (auto& e : client_->events()) {
                 again = true;
