@@ -9,7 +9,8 @@ all: build
 
 setup:
 	@scripts/setup.sh core ui interop
-	@[ -d tests/sio/oracle/node_modules ] || npm ci --prefix tests/sio/oracle --no-audit --no-fund
+	@# npm ci again whenever the pinned lock file is newer than what was installed from it
+	@[ tests/sio/oracle/node_modules/.package-lock.json -nt tests/sio/oracle/package-lock.json ] || npm ci --prefix tests/sio/oracle --no-audit --no-fund
 
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
