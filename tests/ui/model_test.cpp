@@ -154,6 +154,11 @@ TEST_CASE("OSI rows name the real protocol at each layer of the host's stack") {
     CHECK(ws[0].protocol == "echo app");
     const auto plain = osi_rows({"phy", "eth", "ipv4", "tcp", "http", "ws"});
     CHECK(plain[1].protocol == "UTF-8 text");
+    // A host that only speaks HTTP (the polling page): HTTP is its application.
+    const auto http = osi_rows({"phy", "eth", "ipv4", "tcp", "http"});
+    CHECK(http[0].protocol == "HTTP/1.1 requests");
+    CHECK(http[1].protocol == "UTF-8 text (bodies)");
+    CHECK(http[2].protocol.empty());
     const auto deflate = osi_rows({"phy", "eth", "ipv4", "tcp", "ws", "deflate", "chat"});
     CHECK(deflate[1].protocol == "permessage-deflate");
     CHECK(deflate[0].protocol == "chat app");

@@ -51,7 +51,13 @@ std::array<OsiRow, 7> osi_rows(const std::vector<std::string>& stack, bool is_sw
     if (has(stack, "arp")) add(r[5].protocol, "ARP");
     if (has(stack, "ipv4")) r[4].protocol = "IPv4";
     if (has(stack, "tcp")) r[3].protocol = "TCP";
-    if (has(stack, "http")) add(r[2].protocol, "HTTP/1.1 Upgrade");
+    // Without a WebSocket, HTTP is the application itself: requests and responses at layer
+    // 7, their text bodies at 6. With one, HTTP's part is the Upgrade that opens the session.
+    if (has(stack, "http") && !has(stack, "ws")) {
+        r[0].protocol = "HTTP/1.1 requests";
+        r[1].protocol = "UTF-8 text (bodies)";
+    }
+    if (has(stack, "http") && has(stack, "ws")) add(r[2].protocol, "HTTP/1.1 Upgrade");
     if (has(stack, "ws")) add(r[2].protocol, "WebSocket");
     if (has(stack, "json")) add(r[1].protocol, "UTF-8 / JSON");
     if (has(stack, "deflate")) add(r[1].protocol, "permessage-deflate");
