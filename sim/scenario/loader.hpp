@@ -67,6 +67,7 @@ void push_action(Loader& loader, TableReader& r, Action action);
 void read_action(Loader& loader, const toml::table& table);
 // sio.* action keys (sio_actions.cpp): event = "chat" (not a reserved name), args = a JSON
 // array, room = a non-empty name; each reports its own error.
+void read_transport(Loader& loader, TableReader& r, Action& action);
 void read_event(Loader& loader, TableReader& r, Action& action);
 void read_args(Loader& loader, TableReader& r, Action& action);
 void read_room(Loader& loader, TableReader& r, Action& action);

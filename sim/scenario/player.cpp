@@ -213,7 +213,7 @@ void Player::apply(std::size_t index) {
             break;
         case ActionKind::sio_connect:
             io->connect(*ip, a.port, a.peer + (a.port == 80 ? "" : ":" + std::to_string(a.port)),
-                        ev, {a.connect_timeout / 1'000'000});
+                        ev, {.timeout_ms = a.connect_timeout / 1'000'000, .polling = a.polling});
             break;
         case ActionKind::sio_emit: ok = io->emit(a.event, args, a.ack, ev); break;
         case ActionKind::sio_join: ok = io->join(a.room, ev); break;

@@ -103,6 +103,7 @@ struct Action {
     std::string event, room;        // sio.emit / sio.broadcast / sio.to; sio.join / leave / to
     std::string args = "[]";        // sio.*: the event's arguments, a JSON array (validated)
     bool ack = false;               // sio.emit: ask for an acknowledgement
+    bool polling = false;           // sio.connect transport = "polling" (then the upgrade)
     std::int64_t every = 0;         // http.poll: ns between requests (count in `count`)
     std::int64_t ping_interval = 25'000'000'000;   // sio.listen: the server's heartbeat, ns
     std::int64_t ping_timeout = 20'000'000'000;    // sio.listen

@@ -287,6 +287,7 @@ void read_action(Loader& loader, const toml::table& table) {
             read_to(loader, r, action);
         else
             r.allow("to");
+        read_transport(loader, r, action);
         read_sio_timers(loader, r, action);
         break;
     case K::sio_emit:

@@ -13,6 +13,18 @@ constexpr std::string_view reserved_events[] = {"connect",       "connect_error"
 
 } // namespace
 
+// transport = "websocket" (the default) or "polling": HTTP long-polling first, then the
+// upgrade to a WebSocket, as the reference client does by default.
+void read_transport(Loader& loader, TableReader& r, Action& action) {
+    auto transport = r.string("transport");
+    if (!transport) return;
+    if (*transport == "polling")
+        action.polling = true;
+    else if (*transport != "websocket")
+        loader.diag.error(r.pos("transport"), "unknown transport " + quoted(*transport) +
+                                                  ": write \"websocket\" or \"polling\"");
+}
+
 // event = "chat" (required, not reserved).
 void read_event(Loader& loader, TableReader& r, Action& action) {
     auto event = r.string("event", true);

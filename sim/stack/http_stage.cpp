@@ -95,6 +95,12 @@ void HttpStage::on_connected(ConnId id, trace::EventId cause) {
         send_request(id, it->second, cause);
         return;
     }
+    if (auto h = handled_.find(id); h != handled_.end()) {
+        h->second.connected = true;
+        for (const std::string& bytes : std::exchange(h->second.queued, {}))
+            write_handled(id, bytes, cause);
+        return;
+    }
     const tcp::Connection* conn = host().tcp()->connection(id);
     if (conn && ports_.count(conn->local().port)) {
         servers_[id].port = conn->local().port;
@@ -107,6 +113,9 @@ void HttpStage::on_data(ConnId id, wire::ByteView data, trace::EventId cause) {
     if (auto it = clients_.find(id); it != clients_.end()) {
         it->second.reader.receive_data(data);
         client_data(id, it->second, cause);
+    } else if (auto h = handled_.find(id); h != handled_.end()) {
+        h->second.reader.receive_data(data);
+        handled_data(id, h->second, cause);
     } else if (auto s = servers_.find(id); s != servers_.end()) {
         server_data(id, s->second, data, cause);
     } else if (TcpUser* up = upper_user()) {
@@ -126,7 +135,12 @@ void HttpStage::on_peer_closed(ConnId id, trace::EventId cause) {
         c.sent = c.count;
         c.due = c.waiting = false;
         close_conn(id, c.closing, cause);
+    } else if (auto h = handled_.find(id); h != handled_.end()) {
+        h->second.reader.receive_eof();
+        handled_data(id, h->second, cause);
+        forget_handled(id, cause);
     } else if (auto s = servers_.find(id); s != servers_.end()) {
+        forget_handled(id, cause);
         close_conn(id, s->second.closing, cause); // the client is done: so is the server
     } else if (TcpUser* up = upper_user()) {
         up->on_peer_closed(id, cause);
@@ -139,7 +153,9 @@ void HttpStage::on_closed(ConnId id, trace::EventId cause) {
     if (auto it = clients_.find(id); it != clients_.end()) {
         if (it->second.timer) host().world().kernel().cancel(*it->second.timer);
         it->second.timer.reset();
-    } else if (!servers_.count(id)) {
+    } else if (handled_.count(id) || servers_.count(id)) {
+        forget_handled(id, cause);
+    } else {
         if (TcpUser* up = upper_user()) up->on_closed(id, cause);
     }
 }
@@ -147,7 +163,10 @@ void HttpStage::on_closed(ConnId id, trace::EventId cause) {
 void HttpStage::server_data(ConnId id, Server& s, wire::ByteView data, trace::EventId cause) {
     auto& world = host().world();
     s.reader.receive_data(data);
-    while (auto m = s.reader.next()) {
+    s.reading = true;
+    while (!s.held) {
+        auto m = s.reader.next();
+        if (!m) break;
         // A WebSocket opening handshake on a port WsStage listens on: the connection is
         // WsStage's from here on; it reads the GET itself and answers 101 (or refuses).
         if (upper_ && upper_->listens(s.port) && m->has_token("Upgrade", "websocket") &&
@@ -163,6 +182,12 @@ void HttpStage::server_data(ConnId id, Server& s, wire::ByteView data, trace::Ev
         }
         cause = record_message(m->raw, m->head_size, http::summary_line(*m), true, cause);
         if (s.closing) continue; // after a Connection: close, further requests go unanswered
+        if (HttpHandler* h = handler_for(s.port, m->target)) {
+            s.handler = h;
+            s.held = m->method; // until respond(): the handler may answer now or later
+            h->on_request(id, *m, cause);
+            continue;
+        }
         http::Response r = origin_.respond(*m, world.now());
         wire::ByteView out(reinterpret_cast<const std::uint8_t*>(r.bytes.data()), r.bytes.size());
         cause = record_message(out, r.head_size,
@@ -171,6 +196,7 @@ void HttpStage::server_data(ConnId id, Server& s, wire::ByteView data, trace::Ev
         host().tcp()->send(id, out, cause);
         if (r.close) close_conn(id, s.closing, cause);
     }
+    s.reading = false;
     if (s.reader.failed() && !s.closing) {
         world.record_text(Kind::app, host().id(), 7, "bad request: " + s.reader.why(), cause, id);
         http::Response r = origin_.refuse(s.reader.error_status(), s.reader.why(), world.now());

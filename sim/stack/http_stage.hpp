@@ -18,9 +18,11 @@
 #include "sim/core/kernel.hpp"
 #include "sim/proto/http/message.hpp"
 #include "sim/proto/http/origin.hpp"
+#include "sim/stack/http_handler.hpp"
 #include "sim/stack/stage.hpp"
 #include "sim/stack/tcp_stage.hpp"
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -57,6 +59,22 @@ public:
     ConnId poll(std::uint32_t ip, std::uint16_t port, std::string host_header, std::string path,
                 Time every, int count, trace::EventId cause);
 
+    // --- handlers (sim/stack/http_routes.cpp) ---
+    // Requests on `port` whose path starts with `prefix` go to `handler` (listening if not
+    // yet); Upgrade requests still go to WsStage when it listens on the port.
+    void route(std::uint16_t port, std::string prefix, HttpHandler* handler, trace::EventId cause);
+    // Answers the request `handler` was given on server connection `id` (traced, sent); then
+    // the connection reads its next request. False if no request is waiting there.
+    bool respond(ConnId id, int status, const http::Fields& headers, std::string_view body,
+                 trace::EventId cause);
+    // A client connection for `handler`: requests sent on it before it is up wait for it.
+    ConnId open(std::uint32_t ip, std::uint16_t port, HttpHandler* handler, trace::EventId cause);
+    // One request on a connection from open() (Content-Length added for a body); traced.
+    bool request(ConnId id, std::string_view method, std::string_view target,
+                 const http::Fields& headers, std::string_view body, trace::EventId cause);
+    // Closes a connection of a handler (client or server side); it hears no more of it.
+    void close_handled(ConnId id, trace::EventId cause);
+
     const http::Origin& origin() const { return origin_; }
 
     void on_connected(ConnId, trace::EventId cause) override;
@@ -78,11 +96,26 @@ private:
         std::uint16_t port = 0;
         bool closing = false;
         http::MessageReader reader{http::MessageReader::Kind::requests};
+        HttpHandler* handler = nullptr;  // the last handler given a request here
+        std::optional<std::string> held; // the method of the request a handler must answer
+        bool reading = false;            // inside server_data (respond() must not re-enter)
+    };
+    struct HandledClient {
+        HttpHandler* handler = nullptr;
+        bool connected = false, closing = false;
+        std::vector<std::string> queued; // requests written before the connection was up
+        http::MessageReader reader{http::MessageReader::Kind::responses};
     };
 
     void claim_tcp();
     TcpUser* upper_user();
-    bool owned(ConnId id) const { return clients_.count(id) || servers_.count(id); }
+    bool owned(ConnId id) const {
+        return clients_.count(id) || servers_.count(id) || handled_.count(id);
+    }
+    HttpHandler* handler_for(std::uint16_t port, const std::string& target) const;
+    void handled_data(ConnId id, HandledClient& c, trace::EventId cause);
+    void write_handled(ConnId id, const std::string& bytes, trace::EventId cause);
+    void forget_handled(ConnId id, trace::EventId cause);
     void server_data(ConnId id, Server& s, wire::ByteView data, trace::EventId cause);
     void client_data(ConnId id, Client& c, trace::EventId cause);
     void send_request(ConnId id, Client& c, trace::EventId cause);
@@ -99,6 +132,8 @@ private:
     std::map<ConnId, Client> clients_;
     std::map<ConnId, Server> servers_;
     std::set<ConnId> handed_up_; // served connections that became WebSockets
+    std::map<std::pair<std::uint16_t, std::string>, HttpHandler*> routes_; // (port, prefix)
+    std::map<ConnId, HandledClient> handled_; // client connections of handlers
 };
 
 } // namespace wirelab::stack

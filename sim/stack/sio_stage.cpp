@@ -3,6 +3,7 @@
 
 #include "sim/proto/sio/json_text.hpp"
 #include "sim/stack/host.hpp"
+#include "sim/stack/http_stage.hpp"
 #include "sim/stack/tcp_stage.hpp"
 #include "sim/stack/world.hpp"
 
@@ -118,6 +119,8 @@ void SioStage::listen(std::uint16_t port, trace::EventId cause, SioServerOptions
     ensure_server(options);
     ports_.insert(port);
     host().ws()->listen(port, std::string(path), cause);
+    // With an http stage, the same port answers Engine.IO's long-polling requests too.
+    if (HttpStage* http = host().http()) http->route(port, std::string(path), this, cause);
 }
 
 void SioStage::server_dispatch(trace::EventId cause) {
@@ -132,6 +135,7 @@ void SioStage::server_dispatch(trace::EventId cause) {
         host().ws()->send_to(id, bytes_of(t.frame.data), t.frame.binary, c);
         if (t.close_after) host().ws()->close_conn(id, 1000, c);
     }
+    drain_polling(cause);
     arm_server_timer();
 }
 
@@ -156,7 +160,7 @@ void SioStage::on_server_event(const sock::ServerEvent& e, trace::EventId cause)
         sids_.erase(e.socket);
         return;
     case sock::ServerEvent::Kind::connect_error:
-    case sock::ServerEvent::Kind::disconnecting:
+    case sock::ServerEvent::Kind::disconnecting: // `disconnect` follows, and is traced
     case sock::ServerEvent::Kind::ack: return;
     case sock::ServerEvent::Kind::event: break;
     }
@@ -237,6 +241,7 @@ void SioStage::connect(std::uint32_t ip, std::uint16_t port, std::string host_he
                        trace::EventId cause, SioClientOptions options) {
     sock::ClientConfig config;
     config.timeout_ms = options.timeout_ms;
+    if (options.polling) config.transports = sock::Transports::polling_then_upgrade;
     config.random = [this] { return host().world().random().uniform01(); };
     clients_.push_back(std::make_unique<ClientSlot>(std::move(config)));
     ClientSlot& slot = *clients_.back();
@@ -314,12 +319,17 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
             }
         }
     }
+    // Frames go on the WebSocket, or on the probe WebSocket while upgrading (2probe, 5).
+    const ConnId ws_conn = slot.conn != no_conn ? slot.conn : slot.upgrade_conn;
     for (const eio::Frame& f : slot.client.frames_to_send()) {
-        if (slot.conn == no_conn) break;
-        trace::EventId c = trace_frame(f, false, slot.conn, cause);
-        host().ws()->send_to(slot.conn, bytes_of(f.data), f.binary, c);
+        if (ws_conn == no_conn) break;
+        trace::EventId c = trace_frame(f, false, ws_conn, cause);
+        host().ws()->send_to(ws_conn, bytes_of(f.data), f.binary, c);
     }
-    if (session_ended) drop_client_conn(slot, cause);
+    if (session_ended) {
+        drop_client_conn(slot, cause);
+        close_polling(slot, cause);
+    }
     for (sock::TransportCommand cmd : slot.client.transport_commands()) {
         if (cmd == sock::TransportCommand::open) {
             ConnId id =
@@ -328,10 +338,10 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
             slot.conn = id;
             client_of_[id] = index;
         } else {
-            // A WebSocket not open yet (an attempt that timed out) is given up at once.
-            drop_client_conn(slot, cause);
+            client_command(index, cmd, cause);
         }
     }
+    finish_upgrade(slot, cause);
     arm_client_timer(index);
 }
 
@@ -392,12 +402,16 @@ void SioStage::on_open(ConnId id, bool client, trace::EventId cause) {
     if (client) {
         auto it = client_of_.find(id);
         if (it == client_of_.end()) return;
-        clients_[it->second]->client.handle_transport_open(now);
+        if (clients_[it->second]->upgrade_conn == id)
+            clients_[it->second]->client.handle_upgrade_open(now);
+        else
+            clients_[it->second]->client.handle_transport_open(now);
         client_dispatch(it->second, cause);
         return;
     }
     const tcp::Connection* c = host().tcp()->connection(id);
     if (!server_ || !c || !ports_.count(c->local().port)) return;
+    if (accept_probe(id, cause)) return; // the upgrade of a polling session
     sock::ConnId sid = server_->accept(now);
     to_sio_[id] = sid;
     from_sio_[sid] = id;
@@ -433,7 +447,9 @@ void SioStage::on_close(ConnId id, trace::EventId cause) {
     if (auto it = client_of_.find(id); it != client_of_.end()) {
         std::size_t index = it->second;
         client_of_.erase(it);
-        clients_[index]->conn = no_conn;
+        ConnId& conn = clients_[index]->upgrade_conn == id ? clients_[index]->upgrade_conn
+                                                           : clients_[index]->conn;
+        conn = no_conn;
         clients_[index]->client.receive_transport_close(now);
         client_dispatch(index, cause);
         return;

@@ -13,9 +13,11 @@
 
 #include "sim/proto/sio/socketio_client.hpp"
 #include "sim/proto/sio/socketio_server.hpp"
+#include "sim/stack/http_handler.hpp"
 #include "sim/stack/stage.hpp"
 #include "sim/stack/ws_stage.hpp"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,9 +35,12 @@ struct SioServerOptions {
 };
 struct SioClientOptions {
     std::int64_t timeout_ms = 20000; // = 20000
+    // transports ["polling", "websocket"] (the reference client's default: HTTP long-polling
+    // over the host's http stage, then the upgrade) instead of ["websocket"].
+    bool polling = false;
 };
 
-class SioStage final : public Stage, public WsUser {
+class SioStage final : public Stage, public WsUser, public HttpHandler {
 public:
     static constexpr std::string_view path = "/socket.io/";
 
@@ -66,6 +71,12 @@ public:
     void on_message(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) override;
     void on_close(ConnId id, trace::EventId cause) override;
 
+    // HTTP long-polling (sim/stack/sio_polling.cpp): the server's requests, the clients'
+    // responses, and connections that went away.
+    void on_request(ConnId id, const http::Message& request, trace::EventId cause) override;
+    void on_response(ConnId id, const http::Message& response, trace::EventId cause) override;
+    void on_http_closed(ConnId id, trace::EventId cause) override;
+
     // ---- inspection ----------------------------------------------------------------------
     const sio::socketio::Server* server() const { return server_.get(); }
     std::size_t client_count() const { return clients_.size(); }
@@ -84,6 +95,12 @@ private:
         std::optional<Time> timer_at;
         std::vector<std::pair<std::string, sio::Json>> received;
         Time waiting_since = 0; // when the client last started waiting to reconnect
+        // Polling: the upgrade's probe WebSocket, and one connection for the long-poll GETs
+        // and one for the POSTs (both may be in flight at once, as in a browser).
+        ConnId upgrade_conn = no_conn;
+        ConnId get_conn = no_conn, post_conn = no_conn;
+        bool get_busy = false, post_busy = false;
+        std::deque<sio::engineio::PollRequest> http_pending;
         explicit ClientSlot(sio::socketio::ClientConfig c) : client(std::move(c)) {}
     };
 
@@ -98,6 +115,17 @@ private:
                                trace::EventId cause);
     trace::EventId note(std::string text, ConnId id, trace::EventId cause, bool state = false);
     ClientSlot* newest_client();
+    // sio_polling.cpp
+    void client_command(std::size_t index, sio::socketio::TransportCommand cmd,
+                        trace::EventId cause);
+    void send_http(std::size_t index, trace::EventId cause);
+    void finish_upgrade(ClientSlot& slot, trace::EventId cause);
+    void close_polling(ClientSlot& slot, trace::EventId cause);
+    void answer(ConnId id, const sio::socketio::HttpReply& reply, trace::EventId cause);
+    void drain_polling(trace::EventId cause);
+    bool accept_probe(ConnId id, trace::EventId cause);
+    void trace_payload(std::string_view body, bool received, ConnId id, trace::EventId cause);
+    std::string cache_buster();
 
     std::set<std::uint16_t> ports_;
     std::unique_ptr<sio::socketio::Server> server_;
@@ -109,7 +137,12 @@ private:
     TimerId server_timer_{};
     std::optional<Time> server_timer_at_;
     std::vector<std::unique_ptr<ClientSlot>> clients_;
-    std::map<ConnId, std::size_t> client_of_; // WebSocket session -> client index
+    std::map<ConnId, std::size_t> client_of_;         // WebSocket session -> client index
+    std::map<ConnId, std::size_t> http_client_of_;    // polling connection -> client index
+    std::map<sio::socketio::ConnId, ConnId> held_;    // session -> HTTP conn of its held GET
+    std::map<ConnId, sio::socketio::ConnId> holding_; // and back
+    std::int64_t last_stamp_ = -1;                    // cache_buster: yeast's state
+    std::uint32_t stamp_seed_ = 0;
 };
 
 // "EVENT "chat" ["hi"]", "ACK 3 [true]", "CONNECT /", "PING", "OPEN {...}": the meaning

@@ -343,6 +343,13 @@ bool WsStage::close_conn(ConnId id, std::uint16_t code, trace::EventId cause) {
     return true;
 }
 
+std::string WsStage::request_target(ConnId id) const {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end() || !it->second.server_hs || !it->second.server_hs->accepted())
+        return {};
+    return it->second.server_hs->request().target;
+}
+
 WsStage::Session* WsStage::session_for(std::uint32_t peer_ip, ConnId* id) {
     for (auto it = sessions_.rbegin(); it != sessions_.rend(); ++it) {
         if (!it->second.ws || it->second.ws->state() != ws::State::open) continue;

@@ -64,6 +64,9 @@ public:
     bool send_to(ConnId id, wire::ByteView data, bool binary, trace::EventId cause);
     // Starts the close handshake of session `id`; false unless it is open.
     bool close_conn(ConnId id, std::uint16_t code, trace::EventId cause);
+    // The target (path and query) of the Upgrade GET server session `id` accepted; empty if
+    // none (Socket.IO finds the session being upgraded by its sid= there).
+    std::string request_target(ConnId id) const;
 
     void on_connected(ConnId, trace::EventId cause) override;
     void on_data(ConnId, wire::ByteView data, trace::EventId cause) override;

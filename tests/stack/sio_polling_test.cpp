@@ -1,0 +1,184 @@
+// SioStage over HTTP long-polling, then upgraded to a WebSocket, on the simulated network: a
+// client with transport "polling" opens its Engine.IO session by GET, connects by POST, sends
+// a chat event with an ack while still polling, probes and upgrades, then chats over the
+// WebSocket; a websocket-only client in the same chat receives both. The trace shows the
+// handshake GET, the POST of 40, the held GET answered, the 101, 2probe/3probe, the NOOP that
+// ends the last poll, the UPGRADE packet, then frames.
+#include "sim/proto/sio/json_text.hpp"
+#include "sim/stack/sio_stage.hpp"
+#include "sim/stack/switch.hpp"
+#include "sim/stack/world.hpp"
+
+#include "test_hosts.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+using namespace wirelab;
+using namespace wirelab::stack;
+using sio::Json;
+
+namespace {
+
+struct Line {
+    trace::NodeId node;
+    trace::Kind kind;
+    std::uint8_t layer;
+    bool received;
+    std::string text;
+};
+
+std::vector<Line> lines(const trace::Trace& t) {
+    std::vector<Line> out;
+    for (const auto& e : t.events())
+        if (e.kind == trace::Kind::message || e.kind == trace::Kind::app ||
+            e.kind == trace::Kind::state)
+            out.push_back({e.node, e.kind, e.layer, e.aux == 1, std::string(t.text(e.text))});
+    return out;
+}
+
+// The index of the first line at or after `from` on `node` whose text starts with `prefix`
+// (npos if none).
+std::size_t find(const std::vector<Line>& v, trace::NodeId node, std::string_view prefix,
+                 std::size_t from = 0) {
+    for (std::size_t i = from; i < v.size(); ++i)
+        if (v[i].node == node && std::string_view(v[i].text).starts_with(prefix)) return i;
+    return std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("SioStage: polling, a chat with an ack, the upgrade, a chat over the WebSocket") {
+    World world(5);
+    auto host = [](std::string name, std::uint8_t last) {
+        return testing::test_host(std::move(name), last, testing::ws_stack, {"sio"});
+    };
+    auto& server = world.add_host(host("server", 1));
+    auto& poller = world.add_host(host("poller", 2));
+    auto& other = world.add_host(host("other", 3));
+    auto& sw = world.add_switch("sw");
+    LinkParams slow;
+    slow.delay = ms(20);
+    world.add_link("ls", server, sw, {});
+    world.add_link("lp", poller, sw, slow);
+    world.add_link("lo", other, sw, {});
+    server.sio()->listen(80, trace::no_event);
+    other.sio()->connect(server.ip(), 80, "server", trace::no_event);
+    poller.sio()->connect(server.ip(), 80, "server", trace::no_event, {.polling = true});
+    // Buffered until the CONNECT is answered: sent in a POST, while the transport is polling.
+    poller.sio()->emit("chat", Json::array({"over polling"}), true, trace::no_event);
+    world.at(seconds(2), [&] {
+        poller.sio()->emit("chat", Json::array({"over websocket"}), true, trace::no_event);
+    });
+    world.run_until(seconds(3));
+
+    const auto& t = world.trace();
+    const auto v = lines(t);
+    if (std::getenv("WIRELAB_DUMP"))
+        for (const auto& l : v)
+            std::cout << l.node << " L" << int(l.layer) << (l.received ? " < " : " > ") << l.text
+                      << "\n";
+
+    // Both events reached the other browser, and both acks came back.
+    CHECK(poller.sio()->client_connected(0));
+    const auto& got = other.sio()->client_received(0);
+    REQUIRE(got.size() == 2);
+    CHECK(sio::stringify(got[0].second) == R"(["over polling"])");
+    CHECK(sio::stringify(got[1].second) == R"(["over websocket"])");
+
+    // The order on the polling client's side.
+    const auto p = poller.id();
+    const std::size_t handshake = find(v, p, "GET /socket.io/?EIO=4&transport=polling&t=");
+    const std::size_t open = find(v, p, "OPEN {\"sid\":", handshake);
+    const std::size_t connect = find(v, p, "CONNECT / sent", open);
+    const std::size_t post = find(v, p, "POST /socket.io/?EIO=4&transport=polling&sid=", connect);
+    const std::size_t answered = find(v, p, "CONNECT / {\"sid\":", post);
+    const std::size_t chat = find(v, p, "EVENT \"chat\" [\"over polling\"] (ack id 0) sent");
+    const std::size_t chat_post = find(v, p, "POST /socket.io/", chat);
+    const std::size_t ack = find(v, p, "ACK 0 [1] received", chat_post);
+    const std::size_t upgrade_get =
+        find(v, p, "GET /socket.io/?EIO=4&transport=websocket&sid=", open);
+    const std::size_t switched = find(v, p, "HTTP/1.1 101 Switching Protocols", upgrade_get);
+    const std::size_t probe = find(v, p, "PING probe sent", switched);
+    const std::size_t probe_frame = find(v, p, "TEXT fin=1 mask=1 len=6 \"2probe\"", probe);
+    const std::size_t pong = find(v, p, "PONG probe received", probe_frame);
+    const std::size_t noop = find(v, p, "NOOP received", pong);
+    const std::size_t five = find(v, p, "TEXT fin=1 mask=1 len=1 \"5\"", noop);
+    const std::size_t upgraded =
+        find(v, p, "Socket.IO client: transport upgraded to websocket", five);
+    const std::size_t frame = find(v, p, "TEXT fin=1 mask=1 len=28 \"421[", upgraded);
+    const std::size_t ack_ws = find(v, p, "ACK 1 [1] received", frame);
+    for (std::size_t i :
+         {handshake, open, connect, post, answered, chat, chat_post, ack, upgrade_get, switched,
+          probe, probe_frame, pong, noop, five, upgraded, frame, ack_ws})
+        CHECK(i != std::string::npos);
+    CHECK(handshake < open);
+    CHECK(open < upgrade_get);
+    // CONNECT's answer, the chat's ack and the NOOP each came in a polling GET's response.
+    for (std::size_t i : {answered, ack, noop}) {
+        REQUIRE(i != std::string::npos);
+        CHECK(v[i - 1].kind == trace::Kind::message);
+        CHECK(v[i - 1].text.starts_with("HTTP/1.1 200 OK"));
+    }
+    CHECK(ack < five); // the ack came while still polling
+    CHECK(v[find(v, p, "Socket.IO client: connect")].text == "Socket.IO client: connect");
+
+    // The server: the POST of 40, the probe accepted on the WebSocket of the same session,
+    // 3probe, the NOOP on the held GET, then 5.
+    const auto s = server.id();
+    const std::size_t s_post = find(v, s, "POST /socket.io/?EIO=4&transport=polling&sid=");
+    const std::size_t s_connect = find(v, s, "CONNECT / received", s_post);
+    const std::size_t s_probe = find(v, s, "Engine.IO session ", s_connect);
+    const std::size_t s_3probe = find(v, s, "TEXT fin=1 mask=0 len=6 \"3probe\"", s_probe);
+    const std::size_t s_noop = find(v, s, "NOOP sent", s_3probe);
+    const std::size_t s_five = find(v, s, "UPGRADE received", s_noop);
+    for (std::size_t i : {s_post, s_connect, s_probe, s_3probe, s_noop, s_five})
+        CHECK(i != std::string::npos);
+
+    // Real HTTP/1.1 on the wire: Host, and the POST's Content-Type and Content-Length.
+    bool post_checked = false;
+    for (const auto& e : t.events()) {
+        if (e.kind != trace::Kind::message || e.node != p || e.aux != 0 ||
+            !t.text(e.text).starts_with("POST "))
+            continue;
+        const auto bytes = t.pdu_bytes(e.pdu);
+        const std::string text(bytes.begin(), bytes.end());
+        CHECK(text.find("\r\nHost: server\r\n") != std::string::npos);
+        CHECK(text.find("\r\nContent-Type: text/plain;charset=UTF-8\r\n") != std::string::npos);
+        CHECK(text.find("\r\nContent-Length: 2\r\n\r\n40") != std::string::npos);
+        post_checked = true;
+        break;
+    }
+    CHECK(post_checked);
+
+    // After the upgrade both polling connections are closed by the client (FIN first), and
+    // the WebSocket stays.
+    int closed = 0;
+    bool after = false;
+    for (const auto& l : v) {
+        if (l.node == p && l.text == "Socket.IO client: transport upgraded to websocket")
+            after = true;
+        if (after && l.node == p && l.kind == trace::Kind::state && l.layer == 4 &&
+            l.text == "ESTABLISHED → FIN-WAIT-1")
+            ++closed;
+    }
+    CHECK(closed == 2);
+}
+
+TEST_CASE("SioStage: a polling client whose server has no http stage gets no session") {
+    // The server speaks WebSocket only (no http stage): its WebSocket endpoint refuses the
+    // plain GET (not an Upgrade), so the Engine.IO handshake never completes.
+    World world(3);
+    auto& server = world.add_host(
+        testing::test_host("server", 1, {"phy", "eth", "arp", "ipv4", "tcp", "ws"}, {"sio"}));
+    auto& client = world.add_host(testing::test_host("client", 2, testing::ws_stack, {"sio"}));
+    world.add_link("cable", client, server, {});
+    server.sio()->listen(80, trace::no_event);
+    client.sio()->connect(server.ip(), 80, "server", trace::no_event, {.polling = true});
+    world.run_until(seconds(1));
+    CHECK_FALSE(client.sio()->client_connected(0));
+}
