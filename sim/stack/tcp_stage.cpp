@@ -12,8 +12,8 @@ namespace wirelab::stack {
 using trace::DropReason;
 
 namespace {
-std::string printable(wire::ByteView data, std::size_t max = 48) {
-    std::string out = "\"";
+void append_printable(std::string& out, wire::ByteView data, std::size_t max = 48) {
+    out += '"';
     for (std::size_t i = 0; i < data.size() && i < max; ++i) {
         char c = static_cast<char>(data[i]);
         if (c == '\n')
@@ -28,7 +28,6 @@ std::string printable(wire::ByteView data, std::size_t max = 48) {
             out += '.';
     }
     out += data.size() > max ? "\"…" : "\"";
-    return out;
 }
 } // namespace
 
@@ -190,10 +189,14 @@ void TcpStage::tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause) {
         if (user_) {
             user_->on_data(id, data, cause);
         } else {
-            world.record_text(trace::Kind::app, node, 7,
-                              "received " + printable(data) + " (" + std::to_string(data.size()) +
-                                  " bytes)",
-                              cause, id);
+            std::string text;
+            text.reserve(96);
+            text += "received ";
+            append_printable(text, data);
+            text += " (";
+            text += std::to_string(data.size());
+            text += " bytes)";
+            world.record_text(trace::Kind::app, node, 7, std::string_view(text), cause, id);
         }
         break;
     }
@@ -226,9 +229,7 @@ void TcpStage::service(ConnId id, trace::EventId cause) {
                 // already recorded when it opened, so its CLOSED → LISTEN is not news.
                 if (ev.from == tcp::State::closed && ev.to == tcp::State::listen) break;
                 cause = world.record_text(trace::Kind::state, node, 4,
-                                          std::string(tcp::to_string(ev.from)) + " → " +
-                                              tcp::to_string(ev.to),
-                                          cause, id);
+                                          world.tcp_state_text(ev.from, ev.to), cause, id);
                 break;
             case tcp::EventKind::retransmit:
                 cause = world.record_text(

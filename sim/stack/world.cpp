@@ -62,6 +62,16 @@ Host* World::host_by_ip(std::uint32_t ip) {
     return h ? *h : nullptr;
 }
 
+trace::TextId World::tcp_state_text(tcp::State from, tcp::State to) {
+    const auto f = static_cast<std::size_t>(from), t = static_cast<std::size_t>(to);
+    if (f >= tcp_states || t >= tcp_states)
+        return trace_.add_text(std::string(tcp::to_string(from)) + " → " + tcp::to_string(to));
+    trace::TextId& id = tcp_state_texts_[f * tcp_states + t];
+    if (id == trace::no_text)
+        id = trace_.add_text(std::string(tcp::to_string(from)) + " → " + tcp::to_string(to));
+    return id;
+}
+
 trace::EventId World::record_text(trace::Kind kind, trace::NodeId node, std::uint8_t layer,
                                   std::string_view text, trace::EventId cause, std::uint32_t aux) {
     trace::Event e;

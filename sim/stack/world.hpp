@@ -12,6 +12,7 @@
 #include "sim/stack/switch.hpp"
 #include "sim/trace/trace.hpp"
 
+#include <array>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,21 @@ public:
     }
     trace::EventId record_text(trace::Kind kind, trace::NodeId node, std::uint8_t layer,
                                std::string_view text, trace::EventId cause, std::uint32_t aux = 0);
+    // The same, with a text already interned in this world's trace.
+    trace::EventId record_text(trace::Kind kind, trace::NodeId node, std::uint8_t layer,
+                               trace::TextId text, trace::EventId cause, std::uint32_t aux = 0) {
+        trace::Event e;
+        e.kind = kind;
+        e.node = node;
+        e.layer = layer;
+        e.cause = cause;
+        e.aux = aux;
+        e.text = text;
+        return record(e);
+    }
+    // "SYN-SENT → ESTABLISHED", interned once per world: every connection makes about ten
+    // such changes, and building and hashing the text each time showed in profiles.
+    trace::TextId tcp_state_text(tcp::State from, tcp::State to);
 
     // Runs f at time t; `cause` is the trace event the scheduled work stems from.
     template <class F> TimerId at(Time t, F&& f) {
@@ -64,6 +80,13 @@ private:
     std::vector<std::unique_ptr<Link>> links_;
     std::vector<Node*> nodes_; // by trace::NodeId
     FlatMap<Host*> by_ip_;
+    static constexpr std::size_t tcp_states = 16;
+    std::array<trace::TextId, tcp_states* tcp_states> tcp_state_texts_ = filled_no_text();
+    static constexpr std::array<trace::TextId, tcp_states * tcp_states> filled_no_text() {
+        std::array<trace::TextId, tcp_states * tcp_states> a{};
+        a.fill(trace::no_text);
+        return a;
+    }
 };
 
 } // namespace wirelab::stack
