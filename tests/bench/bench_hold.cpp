@@ -15,13 +15,14 @@
 //   cmake --build build-bench --target bench_hold
 //   build-bench/tests/bench/bench_hold --benchmark_repetitions=5
 //         --benchmark_report_aggregates_only=true
-// Medians measured 2026-11-25 (2 shared cores, load ~11, Debian 12, g++ 12, ns-3.37), M/s:
+// Medians measured 2026-11-25 (2 shared cores, load ~7, Debian 12, g++ 12, ns-3.37), M/s,
+// after the two-stage slot prefetch (event_queue.hpp):
 //                      N=1,000   N=100,000
-//   Wirelab/Kernel        32.2       16.6
-//   Wirelab/EventQueue    40.4       20.5
-//   std/priority_queue    18.8        8.4
-//   ns3 PriorityQueue     15.1        6.3   (ns-3's fastest here)
-//   ns3 Map (default)      8.7        1.1
+//   Wirelab/Kernel        30.8       23.1
+//   Wirelab/EventQueue    38.0       29.1
+//   std/priority_queue    18.5        8.1
+//   ns3 PriorityQueue     14.4        6.1   (ns-3's fastest here)
+//   ns3 Map (default)      8.6        0.9
 #include "sim/core/event_queue.hpp"
 #include "sim/core/kernel.hpp"
 #include "sim/core/random.hpp"

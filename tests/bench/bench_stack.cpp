@@ -5,6 +5,9 @@
 //
 // build-bench/tests/bench/bench_stack --benchmark_repetitions=5
 // --benchmark_report_aggregates_only=true
+// Measured 2026-11-25 (2 shared cores, load ~7), 10,000 clients: median 495 ms CPU for
+// 549,997 frames = 1.11 M frames/s, 40.2 B of trace per event (0.66 M and 44 B before the
+// BigVector trace, pooled Packet, FlatMap and slicing-by-16 commits).
 #include "sim/stack/tcp_stage.hpp"
 #include "sim/stack/world.hpp"
 
