@@ -277,7 +277,7 @@ void add_sio_command(CLI::App& app) {
 
     auto srv = std::make_shared<SioServeOptions>();
     CLI::App* serve = sio->add_subcommand(
-        "serve", "run a Socket.IO chat server (WebSocket transport only) on real sockets");
+        "serve", "run a Socket.IO chat server (polling, upgrade, WebSocket) on real sockets");
     serve->add_option("--port", srv->port, "TCP port (0 = any free one, printed)")->required();
     serve->add_option("--host", srv->host, "address to listen on (default 127.0.0.1)");
     serve->add_flag("--once", srv->once, "exit after the first connection ends");
