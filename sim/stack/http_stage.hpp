@@ -11,7 +11,11 @@
 // which answers 101 itself. Every other connection (WsStage's own clients, ports only
 // WsStage listens on) goes to WsStage untouched, so WebSocket-only lessons run as before.
 //
-// TcpStage --on_data--> HttpStage: own connection? MessageReader -> Origin / client app
+// An application that speaks HTTP itself (Socket.IO's long-polling) plugs in as an
+// HttpHandler (http_handler.hpp): route() gives it the requests under a path prefix, answered
+// by respond() now or later; open() / request() give it client connections of its own.
+//
+// TcpStage --on_data--> HttpStage: own connection? MessageReader -> handler / Origin / client
 //                                  else -> WsStage (TcpUser)
 #pragma once
 

@@ -7,8 +7,12 @@
 // messages over WsStage, drives their heartbeat timers on the world's kernel and traces
 // each Engine.IO / Socket.IO packet decoded ("EVENT "chat" ["hi"]", "CONNECT /", "PING").
 //
+// With the http stage below, the server also answers Engine.IO's HTTP long-polling and a
+// client may start on it (SioClientOptions::polling) and upgrade: sio_polling.cpp.
+//
 // WsStage --WsUser--> SioStage -> socketio::Server / socketio::Client -> events -> chat
 //   -> transmits / frames_to_send -> WsStage::send_to -> TcpStage
+// HttpStage --HttpHandler--> SioStage -> Server::handle_http / Client::receive_http_response
 #pragma once
 
 #include "sim/proto/sio/socketio_client.hpp"
