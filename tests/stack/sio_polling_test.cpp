@@ -182,3 +182,40 @@ TEST_CASE("SioStage: a polling client whose server has no http stage gets no ses
     world.run_until(seconds(1));
     CHECK_FALSE(client.sio()->client_connected(0));
 }
+
+TEST_CASE("SioStage: a polling client cut off reconnects by polling and upgrades again") {
+    World world(8);
+    auto host = [](std::string name, std::uint8_t last) {
+        return testing::test_host(std::move(name), last, testing::ws_stack, {"sio"});
+    };
+    auto& server = world.add_host(host("server", 1));
+    auto& client = world.add_host(host("client", 2));
+    auto& cable = world.add_link("cable", client, server, {});
+    server.sio()->listen(80, trace::no_event, {.ping_interval_ms = 2000, .ping_timeout_ms = 1000});
+    client.sio()->connect(server.ip(), 80, "server", trace::no_event, {.polling = true});
+    world.at(seconds(1), [&] { cable.cut(); });
+    world.at(seconds(10), [&] { cable.restore(); });
+    world.at(seconds(30),
+             [&] { client.sio()->emit("chat", Json::array({"back"}), true, trace::no_event); });
+    world.run_until(seconds(31));
+
+    const auto v = lines(world.trace());
+    if (std::getenv("WIRELAB_DUMP"))
+        for (const auto& l : v)
+            if (l.layer >= 5)
+                std::cout << l.node << " L" << int(l.layer) << (l.received ? " < " : " > ")
+                          << l.text << "\n";
+    const auto c = client.id();
+    const std::size_t down = find(v, c, "Socket.IO client: disconnect (ping timeout)");
+    REQUIRE(down != std::string::npos);
+    const std::size_t again = find(v, c, "GET /socket.io/?EIO=4&transport=polling&t=", down);
+    const std::size_t back = find(v, c, "Socket.IO client: reconnect ", again);
+    const std::size_t upgraded =
+        find(v, c, "Socket.IO client: transport upgraded to websocket", back);
+    CHECK(again != std::string::npos);
+    CHECK(back != std::string::npos);
+    CHECK(upgraded != std::string::npos);
+    CHECK(find(v, c, "ACK 0 [0] received", upgraded) != std::string::npos);
+    CHECK(client.sio()->client_connected(0));
+    CHECK(server.sio()->server()->session_count() == 1); // the old session is gone
+}
