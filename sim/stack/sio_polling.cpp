@@ -228,6 +228,22 @@ void SioStage::on_http_closed(ConnId id, trace::EventId cause) {
     client_dispatch(index, cause);
 }
 
+// The probe WebSocket never opened (refused, or its Upgrade was answered without a 101, as
+// by a proxy that blocks WebSockets): the upgrade fails, polling goes on. A WebSocket-only
+// attempt that fails is left to the connect timeout, as before.
+void SioStage::on_open_failed(ConnId id, trace::EventId cause) {
+    auto it = client_of_.find(id);
+    if (it == client_of_.end()) return;
+    const std::size_t index = it->second;
+    ClientSlot& slot = *clients_[index];
+    if (slot.upgrade_conn != id) return;
+    client_of_.erase(it);
+    slot.upgrade_conn = no_conn;
+    note("Socket.IO client: upgrade failed, staying on polling", id, cause, true);
+    slot.client.handle_upgrade_error(host().world().now());
+    client_dispatch(index, cause);
+}
+
 // Upgraded: the probe WebSocket is the transport now; the polling connections are done.
 void SioStage::finish_upgrade(ClientSlot& slot, trace::EventId cause) {
     if (slot.upgrade_conn == no_conn || slot.client.transport() != eio::Transport::websocket)

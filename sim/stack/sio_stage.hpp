@@ -74,6 +74,7 @@ public:
     void on_open(ConnId id, bool client, trace::EventId cause) override;
     void on_message(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) override;
     void on_close(ConnId id, trace::EventId cause) override;
+    void on_open_failed(ConnId id, trace::EventId cause) override;
 
     // HTTP long-polling (sim/stack/sio_polling.cpp): the server's requests, the clients'
     // responses, and connections that went away.

@@ -419,7 +419,9 @@ void WsStage::on_peer_closed(ConnId id, trace::EventId cause) {
 // here could pull it from under a caller that is still flushing it.
 void WsStage::on_closed(ConnId id, trace::EventId cause) {
     auto it = sessions_.find(id);
-    if (it != sessions_.end()) tell_close(id, it->second, cause);
+    if (it == sessions_.end()) return;
+    if (user_ && it->second.client && !it->second.ws) user_->on_open_failed(id, cause);
+    tell_close(id, it->second, cause);
 }
 
 } // namespace wirelab::stack

@@ -31,6 +31,9 @@ public:
     virtual void on_open(ConnId id, bool client, trace::EventId cause) = 0;
     virtual void on_message(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) = 0;
     virtual void on_close(ConnId id, trace::EventId cause) = 0;
+    // A client session whose connection ended before the 101 (refused, reset, or a failed
+    // handshake): it never opened.
+    virtual void on_open_failed(ConnId, trace::EventId) {}
 };
 
 class WsStage final : public Stage, public TcpUser {

@@ -5,6 +5,7 @@
 // handshake GET, the POST of 40, the held GET answered, the 101, 2probe/3probe, the NOOP that
 // ends the last poll, the UPGRADE packet, then frames.
 #include "sim/proto/sio/json_text.hpp"
+#include "sim/stack/http_stage.hpp"
 #include "sim/stack/sio_stage.hpp"
 #include "sim/stack/switch.hpp"
 #include "sim/stack/world.hpp"
@@ -15,6 +16,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -218,4 +220,67 @@ TEST_CASE("SioStage: a polling client cut off reconnects by polling and upgrades
     CHECK(find(v, c, "ACK 0 [0] received", upgraded) != std::string::npos);
     CHECK(client.sio()->client_connected(0));
     CHECK(server.sio()->server()->session_count() == 1); // the old session is gone
+}
+
+namespace {
+// A Socket.IO server reachable by HTTP only (as behind a proxy that refuses WebSockets): an
+// HttpHandler around socketio::Server on a host without the ws stage. Upgrade requests get
+// 400 from it; held GETs are answered from poll_replies() after each request.
+struct PollingOnlyServer : HttpHandler {
+    World* world = nullptr;
+    HttpStage* http = nullptr;
+    sio::socketio::Server server;
+    std::map<sio::socketio::ConnId, ConnId> held;
+    void on_request(ConnId id, const http::Message& m, trace::EventId cause) override {
+        const std::string body(m.body().begin(), m.body().end());
+        auto reply = server.handle_http({m.method, m.target, body, m.header("Upgrade") != nullptr},
+                                        world->now());
+        if (reply.kind == sio::socketio::HttpReply::Kind::held)
+            held[reply.conn] = id;
+        else if (reply.kind == sio::socketio::HttpReply::Kind::upgrade)
+            http->respond(id, 400, {}, "no WebSockets here", cause);
+        else
+            http->respond(id, reply.status, reply.headers, reply.body, cause);
+        for (auto& e : server.events())
+            if (e.kind == sio::socketio::ServerEvent::Kind::event && e.ack_id)
+                server.ack(e.socket, *e.ack_id, Json::array({"seen"}));
+        for (auto& r : server.poll_replies())
+            if (auto h = held.find(r.conn); h != held.end()) {
+                http->respond(h->second, r.reply.status, r.reply.headers, r.reply.body, cause);
+                held.erase(h);
+            }
+    }
+    void on_response(ConnId, const http::Message&, trace::EventId) override {}
+    void on_http_closed(ConnId, trace::EventId) override {}
+};
+} // namespace
+
+TEST_CASE("SioStage: when the upgrade is refused, the client stays on polling") {
+    World world(4);
+    auto& server = world.add_host(
+        testing::test_host("server", 1, {"phy", "eth", "arp", "ipv4", "tcp", "http"}));
+    auto& client = world.add_host(testing::test_host("client", 2, testing::ws_stack, {"sio"}));
+    world.add_link("cable", client, server, {});
+    PollingOnlyServer api;
+    api.world = &world;
+    api.http = server.http();
+    server.http()->route(80, "/socket.io/", &api, trace::no_event);
+    client.sio()->connect(server.ip(), 80, "server", trace::no_event, {.polling = true});
+    world.at(seconds(1), [&] {
+        client.sio()->emit("chat", Json::array({"still polling"}), true, trace::no_event);
+    });
+    world.run_until(seconds(2));
+
+    const auto v = lines(world.trace());
+    const auto c = client.id();
+    const std::size_t refused = find(v, c, "HTTP/1.1 400 Bad Request");
+    const std::size_t failed = find(v, c, "Socket.IO client: upgrade failed, staying on polling");
+    const std::size_t ack = find(v, c, "ACK 0 [\"seen\"] received", failed);
+    CHECK(refused != std::string::npos);
+    CHECK(failed != std::string::npos);
+    CHECK(ack != std::string::npos);
+    REQUIRE(ack > 0);
+    CHECK(v[ack - 1].text.starts_with("HTTP/1.1 200 OK")); // the ack came in a poll's answer
+    CHECK(client.sio()->client_connected(0));
+    CHECK(find(v, c, "Socket.IO client: transport upgraded") == std::string::npos);
 }
