@@ -290,6 +290,29 @@ TEST_CASE("layout: client left, server right — a star of 150 hosts stays in th
     CHECK(three.nodes[3].x > three.nodes[0].x);
 }
 
+TEST_CASE("layout: two stars side by side get one half each, none overlapping") {
+    // ws-switch with ws-a, ws-b, ws-server; io-switch with io-a, io-b, io-server.
+    trace::Topology t;
+    const char* names[] = {"ws-switch", "ws-a", "ws-b", "ws-server",
+                           "io-switch", "io-a", "io-b", "io-server"};
+    for (int i = 0; i < 8; ++i)
+        t.nodes.push_back({names[i], i % 4 == 0, 0, {}, {}});
+    for (trace::NodeId i = 1; i < 8; ++i)
+        if (i % 4 != 0)
+            t.links.push_back({"l", i, static_cast<trace::NodeId>(i < 4 ? 0 : 4), 0, 0});
+    const Layout l = layout_topology(t);
+    CHECK_FALSE(l.round);
+    CHECK(l.nodes[0].x < 0.5f);
+    CHECK(l.nodes[4].x > 0.5f);
+    for (trace::NodeId i = 1; i < 4; ++i) {
+        CHECK(l.nodes[i].x < 0.5f);     // the first star's hosts stay in its half
+        CHECK(l.nodes[i + 4].x > 0.5f); // and the second's in its own
+    }
+    CHECK(l.nodes[3].x > l.nodes[0].x); // each server right of its switch
+    CHECK(l.nodes[7].x > l.nodes[4].x);
+    CHECK(l.nodes[1].x < l.nodes[0].x); // clients left
+}
+
 TEST_CASE("ladder: one arrow per frame in time order, TCP states as notes") {
     Session s = open(handshake);
     const auto& lad = s.ladder();

@@ -27,6 +27,26 @@ void circle(Layout& out, const std::vector<trace::NodeId>& ids, Point c, float r
     }
 }
 
+// One star in the horizontal band [y0, y1]: the hosts that only talk to the switch on the
+// left (clients), the server (by convention the one named "server", else the last host
+// declared) on the right.
+void star_columns(Layout& out, const trace::Topology& topology,
+                  const std::vector<trace::NodeId>& hosts, float x0, float x1, float y0, float y1) {
+    if (hosts.empty()) return;
+    trace::NodeId server = hosts.back();
+    for (auto h : hosts)
+        if (topology.nodes[h].name.find("server") != std::string::npos) server = h;
+    std::vector<trace::NodeId> left;
+    for (auto h : hosts)
+        if (h != server) left.push_back(h);
+    const float w = x1 - x0, h = y1 - y0, mid = (y0 + y1) / 2;
+    if (left.size() > 1)
+        column(out, left, x0 + 0.12f * w, y0 + 0.12f * h, y1 - 0.12f * h);
+    else
+        column(out, left, x0 + 0.12f * w, mid, mid);
+    column(out, {server}, x1 - 0.12f * w, mid, mid);
+}
+
 } // namespace
 
 Layout layout_topology(const trace::Topology& topology) {
@@ -47,24 +67,45 @@ Layout layout_topology(const trace::Topology& topology) {
         return out;
     }
     if (switches.size() == 1) {
-        const trace::NodeId sw = switches[0];
-        out.nodes[sw] = {0.5f, 0.5f};
+        out.nodes[switches[0]] = {0.5f, 0.5f};
         if (hosts.size() <= 12) {
-            // Clients on the left, the server (by convention the last host declared, or the one
-            // named "server") on the right.
-            trace::NodeId server = hosts.back();
-            for (auto h : hosts)
-                if (topology.nodes[h].name.find("server") != std::string::npos) server = h;
-            std::vector<trace::NodeId> left;
-            for (auto h : hosts)
-                if (h != server) left.push_back(h);
-            column(out, left, 0.12f, left.size() > 1 ? 0.12f : 0.5f,
-                   left.size() > 1 ? 0.88f : 0.5f);
-            column(out, {server}, 0.88f, 0.5f, 0.5f);
+            star_columns(out, topology, hosts, 0.0f, 1.0f, 0.0f, 1.0f);
             return out;
         }
         circle(out, hosts, {0.5f, 0.5f}, 0.44f);
         out.round = true;
+        return out;
+    }
+    // Several switches, each host on one of them (two classrooms side by side): one region
+    // per switch, each laid out like a single star: two side by side (the view is wide),
+    // three or four in bands from top to bottom.
+    std::vector<std::vector<trace::NodeId>> groups(switches.size());
+    bool grouped = true;
+    for (const auto h : hosts) {
+        int found = -1;
+        for (const auto& l : topology.links) {
+            const trace::NodeId other = l.a == h ? l.b : l.b == h ? l.a : trace::no_node;
+            for (std::size_t k = 0; k < switches.size(); ++k)
+                if (other == switches[k]) found = static_cast<int>(k);
+        }
+        if (found < 0)
+            grouped = false;
+        else
+            groups[static_cast<std::size_t>(found)].push_back(h);
+    }
+    bool small = true;
+    for (const auto& g : groups)
+        small = small && g.size() <= 12;
+    if (grouped && small && switches.size() <= 4) {
+        const bool side_by_side = switches.size() == 2;
+        const float share = 1.0f / static_cast<float>(switches.size());
+        for (std::size_t k = 0; k < switches.size(); ++k) {
+            const float a = share * static_cast<float>(k), b = a + share;
+            const float x0 = side_by_side ? a : 0.0f, x1 = side_by_side ? b : 1.0f;
+            const float y0 = side_by_side ? 0.0f : a, y1 = side_by_side ? 1.0f : b;
+            out.nodes[switches[k]] = {(x0 + x1) / 2, (y0 + y1) / 2};
+            star_columns(out, topology, groups[k], x0, x1, y0, y1);
+        }
         return out;
     }
     // General case: hosts on a circle, switches on a smaller one inside.

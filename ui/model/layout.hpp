@@ -4,6 +4,8 @@
 //   - hosts around one switch: the hosts that only talk to the switch on the left (clients)
 //     and the last host right (the server) when there are few; a circle around the switch
 //     (a star) when there are many (100+ fits);
+//   - two to four switches, each with its own few hosts: one such star per region (two side
+//     by side, more in horizontal bands);
 //   - anything else: nodes on a circle, switches inside.
 // The view scales and pans these positions; nothing here knows about pixels.
 #pragma once

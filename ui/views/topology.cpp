@@ -90,11 +90,16 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
     const float fs = ImGui::GetFontSize();
     const bool many = topo.nodes.size() > 24;
 
-    // Links with their name, bandwidth and delay.
+    // Links with their name, bandwidth and delay. When every link of a star is alike, the
+    // labels would only repeat one another over the hosts' names: say it once, at the bottom.
+    bool alike = topo.links.size() > 3;
+    for (const auto& l : topo.links)
+        alike = alike && l.bandwidth_bps == topo.links[0].bandwidth_bps &&
+                l.delay == topo.links[0].delay;
     for (const auto& l : topo.links) {
         const ImVec2 a = px(layout.nodes[l.a]), b = px(layout.nodes[l.b]);
         dl->AddLine(a, b, ctx.theme.link, 3.0f * ctx.scale);
-        if (!many) {
+        if (!many && !alike) {
             const std::string text =
                 l.name + " · " + bandwidth_text(l.bandwidth_bps) + " · " + format_time(l.delay);
             const ImVec2 m = lerp(a, b, 0.5f);
@@ -220,8 +225,12 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
         draw_label(ctx, dl, view, {p.x + 0.5f * fs, p.y}, drop_color, "✗", fs);
         draw_label(ctx, dl, view, {p.x + 2.4f * fs, p.y}, ctx.theme.text, "dropped frame", fs);
     }
+    std::string footer = "t = " + format_time(ctx.playhead.time);
+    if (alike)
+        footer += "      every link: " + bandwidth_text(topo.links[0].bandwidth_bps) + " · " +
+                  format_time(topo.links[0].delay);
     draw_label(ctx, dl, view, {c0.x + 8 * ctx.scale, c1.y - fs - 6 * ctx.scale}, ctx.theme.text_dim,
-               "t = " + format_time(ctx.playhead.time), fs);
+               footer, fs);
     dl->PopClipRect();
 
     if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
