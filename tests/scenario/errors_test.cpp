@@ -2,9 +2,12 @@
 // "file:line:col: error: message" line, in file order, and no scenario at all.
 #include "sim/scenario/load.hpp"
 
+#include "errors_of.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace wirelab::scenario;
+using namespace wirelab::scenario::testing;
 
 namespace {
 
@@ -21,17 +24,6 @@ ip = "10.0.0.2/24"
 a = "client"
 b = "server"
 )";
-
-std::vector<std::string> errors_of(const std::string& text) {
-    LoadResult r = load_string(text, "x.toml");
-    std::vector<std::string> out;
-    for (const Error& e : r.errors)
-        out.push_back(e.format());
-    CHECK(r.scenario.has_value() == out.empty());
-    return out;
-}
-
-using Lines = std::vector<std::string>;
 
 } // namespace
 

@@ -3,9 +3,12 @@
 // and the one positioned error each mistake gives.
 #include "sim/scenario/load.hpp"
 
+#include "errors_of.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace wirelab::scenario;
+using namespace wirelab::scenario::testing;
 
 namespace {
 
@@ -28,17 +31,6 @@ stack = ["phy", "eth", "ipv4", "tcp", "http", "ws", "sio"]
 switch = "sw"
 delay = "1ms"
 )";
-
-std::vector<std::string> errors_of(const std::string& text) {
-    LoadResult r = load_string(text, "x.toml");
-    std::vector<std::string> out;
-    for (const Error& e : r.errors)
-        out.push_back(e.format());
-    CHECK(r.scenario.has_value() == out.empty());
-    return out;
-}
-
-using Lines = std::vector<std::string>;
 
 } // namespace
 

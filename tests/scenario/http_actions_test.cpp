@@ -1,11 +1,14 @@
 // The http.* actions in lesson files: what a valid action holds, the one precise error each
 // mistake gives, and what the Player does with them.
 #include "sim/scenario/load.hpp"
+
+#include "errors_of.hpp"
 #include "sim/scenario/player.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace wirelab;
+using namespace wirelab::scenario::testing;
 using namespace wirelab::scenario;
 
 namespace {
@@ -27,17 +30,6 @@ at = "0s"
 
 const std::string serve_a = "do = \"http.serve\"\nhost = \"a\"\nport = 80\npath = \"/news\"\n"
                             "body = \"one\"\n[[action]]\n";
-
-std::vector<std::string> errors_of(const std::string& text) {
-    LoadResult r = load_string(text, "x.toml");
-    std::vector<std::string> out;
-    for (const Error& e : r.errors)
-        out.push_back(e.format());
-    CHECK(r.scenario.has_value() == out.empty());
-    return out;
-}
-
-using Lines = std::vector<std::string>;
 
 } // namespace
 
