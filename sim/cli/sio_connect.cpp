@@ -1,5 +1,12 @@
-// `wirelab sio connect URL`: socketio::Client (sim/proto/sio) on a real WebSocket, with a
-// real clock. The engine decides everything; this loop only carries bytes and time:
+// `wirelab sio connect URL`: socketio::Client (sim/proto/sio) on real sockets, with a real
+// clock. The engine decides everything; this loop only carries bytes and time.
+// --transport polling (the default, as the reference client): http_request commands ->
+//   LivePolling (live_polling.hpp: a held GET and POSTs over HTTP/1.1) -> receive_http_response
+//   / handle_http_error; open_upgrade -> a second LiveWsClient to ?upgrade_query() -> 101 ->
+//   handle_upgrade_open -> 2probe / 3probe / 5 by the engine -> once transport() is websocket
+//   that socket is the transport and the HTTP connections close. Printed:
+//   {"type":"transport","name":"polling"} before each `connect`, {"type":"upgrade",...} after.
+// --transport websocket:
 //   Client::connect -> TransportCommand::open -> LiveWsClient::start (Upgrade to
 //   PATH?EIO=4&transport=websocket) -> 101 -> handle_transport_open -> text/binary messages
 //   <-> receive_text / frames_to_send -> events() printed as JSON Lines
@@ -18,8 +25,10 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <deque>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -32,6 +41,7 @@
 #include <vector>
 
 #include "sim/cli/live_client.hpp"
+#include "sim/cli/live_polling.hpp"
 #include "sim/proto/sio/json_text.hpp"
 #include "sim/proto/sio/socketio_client.hpp"
 
@@ -45,6 +55,7 @@ using Kind = sock::ClientEvent::Kind;
 struct SioConnectOptions {
     std::string url;                                        // http://host:port[/namespace]
     std::string path = "/socket.io/";                       // the Engine.IO endpoint
+    std::string transport = "polling";                      // or "websocket"
     std::vector<std::pair<std::string, std::string>> emits; // EVENT, JSON args
     bool ack = false;                                       // emit with acknowledgements
     std::vector<std::string> joins;                         // rooms, joined on every connect
@@ -105,7 +116,8 @@ public:
         for (;;) {
             drain();
             if (done_) return finish(0);
-            if (!client_->connected() && !client_->reconnecting() && ws_.fd() < 0) {
+            if (!client_->connected() && !client_->reconnecting() && ws_->fd() < 0 &&
+                up_->fd() < 0 && !polling_.busy()) {
                 // Refused by the namespace, disconnected by the server, out of attempts, or
                 // reconnection off: the engine will not try again.
                 std::cerr << "wirelab sio connect: the client stopped"
@@ -123,15 +135,23 @@ public:
             int wait_ms = -1;
             if (wake)
                 wait_ms = static_cast<int>(std::max<std::int64_t>(0, *wake - now) / 1'000'000 + 1);
-            pollfd pfd{-1, 0, 0};
-            if (ws_.fd() >= 0) pfd = ws_.poll_entry();
-            if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR) {
+            std::array<pollfd, 2> http = polling_.poll_entries();
+            pollfd pfd[4] = {{-1, 0, 0}, {-1, 0, 0}, http[0], http[1]};
+            if (ws_->fd() >= 0) pfd[0] = ws_->poll_entry();
+            if (up_->fd() >= 0) pfd[1] = up_->poll_entry();
+            if (poll(pfd, 4, wait_ms) < 0 && errno != EINTR) {
                 std::cerr << "wirelab sio connect: poll failed\n";
                 return 1;
             }
             now = now_ns();
-            if (ws_.fd() >= 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) read(now);
-            if (ws_.fd() >= 0 && !ws_.flush()) lost(now, "write failed");
+            constexpr short readable = POLLIN | POLLHUP | POLLERR;
+            if (ws_->fd() >= 0 && ws_->fd() == pfd[0].fd && (pfd[0].revents & readable)) read(now);
+            if (ws_->fd() >= 0 && !ws_->flush()) lost(now, "write failed");
+            if (up_->fd() >= 0 && up_->fd() == pfd[1].fd && (pfd[1].revents & readable))
+                read_upgrade(now);
+            if (up_->fd() >= 0 && !up_->flush()) upgrade_lost(now, "write failed");
+            for (const LivePolling::Result& r : polling_.service({pfd[2], pfd[3]}))
+                on_http(r, now_ns());
             if (auto t = client_->poll_timeout(); t && now_ns() >= *t)
                 client_->handle_timeout(now_ns());
         }
@@ -150,9 +170,13 @@ private:
         std::string nsp = url_.target.substr(0, url_.target.find('?'));
         if (nsp.empty()) nsp = "/";
         url_.target = options_.path + "?EIO=4&transport=websocket";
+        polling_.set_server(url_, options_.path);
 
         sock::ClientConfig config;
         config.nsp = nsp;
+        config.transports = options_.transport == "websocket"
+                                ? sock::Transports::websocket_only
+                                : sock::Transports::polling_then_upgrade;
         if (options_.auth) {
             auto auth = sio::parse_json(*options_.auth);
             if (!auth || !auth->is_object()) usage("--auth must be a JSON object");
@@ -185,24 +209,28 @@ private:
     // ---- the transport: what the engine asks for, and what the socket says -------------
 
     void open_transport(std::int64_t now) {
-        ws_.close();
+        ws_->close();
         transport_open_ = false;
         ws::Config config;
         config.frame_events = false;
-        if (!ws_.start(url_, {}, config)) client_->handle_transport_error(now, ws_.why());
+        if (!ws_->start(url_, {}, config)) client_->handle_transport_error(now, ws_->why());
     }
 
     void close_transport() {
-        if (ws::Connection* conn = ws_.connection(); conn && conn->state() == ws::State::open)
+        if (ws::Connection* conn = ws_->connection(); conn && conn->state() == ws::State::open)
             conn->send_close(1000);
-        if (ws_.fd() >= 0) ws_.flush();
-        ws_.close();
+        if (ws_->fd() >= 0) ws_->flush();
+        ws_->close();
         transport_open_ = false;
+        up_->close();
+        upgrade_open_ = false;
+        polling_.close();
+        http_pending_.clear();
     }
 
     void read(std::int64_t now) {
-        const LiveWsClient::Read r = ws_.read_available();
-        if (ws::Connection* conn = ws_.connection()) {
+        const LiveWsClient::Read r = ws_->read_available();
+        if (ws::Connection* conn = ws_->connection()) {
             if (!transport_open_) {
                 transport_open_ = true;
                 client_->handle_transport_open(now);
@@ -221,14 +249,14 @@ private:
             }
             if (closed) return lost(now, "websocket closed");
         }
-        if (r != LiveWsClient::Read::more) lost(now, ws_.why());
+        if (r != LiveWsClient::Read::more) lost(now, ws_->why());
     }
 
     // The socket is gone (EOF, close frame, error): before the 101 the attempt failed,
     // after it the transport closed under the engine.
     void lost(std::int64_t now, const std::string& why) {
-        if (ws_.fd() >= 0) ws_.flush();
-        ws_.close();
+        if (ws_->fd() >= 0) ws_->flush();
+        ws_->close();
         if (transport_open_) {
             transport_open_ = false;
             client_->receive_transport_close(now);
@@ -237,14 +265,98 @@ private:
         }
     }
 
+    // ---- polling and the upgrade ---------------------------------------------------------
+
+    void on_http(const LivePolling::Result& r, std::int64_t now) {
+        if (!r.error) return client_->receive_http_response(r.method, r.status, r.body, now);
+        // An XHR error closes the whole polling transport (and a probe under way).
+        polling_.close();
+        up_->close();
+        upgrade_open_ = false;
+        client_->handle_http_error(r.method, now);
+    }
+
+    void send_http(std::int64_t now) {
+        for (auto& r : client_->http_requests())
+            http_pending_.push_back(std::move(r));
+        if (http_pending_.empty()) return;
+        sio::engineio::PollRequest r = std::move(http_pending_.front());
+        http_pending_.pop_front();
+        if (auto failed = polling_.send(r)) on_http(*failed, now);
+    }
+
+    void open_upgrade(std::int64_t now) {
+        up_->close();
+        upgrade_open_ = false;
+        Url url = url_;
+        url.target = options_.path + "?" + client_->upgrade_query();
+        ws::Config config;
+        config.frame_events = false;
+        if (!up_->start(url, {}, config)) client_->handle_upgrade_error(now, up_->why());
+    }
+
+    void read_upgrade(std::int64_t now) {
+        const LiveWsClient::Read r = up_->read_available();
+        if (ws::Connection* conn = up_->connection()) {
+            if (!upgrade_open_) {
+                upgrade_open_ = true;
+                client_->handle_upgrade_open(now);
+            }
+            for (const ws::Event& e : conn->events()) {
+                if (e.kind == ws::Event::Kind::text) {
+                    client_->receive_text(e.text(), now);
+                } else if (e.kind == ws::Event::Kind::binary) {
+                    client_->receive_binary(
+                        {reinterpret_cast<const char*>(e.payload.data()), e.payload.size()}, now);
+                } else if (e.kind == ws::Event::Kind::close || e.kind == ws::Event::Kind::fail) {
+                    return upgrade_lost(now, "websocket closed");
+                }
+            }
+        }
+        if (r != LiveWsClient::Read::more) upgrade_lost(now, up_->why());
+    }
+
+    // The probe WebSocket failed: before its 101 the upgrade could not start, after it the
+    // probe's transport closed; either way polling goes on.
+    void upgrade_lost(std::int64_t now, const std::string& why) {
+        up_->close();
+        if (std::exchange(upgrade_open_, false)) {
+            client_->receive_transport_close(now);
+        } else {
+            client_->handle_upgrade_error(now, why.empty() ? "websocket error" : why);
+        }
+    }
+
+    // The engine switched to the probe WebSocket (it sent 5): it is the transport now.
+    void finish_upgrade() {
+        if (up_->fd() < 0 || !upgrade_open_ ||
+            client_->transport() != sio::engineio::Transport::websocket)
+            return;
+        std::swap(ws_, up_);
+        up_->close();
+        transport_open_ = true;
+        upgrade_open_ = false;
+        polling_.close();
+        http_pending_.clear();
+        std::cout << R"({"type":"upgrade","name":"websocket"})" << std::endl;
+    }
+
+    // The WebSocket the engine's frames go to: the probe while polling, else the transport.
+    ws::Connection* frame_socket() {
+        if (client_->transport() == sio::engineio::Transport::polling)
+            return upgrade_open_ ? up_->connection() : nullptr;
+        return transport_open_ ? ws_->connection() : nullptr;
+    }
+
     // Moves everything the engine produced until it is quiet: frames onto the socket,
     // transport commands, events (which may emit more).
     void drain() {
         for (bool again = true; again;) {
             again = false;
+            finish_upgrade();
             for (const auto& f : client_->frames_to_send()) {
-                ws::Connection* conn = ws_.connection();
-                if (!conn || !transport_open_) continue; // no transport: nothing can carry it
+                ws::Connection* conn = frame_socket();
+                if (!conn) continue; // no transport: nothing can carry it
                 if (f.binary) {
                     conn->send_binary(
                         {reinterpret_cast<const std::uint8_t*>(f.data.data()), f.data.size()});
@@ -256,21 +368,38 @@ private:
                 again = true;
                 if (c == sock::TransportCommand::open) open_transport(now_ns());
                 if (c == sock::TransportCommand::close) close_transport();
-                // The HTTP long-polling commands never come: this client is WebSocket-only
-                // (socketio::ClientConfig's default transport).
+                if (c == sock::TransportCommand::http_request) send_http(now_ns());
+                if (c == sock::TransportCommand::open_upgrade) open_upgrade(now_ns());
+                if (c == sock::TransportCommand::close_upgrade) {
+                    up_->close();
+                    upgrade_open_ = false;
+                }
             }
             for (auto& e : client_->events()) {
                 again = true;
                 on_event(e);
             }
         }
-        if (ws_.fd() >= 0 && !ws_.flush()) lost(now_ns(), "write failed");
+        if (ws_->fd() >= 0 && !ws_->flush()) lost(now_ns(), "write failed");
+        if (up_->fd() >= 0 && !up_->flush()) upgrade_lost(now_ns(), "write failed");
         if (emits_sent_ && !options_.ack && emits_.size() > 0 && options_.joins.empty() &&
             options_.wait_event.empty())
             done_ = true; // fire-and-forget emits are on the socket
     }
 
     void on_event(const sock::ClientEvent& e) {
+        if (e.kind == Kind::connect && client_->transport())
+            std::cout << sio::stringify(
+                             Json{{"type", "transport"},
+                                  {"name", sio::engineio::to_string(*client_->transport())}})
+                      << std::endl;
+        if (e.kind == Kind::disconnect && !client_->transport()) {
+            // The session is gone (a poll failed, a ping timed out): so are its requests.
+            polling_.close();
+            http_pending_.clear();
+            up_->close();
+            upgrade_open_ = false;
+        }
         Json line = Json::object();
         line["type"] = std::string(sock::to_string(e.kind));
         switch (e.kind) {
@@ -357,7 +486,7 @@ private:
 
     void drain_events_only() {
         for (const auto& f : client_->frames_to_send()) {
-            if (ws::Connection* conn = ws_.connection(); conn && transport_open_ && !f.binary)
+            if (ws::Connection* conn = ws_->connection(); conn && transport_open_ && !f.binary)
                 conn->send_text(f.data);
         }
         for (auto& e : client_->events())
@@ -365,24 +494,49 @@ private:
                 std::cout << sio::stringify(Json{{"type", "disconnect"}, {"reason", e.reason}})
                           << std::endl;
         client_->transport_commands();
-        ws::Connection* conn = ws_.connection();
-        if (ws_.fd() < 0 || !conn) return;
+        up_->close();
+        // Polling: the DISCONNECT and Engine.IO close packets go in the last POSTs.
+        // The engine puts what was buffered and the close packet in one body ("41\x1e1");
+        // the reference sends the close alone once that drained (Socket.close, then
+        // Polling.doClose), and engine.io's server needs it so: it handles a close packet at
+        // once but the DISCONNECT a tick later, which would then say "transport close".
+        for (auto r : client_->http_requests()) {
+            if (r.method != "POST") continue;
+            const std::string tail{'\x1e', '1'}; // the separator, then the close packet
+            if (r.body.size() > tail.size() && r.body.ends_with(tail)) {
+                polling_.send({r.method, r.query, r.body.substr(0, r.body.size() - tail.size())});
+                r.body = "1";
+            }
+            polling_.send(r);
+        }
+        for (const std::int64_t until = now_ns() + 1'000'000'000;
+             polling_.posting() && now_ns() < until;) {
+            std::array<pollfd, 2> fds = polling_.poll_entries();
+            if (poll(fds.data(), 2, 50) > 0) polling_.service(fds);
+        }
+        polling_.close();
+        ws::Connection* conn = ws_->connection();
+        if (ws_->fd() < 0 || !conn) return;
         if (conn->state() == ws::State::open) conn->send_close(1000);
         const std::int64_t until = now_ns() + 1'000'000'000;
-        while (ws_.fd() >= 0 && ws_.flush() && now_ns() < until) {
-            pollfd pfd = ws_.poll_entry();
+        while (ws_->fd() >= 0 && ws_->flush() && now_ns() < until) {
+            pollfd pfd = ws_->poll_entry();
             if (poll(&pfd, 1, 50) <= 0) continue;
-            if (ws_.read_available() != LiveWsClient::Read::more) break;
+            if (ws_->read_available() != LiveWsClient::Read::more) break;
             conn->events();
         }
-        ws_.close();
+        ws_->close();
     }
 
     SioConnectOptions options_;
     Url url_;
     std::optional<sock::Client> client_;
-    LiveWsClient ws_;
+    std::unique_ptr<LiveWsClient> ws_ = std::make_unique<LiveWsClient>(); // the transport
+    std::unique_ptr<LiveWsClient> up_ = std::make_unique<LiveWsClient>(); // the upgrade probe
+    LivePolling polling_;
+    std::deque<sio::engineio::PollRequest> http_pending_;
     bool transport_open_ = false; // the 101 came back on the current socket
+    bool upgrade_open_ = false;   // ... on the probe socket
     std::vector<std::pair<std::string, Json>> emits_;
     Json reply_;
     std::map<std::uint64_t, std::string> acks_; // ack id -> the event it answers
@@ -400,9 +554,14 @@ void add_sio_connect_command(CLI::App& sio) {
     auto o = std::make_shared<SioConnectOptions>();
     CLI::App* c = sio.add_subcommand(
         "connect",
-        "a Socket.IO client on a real WebSocket: print every event as JSON Lines, reconnect");
+        "a Socket.IO client (HTTP long-polling then WebSocket, or WebSocket): print every "
+        "event as JSON Lines, reconnect");
     c->add_option("URL", o->url, "http://host:port[/namespace] (ws:// also accepted)")->required();
     c->add_option("--path", o->path, "the Engine.IO endpoint (default /socket.io/)");
+    c->add_option("--transport", o->transport,
+                  "polling (default: HTTP long-polling, then the upgrade to a WebSocket) or "
+                  "websocket (a WebSocket from the start)")
+        ->check(CLI::IsMember({"polling", "websocket"}));
     c->add_option("--emit", o->emits,
                   "EVENT JSON: emit EVENT with these arguments (a JSON array, or one value); "
                   "repeatable, sent in order once connected and every --join is acknowledged")

@@ -1,14 +1,18 @@
 // The npm socket.io 4 server (tests/sio/oracle/node_modules, pinned by its package-lock.json)
 // for tests/cli/sio_connect_interop_test.cpp, where Wirelab's client talks to it:
-//   node tests/cli/sio_server.js serve PORT   PORT 0 = any free port; the first stdout line is
-//                                             "listening on ws://127.0.0.1:PORT"
+//   node tests/cli/sio_server.js serve PORT [polling]
+//                                             PORT 0 = any free port; the first stdout line is
+//                                             "listening on ws://127.0.0.1:PORT"; with
+//                                             `polling` the server allows that transport only
 //   node tests/cli/sio_server.js peer PORT ROOM TEXT
 //                                             an npm socket.io-client that joins ROOM, sends
 //                                             chat TEXT with an ack, prints the ack, exits
 // The server: `join` ROOM (ack true), `leave` ROOM (ack true), `chat` ...args broadcast to the
 // sender's rooms but not to the sender (ack: how many sockets it reached); on connection it
 // emits `welcome` {"n": N} to the new socket with an ack callback and prints the client's
-// answer; namespace /admin emits `hello-admin`. Every server-side fact is one stdout line.
+// answer; it prints `transport NAME` (the connection's first transport) after
+// `connection ID`, and `upgrade NAME` when the client upgrades; namespace /admin emits
+// `hello-admin`. Every server-side fact is one stdout line.
 // SIGUSR2 restarts it in-process: io.close() (every client sees "transport close"), 1 s down,
 // then listening again on the same port ("listening on ..." printed again). The tests instead
 // kill the process and start a new one on the same port, the harder case.
@@ -21,13 +25,13 @@ const say = (line) => process.stdout.write(line + "\n");
 if (process.argv[2] === "peer") {
   peer(process.argv[3], process.argv[4], process.argv[5]);
 } else if (process.argv[2] === "serve") {
-  serve(Number(process.argv[3] || 0));
+  serve(Number(process.argv[3] || 0), process.argv[4] === "polling");
 } else {
   process.stderr.write("usage: sio_server.js serve PORT | peer PORT ROOM TEXT\n");
   process.exit(2);
 }
 
-function serve(wanted) {
+function serve(wanted, pollingOnly) {
   const { Server } = require(path.join(modules, "socket.io"));
   let port = wanted;
   let io = null;
@@ -35,9 +39,12 @@ function serve(wanted) {
 
   const start = (attempt) => {
     const server = http.createServer();
-    io = new Server(server, { transports: ["websocket", "polling"], pingInterval: 25000 });
+    const transports = pollingOnly ? ["polling"] : ["websocket", "polling"];
+    io = new Server(server, { transports, pingInterval: 25000 });
     io.on("connection", (socket) => {
       say(`connection ${socket.id}`);
+      say(`transport ${socket.conn.transport.name}`);
+      socket.conn.on("upgrade", (transport) => say(`upgrade ${transport.name}`));
       socket.on("join", (room, ack) => {
         socket.join(room);
         say(`join ${room}`);

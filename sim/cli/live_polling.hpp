@@ -1,0 +1,84 @@
+// Engine.IO's HTTP long-polling transport on real sockets, for `wirelab sio connect`
+// (sio_connect.cpp): what socketio::Client asks for with TransportCommand::http_request
+// (an engineio::PollRequest) goes out as an HTTP/1.1 request, GETs on one keep-alive
+// connection and POSTs on a second (a held GET and a POST are in flight together, as in a
+// browser); the answers are cut from the byte stream by http::MessageReader and handed back
+// as Results for receive_http_response / handle_http_error. No protocol logic lives here.
+//   send(): connect_tcp (when the method has no connection) -> format_request with Host,
+//           Accept, Content-Type text/plain;charset=UTF-8 (POST), Content-Length, the
+//           `t=` cache buster of engine.io-client -> OutQueue
+//   poll_entries() -> poll() -> service(): reads, writes -> Results (a response, or an error
+//           when the connection failed with the request in flight)
+#pragma once
+
+#include <poll.h>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/cli/live_socket.hpp"
+#include "sim/proto/http/message.hpp"
+#include "sim/proto/sio/engineio_session.hpp"
+
+namespace wirelab::cli {
+
+class LivePolling {
+public:
+    struct Result {
+        std::string method; // "GET" or "POST"
+        int status = 0;     // 0 with error
+        std::string body;
+        bool error = false; // refused, reset, closed before the answer, or not HTTP
+        std::string why;
+    };
+
+    LivePolling() = default;
+    LivePolling(const LivePolling&) = delete;
+    LivePolling& operator=(const LivePolling&) = delete;
+    ~LivePolling() { close(); }
+
+    // The server (host, port) and Engine.IO path ("/socket.io/"); Host is "host[:port]".
+    void set_server(const Url& server, std::string path);
+    // Sends `r` on its method's connection (opened now if there is none). Behind a request
+    // still awaiting its answer it waits for that answer (no pipelining: engine.io's server
+    // fails a session on overlapping POSTs); the engine asks for that only for its last
+    // POST, the close packet, which the reference client sends once the drain is done. An
+    // error Result if TCP could not connect.
+    std::optional<Result> send(const sio::engineio::PollRequest& r);
+    // The sockets to poll (fd -1 for none): GET, then POST.
+    std::array<pollfd, 2> poll_entries() const;
+    // After poll(), with the revents of poll_entries(): reads, writes, finished requests.
+    std::vector<Result> service(const std::array<pollfd, 2>& fds);
+    // Closes both connections; answers still awaited are forgotten.
+    void close();
+    bool busy() const { return conns_[0].busy > 0 || conns_[1].busy > 0; }
+    bool posting() const { return conns_[1].busy > 0; }
+    std::size_t requests_sent() const { return sent_; }
+
+private:
+    struct Conn {
+        int fd = -1;
+        int busy = 0;                    // requests sent or waiting, awaiting their answers
+        std::deque<std::string> waiting; // requests behind the one on the wire
+        OutQueue out;
+        std::optional<http::MessageReader> reader;
+    };
+    void drop(Conn& c);
+    void write(Conn& c, const std::string& text);
+    std::string cache_buster();
+
+    Url server_;
+    std::string path_ = "/socket.io/";
+    std::string host_header_;
+    std::array<Conn, 2> conns_; // [0] GET, [1] POST
+    std::vector<std::uint8_t> buf_;
+    std::int64_t last_stamp_ = -1;
+    std::int64_t stamp_seed_ = 0;
+    std::size_t sent_ = 0;
+};
+
+} // namespace wirelab::cli
