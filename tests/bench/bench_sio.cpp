@@ -10,6 +10,8 @@
 #include "sim/stack/sio_stage.hpp"
 #include "sim/stack/world.hpp"
 
+#include "star_host.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -24,19 +26,7 @@ namespace {
 constexpr int broadcasts = 10;
 
 HostConfig config(std::string name, std::uint32_t index) {
-    HostConfig c;
-    c.name = std::move(name);
-    c.ip = 0x0a000000u | index; // 10.0.0.0/8 holds them all
-    c.prefix_len = 8;
-    c.mac = {0x02,
-             0,
-             0,
-             static_cast<std::uint8_t>(index >> 16),
-             static_cast<std::uint8_t>(index >> 8),
-             static_cast<std::uint8_t>(index)};
-    // No ARP: with 10,000 hosts every ARP request would be flooded to 10,000 ports.
-    c.stack = {"phy", "eth", "ipv4", "tcp", "http", "ws", "sio"};
-    return c;
+    return bench::star_host(std::move(name), index, {"http", "ws", "sio"});
 }
 
 void BM_SioRoomBroadcast(benchmark::State& state) {
