@@ -115,7 +115,10 @@ public:
         client_->connect(start);
         for (;;) {
             drain();
-            if (done_) return finish(0);
+            // As engine.io-client's Socket.close (waitForUpgrade): a probe under way ends first.
+            const bool upgrading =
+                up_->fd() >= 0 && client_->transport() == sio::engineio::Transport::polling;
+            if (done_ && !upgrading) return finish(0);
             if (!client_->connected() && !client_->reconnecting() && ws_->fd() < 0 &&
                 up_->fd() < 0 && !polling_.busy()) {
                 // Refused by the namespace, disconnected by the server, out of attempts, or
@@ -126,7 +129,7 @@ public:
             }
             std::int64_t now = now_ns();
             if (deadline && now >= *deadline) {
-                if (!goal()) return finish(0); // only listening: the time is up, as asked
+                if (!goal() || done_) return finish(0); // only listening, or an upgrade hung
                 std::cerr << "wirelab sio connect: timed out\n";
                 return finish(1);
             }

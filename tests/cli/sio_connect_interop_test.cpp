@@ -1,10 +1,12 @@
-// Wirelab's Socket.IO client (`wirelab sio connect`, socketio::Client on a real WebSocket)
-// against the npm socket.io 4.8.1 server (tests/cli/sio_server.js; tests/sio/oracle, pinned by
-// its package-lock.json) on 127.0.0.1: connect, join a room with an ack, emit with an ack, a
-// server emit answered with our ack, a broadcast from an npm socket.io-client in the room, and
-// reconnection with back-off after the server process is killed and started again on the same
-// port. A missing node or node_modules is a failure, never a skip. Every wait has a generous
-// deadline (a loaded 2-core machine); children are killed by PID (ws_process.hpp).
+// Wirelab's Socket.IO client (`wirelab sio connect`, socketio::Client over HTTP long-polling
+// then the upgrade to a WebSocket, or a WebSocket from the start) against the npm socket.io 4.8.1
+// server (tests/cli/sio_server.js; tests/sio/oracle, pinned by its package-lock.json) on 127.0.0.1:
+// connect, join a room with an ack, emit with an ack, a server emit answered with our ack, a
+// broadcast from an npm socket.io-client in the room, and reconnection with back-off after the
+// server process is killed and started again on the same port; and a server that allows polling
+// only (the client stays on it). A missing node or node_modules is a failure, never a skip. Every
+// wait has a generous deadline (a loaded 2-core machine); children are killed by PID
+// (ws_process.hpp).
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -46,9 +48,10 @@ void require_socket_io() {
 struct NodeServer {
     Child child;
     int port = 0;
-    NodeServer(int wanted_port, const std::string& err_path)
-        : child({node_exe(), server_script(), "serve", std::to_string(wanted_port)}, "/dev/null",
-                err_path) {
+    // `only` = "polling": the server allows that transport alone.
+    NodeServer(int wanted_port, const std::string& err_path, const std::string& only = "")
+        : child({node_exe(), server_script(), "serve", std::to_string(wanted_port), only},
+                "/dev/null", err_path) {
         auto line = child.read_line(30);
         REQUIRE(line);
         port = port_of(*line);
@@ -111,6 +114,10 @@ TEST_CASE("wirelab sio connect chats with the npm socket.io server and reconnect
           "restarts",
           "[cli][sio][interop]") {
     require_socket_io();
+    // polling: HTTP long-polling first, then the upgrade (the default, as the reference).
+    const std::string transport = GENERATE(as<std::string>{}, "websocket", "polling");
+    const bool polling = transport == "polling";
+    INFO("--transport " << transport);
     TempDir dir;
     auto server = std::make_unique<NodeServer>(0, dir + "/server1.err");
     const int port = server->port;
@@ -119,6 +126,8 @@ TEST_CASE("wirelab sio connect chats with the npm socket.io server and reconnect
                   "sio",
                   "connect",
                   "http://127.0.0.1:" + std::to_string(port),
+                  "--transport",
+                  transport,
                   "--join",
                   "lobby",
                   "--emit",
@@ -151,7 +160,22 @@ TEST_CASE("wirelab sio connect chats with the npm socket.io server and reconnect
     CHECK(said.find({{"type", "ack"}, {"event", "join"}, {"args", {true}}}));
     CHECK(said.find({{"type", "ack"}, {"event", "chat"}, {"args", {0}}})); // nobody else yet
     auto first = server->lines_until("chat ");
+    if (polling && !has_line(first, "upgrade websocket")) {
+        auto more = server->lines_until("upgrade ");
+        first.insert(first.end(), more.begin(), more.end());
+    }
+    if (polling && !said.find({{"type", "upgrade"}}))
+        REQUIRE(read_until(client, said, {{"type", "upgrade"}}));
     INFO("server said:\n" << joined(first));
+    // The server saw the transport asked for; with polling, the client upgraded to a
+    // WebSocket, and both sides say so.
+    CHECK(has_line(first, "transport " + transport));
+    CHECK(has_line(first, "upgrade websocket") == polling);
+    auto opened = said.find({{"type", "transport"}});
+    REQUIRE(opened);
+    CHECK(*opened + 1 == *connect); // printed just before `connect`
+    CHECK(said.lines[*opened]["name"] == transport);
+    CHECK(said.find({{"type", "upgrade"}, {"name", "websocket"}}).has_value() == polling);
     CHECK(has_line(first, "join lobby"));
     CHECK(has_line(first, R"(chat ["hello",{"n":1}])"));     // arguments intact, in order
     CHECK(has_line(first, R"(welcome 1 acked ["thanks"])")); // our ack reached its callback
@@ -182,6 +206,7 @@ TEST_CASE("wirelab sio connect chats with the npm socket.io server and reconnect
     REQUIRE(again);
     CHECK(said.lines[*again]["sid"] != said.lines[*connect]["sid"]);
     CHECK(said.find({{"type", "event"}, {"name", "welcome"}, {"args", {{{"n", 1}}}}}, *again));
+    CHECK(said.find({{"type", "transport"}, {"name", transport}}, *reconnect));
     // Then it leaves as socket.disconnect() does, and exits 0: its goal was met.
     REQUIRE(read_until(client, said, {{"type", "disconnect"}}));
     CHECK(said.lines.back()["reason"] == "io client disconnect");
@@ -190,6 +215,53 @@ TEST_CASE("wirelab sio connect chats with the npm socket.io server and reconnect
     INFO("restarted server said:\n" << joined(second));
     CHECK(has_line(second, "join lobby"));
     CHECK(has_line(second, "disconnect client namespace disconnect")); // our DISCONNECT packet
+    // Again by polling, then the upgrade (the client waits for a probe under way before it
+    // leaves, as socket.io-client's Socket.close does).
+    CHECK(has_line(second, "transport " + transport));
+    CHECK(has_line(second, "upgrade websocket") == polling);
+    CHECK(said.find({{"type", "upgrade"}, {"name", "websocket"}}, *reconnect).has_value() ==
+          polling);
+}
+
+TEST_CASE("wirelab sio connect stays on HTTP long-polling with a server that allows nothing "
+          "else",
+          "[cli][sio][interop]") {
+    require_socket_io();
+    TempDir dir;
+    NodeServer server{0, dir + "/server.err", "polling"};
+    const std::string base = "http://127.0.0.1:" + std::to_string(server.port);
+    Child client{{wirelab_exe(), "sio", "connect", base, "--transport", "polling", "--join",
+                  "lobby", "--emit", "chat", R"(["over http"])", "--ack", "--wait-event", "chat",
+                  "--timeout", "90"},
+                 "/dev/null",
+                 dir + "/client.err"};
+    Said said;
+    REQUIRE(read_until(client, said, {{"type", "ack"}, {"event", "chat"}}));
+    INFO("wirelab sio connect said:\n" << said.text);
+    CHECK(said.lines.front() == json({{"type", "transport"}, {"name", "polling"}}));
+    CHECK(said.find({{"type", "ack"}, {"event", "join"}, {"args", {true}}}));
+    CHECK(said.find({{"type", "ack"}, {"event", "chat"}, {"args", {0}}}));
+    CHECK(said.find({{"type", "event"}, {"name", "welcome"}}));
+    // A broadcast from an npm peer in the room (polling too: this server has nothing else).
+    auto peer = run({node_exe(), server_script(), "peer", std::to_string(server.port), "lobby",
+                     "hi", "polling"},
+                    {}, 40, dir + "/peer.err");
+    CHECK(peer.status == 0);
+    CHECK(peer.out == "join true\nchat ack 1\n");
+    REQUIRE(read_until(client, said, {{"type", "event"}, {"name", "chat"}}));
+    CHECK(said.find({{"type", "event"}, {"name", "chat"}, {"args", {"hi", {{"from", "npm"}}}}}));
+    REQUIRE(read_until(client, said, {{"type", "disconnect"}}));
+    CHECK(said.lines.back()["reason"] == "io client disconnect");
+    CHECK(client.wait(20) == 0);
+    CHECK_FALSE(said.find({{"type", "upgrade"}})); // the probe was refused: still polling
+    CHECK_FALSE(said.find({{"type", "connect_error"}}));
+    auto lines = server.lines_until("disconnect ");
+    INFO("server said:\n" << joined(lines));
+    CHECK(has_line(lines, "transport polling"));
+    CHECK_FALSE(has_line(lines, "upgrade websocket"));
+    CHECK(has_line(lines, R"(chat ["over http"])"));
+    CHECK(has_line(lines, "welcome 1 acked []"));
+    CHECK(has_line(lines, "disconnect client namespace disconnect"));
 }
 
 TEST_CASE("wirelab sio connect reaches a namespace by the URL path and reports a refused one",

@@ -4,9 +4,10 @@
 //                                             PORT 0 = any free port; the first stdout line is
 //                                             "listening on ws://127.0.0.1:PORT"; with
 //                                             `polling` the server allows that transport only
-//   node tests/cli/sio_server.js peer PORT ROOM TEXT
+//   node tests/cli/sio_server.js peer PORT ROOM TEXT [polling]
 //                                             an npm socket.io-client that joins ROOM, sends
 //                                             chat TEXT with an ack, prints the ack, exits
+//                                             (on a WebSocket, or with `polling` by polling)
 // The server: `join` ROOM (ack true), `leave` ROOM (ack true), `chat` ...args broadcast to the
 // sender's rooms but not to the sender (ack: how many sockets it reached); on connection it
 // emits `welcome` {"n": N} to the new socket with an ack callback and prints the client's
@@ -23,7 +24,7 @@ const modules = path.join(__dirname, "..", "sio", "oracle", "node_modules");
 const say = (line) => process.stdout.write(line + "\n");
 
 if (process.argv[2] === "peer") {
-  peer(process.argv[3], process.argv[4], process.argv[5]);
+  peer(process.argv[3], process.argv[4], process.argv[5], process.argv[6] === "polling");
 } else if (process.argv[2] === "serve") {
   serve(Number(process.argv[3] || 0), process.argv[4] === "polling");
 } else {
@@ -98,9 +99,9 @@ function serve(wanted, pollingOnly) {
   start(0);
 }
 
-function peer(port, room, text) {
+function peer(port, room, text, polling) {
   const { io } = require(path.join(modules, "socket.io-client"));
-  const c = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], reconnection: false, timeout: 10000 });
+  const c = io(`http://127.0.0.1:${port}`, { transports: [polling ? "polling" : "websocket"], reconnection: false, timeout: 10000 });
   setTimeout(() => { say("timeout"); process.exit(2); }, 20000).unref();
   c.on("connect_error", (err) => { say(`connect_error ${err.message}`); process.exit(2); });
   c.on("connect", () => {
