@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string_view>
+#include <utility>
 
 namespace wirelab::cli {
 
@@ -154,6 +155,242 @@ void LivePolling::drop(Conn& c) {
 void LivePolling::close() {
     for (Conn& c : conns_)
         drop(c);
+}
+
+// ---- LiveSioTransport --------------------------------------------------------------------
+
+namespace {
+namespace sock = sio::socketio;
+using sio::engineio::Transport;
+ws::Config frame_config() {
+    ws::Config config;
+    config.frame_events = false;
+    return config;
+}
+} // namespace
+
+LiveSioTransport::LiveSioTransport(sock::Client& client, const Url& server, std::string path)
+    : client_(client), server_(server), path_(std::move(path)) {
+    polling_.set_server(server_, path_);
+}
+
+void LiveSioTransport::command(sock::TransportCommand c, std::int64_t now) {
+    switch (c) {
+    case sock::TransportCommand::open: open_transport(now); return;
+    case sock::TransportCommand::close: close_all(); return;
+    case sock::TransportCommand::http_request: send_http(now); return;
+    case sock::TransportCommand::open_upgrade: open_upgrade(now); return;
+    case sock::TransportCommand::close_upgrade:
+        up_->close();
+        upgrade_open_ = false;
+        return;
+    }
+}
+
+void LiveSioTransport::send(const sio::engineio::Frame& f) {
+    ws::Connection* conn = nullptr;
+    if (client_.transport() == Transport::polling) {
+        if (upgrade_open_) conn = up_->connection();
+    } else if (transport_open_) {
+        conn = ws_->connection();
+    }
+    if (!conn) return; // no transport: nothing can carry it
+    if (f.binary) {
+        conn->send_binary({reinterpret_cast<const std::uint8_t*>(f.data.data()), f.data.size()});
+    } else {
+        conn->send_text(f.data);
+    }
+}
+
+bool LiveSioTransport::finish_upgrade() {
+    if (up_->fd() < 0 || !upgrade_open_ || client_.transport() != Transport::websocket)
+        return false;
+    std::swap(ws_, up_);
+    up_->close();
+    transport_open_ = true;
+    upgrade_open_ = false;
+    polling_.close();
+    http_pending_.clear();
+    return true;
+}
+
+void LiveSioTransport::flush(std::int64_t now) {
+    if (ws_->fd() >= 0 && !ws_->flush()) lost(now, "write failed");
+    if (up_->fd() >= 0 && !up_->flush()) upgrade_lost(now, "write failed");
+}
+
+std::array<pollfd, 4> LiveSioTransport::poll_entries() const {
+    const std::array<pollfd, 2> http = polling_.poll_entries();
+    std::array<pollfd, 4> out{pollfd{-1, 0, 0}, pollfd{-1, 0, 0}, http[0], http[1]};
+    if (ws_->fd() >= 0) out[0] = ws_->poll_entry();
+    if (up_->fd() >= 0) out[1] = up_->poll_entry();
+    return out;
+}
+
+void LiveSioTransport::service(const std::array<pollfd, 4>& fds, std::int64_t now) {
+    constexpr short readable = POLLIN | POLLHUP | POLLERR;
+    if (ws_->fd() >= 0 && ws_->fd() == fds[0].fd && (fds[0].revents & readable)) read(now);
+    if (up_->fd() >= 0 && up_->fd() == fds[1].fd && (fds[1].revents & readable)) read_upgrade(now);
+    flush(now);
+    for (const LivePolling::Result& r : polling_.service({fds[2], fds[3]}))
+        on_http(r, now);
+}
+
+void LiveSioTransport::session_gone() {
+    polling_.close();
+    http_pending_.clear();
+    up_->close();
+    upgrade_open_ = false;
+}
+
+void LiveSioTransport::open_transport(std::int64_t now) {
+    ws_->close();
+    transport_open_ = false;
+    Url url = server_;
+    url.target = path_ + "?EIO=4&transport=websocket";
+    if (!ws_->start(url, {}, frame_config())) client_.handle_transport_error(now, ws_->why());
+}
+
+void LiveSioTransport::close_all() {
+    if (ws::Connection* conn = ws_->connection(); conn && conn->state() == ws::State::open)
+        conn->send_close(1000);
+    if (ws_->fd() >= 0) ws_->flush();
+    ws_->close();
+    transport_open_ = false;
+    session_gone();
+}
+
+void LiveSioTransport::read(std::int64_t now) {
+    const LiveWsClient::Read r = ws_->read_available();
+    if (ws::Connection* conn = ws_->connection()) {
+        if (!transport_open_) {
+            transport_open_ = true;
+            client_.handle_transport_open(now);
+        }
+        bool closed = false;
+        // The events' views die with the next receive_data(): the engine copies them.
+        for (const ws::Event& e : conn->events()) {
+            if (e.kind == ws::Event::Kind::text) {
+                client_.receive_text(e.text(), now);
+            } else if (e.kind == ws::Event::Kind::binary) {
+                client_.receive_binary(
+                    {reinterpret_cast<const char*>(e.payload.data()), e.payload.size()}, now);
+            } else if (e.kind == ws::Event::Kind::close || e.kind == ws::Event::Kind::fail) {
+                closed = true;
+            }
+        }
+        if (closed) return lost(now, "websocket closed");
+    }
+    if (r != LiveWsClient::Read::more) lost(now, ws_->why());
+}
+
+// The socket is gone (EOF, close frame, error): before the 101 the attempt failed, after it
+// the transport closed under the engine.
+void LiveSioTransport::lost(std::int64_t now, const std::string& why) {
+    if (ws_->fd() >= 0) ws_->flush();
+    ws_->close();
+    if (transport_open_) {
+        transport_open_ = false;
+        client_.receive_transport_close(now);
+    } else {
+        client_.handle_transport_error(now, why.empty() ? "websocket error" : why);
+    }
+}
+
+void LiveSioTransport::on_http(const LivePolling::Result& r, std::int64_t now) {
+    if (!r.error) return client_.receive_http_response(r.method, r.status, r.body, now);
+    // An XHR error closes the whole polling transport (and a probe under way).
+    session_gone();
+    client_.handle_http_error(r.method, now);
+}
+
+void LiveSioTransport::send_http(std::int64_t now) {
+    for (auto& r : client_.http_requests())
+        http_pending_.push_back(std::move(r));
+    if (http_pending_.empty()) return;
+    sio::engineio::PollRequest r = std::move(http_pending_.front());
+    http_pending_.pop_front();
+    if (auto failed = polling_.send(r)) on_http(*failed, now);
+}
+
+void LiveSioTransport::open_upgrade(std::int64_t now) {
+    up_->close();
+    upgrade_open_ = false;
+    Url url = server_;
+    url.target = path_ + "?" + client_.upgrade_query();
+    if (!up_->start(url, {}, frame_config())) client_.handle_upgrade_error(now, up_->why());
+}
+
+void LiveSioTransport::read_upgrade(std::int64_t now) {
+    const LiveWsClient::Read r = up_->read_available();
+    if (ws::Connection* conn = up_->connection()) {
+        if (!upgrade_open_) {
+            upgrade_open_ = true;
+            client_.handle_upgrade_open(now);
+        }
+        for (const ws::Event& e : conn->events()) {
+            if (e.kind == ws::Event::Kind::text) {
+                client_.receive_text(e.text(), now);
+            } else if (e.kind == ws::Event::Kind::binary) {
+                client_.receive_binary(
+                    {reinterpret_cast<const char*>(e.payload.data()), e.payload.size()}, now);
+            } else if (e.kind == ws::Event::Kind::close || e.kind == ws::Event::Kind::fail) {
+                return upgrade_lost(now, "websocket closed");
+            }
+        }
+    }
+    if (r != LiveWsClient::Read::more) upgrade_lost(now, up_->why());
+}
+
+// The probe WebSocket failed: before its 101 the upgrade could not start, after it the
+// probe's transport closed; either way polling goes on.
+void LiveSioTransport::upgrade_lost(std::int64_t now, const std::string& why) {
+    up_->close();
+    if (std::exchange(upgrade_open_, false)) {
+        client_.receive_transport_close(now);
+    } else {
+        client_.handle_upgrade_error(now, why.empty() ? "websocket error" : why);
+    }
+}
+
+void LiveSioTransport::leave() {
+    for (const auto& f : client_.frames_to_send())
+        if (!f.binary) send(f);
+    client_.transport_commands();
+    up_->close();
+    // Polling: the DISCONNECT and Engine.IO close packets go in the last POSTs. The engine
+    // puts what was buffered and the close packet in one body ("41\x1e1"); the reference
+    // sends the close alone once that drained (Socket.close, then Polling.doClose), and
+    // engine.io's server needs it so: it handles a close packet at once but the DISCONNECT a
+    // tick later, which would then say "transport close".
+    for (auto r : client_.http_requests()) {
+        if (r.method != "POST") continue;
+        const std::string tail{'\x1e', '1'}; // the separator, then the close packet
+        if (r.body.size() > tail.size() && r.body.ends_with(tail)) {
+            polling_.send({r.method, r.query, r.body.substr(0, r.body.size() - tail.size())});
+            r.body = "1";
+        }
+        polling_.send(r);
+    }
+    const auto now = [] { return std::chrono::steady_clock::now(); };
+    for (const auto until = now() + std::chrono::seconds(1); polling_.posting() && now() < until;) {
+        std::array<pollfd, 2> fds = polling_.poll_entries();
+        if (poll(fds.data(), 2, 50) > 0) polling_.service(fds);
+    }
+    polling_.close();
+    // WebSocket: a close frame, then a short wait for the server to close TCP first
+    // (RFC 6455 7.1.1).
+    ws::Connection* conn = ws_->connection();
+    if (ws_->fd() < 0 || !conn) return;
+    if (conn->state() == ws::State::open) conn->send_close(1000);
+    for (const auto until = now() + std::chrono::seconds(1);
+         ws_->fd() >= 0 && ws_->flush() && now() < until;) {
+        pollfd pfd = ws_->poll_entry();
+        if (poll(&pfd, 1, 50) <= 0) continue;
+        if (ws_->read_available() != LiveWsClient::Read::more) break;
+        conn->events();
+    }
+    ws_->close();
 }
 
 } // namespace wirelab::cli

@@ -9,6 +9,8 @@
 //           `t=` cache buster of engine.io-client -> OutQueue
 //   poll_entries() -> poll() -> service(): reads, writes -> Results (a response, or an error
 //           when the connection failed with the request in flight)
+// LiveSioTransport (below) adds the WebSocket transport and the upgrade probe: all the
+// sockets of one socketio::Client.
 #pragma once
 
 #include <poll.h>
@@ -16,13 +18,16 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/cli/live_client.hpp"
 #include "sim/cli/live_socket.hpp"
 #include "sim/proto/http/message.hpp"
 #include "sim/proto/sio/engineio_session.hpp"
+#include "sim/proto/sio/socketio_client.hpp"
 
 namespace wirelab::cli {
 
@@ -79,6 +84,61 @@ private:
     std::int64_t last_stamp_ = -1;
     std::int64_t stamp_seed_ = 0;
     std::size_t sent_ = 0;
+};
+
+} // namespace wirelab::cli
+
+namespace wirelab::cli {
+
+// Every socket of one socketio::Client (sim/proto/sio), for `wirelab sio connect`: the
+// WebSocket transport (TransportCommand::open), the polling connections (http_request) and
+// the upgrade probe (open_upgrade), which becomes the transport once the engine sent 5.
+// The caller obeys the engine with command() and send(), polls poll_entries() and hands
+// the result to service(), which reports to the engine what the sockets said.
+class LiveSioTransport {
+public:
+    // `server`: host and port; `path`: the Engine.IO endpoint ("/socket.io/").
+    LiveSioTransport(sio::socketio::Client& client, const Url& server, std::string path);
+
+    void command(sio::socketio::TransportCommand c, std::int64_t now);
+    // One of frames_to_send(): to the probe while polling, else to the WebSocket (dropped
+    // when neither is open).
+    void send(const sio::engineio::Frame& f);
+    // True once the engine switched to the probe: it is the transport now, polling is closed.
+    bool finish_upgrade();
+    // Writes what the WebSockets queued (a failed write reports the socket lost).
+    void flush(std::int64_t now);
+    std::array<pollfd, 4> poll_entries() const; // transport, probe, GET, POST
+    void service(const std::array<pollfd, 4>& fds, std::int64_t now);
+    // The session is gone (a `disconnect`): its HTTP requests and probe are forgotten.
+    void session_gone();
+    // Sockets still open or requests still awaited.
+    bool active() const { return ws_->fd() >= 0 || up_->fd() >= 0 || polling_.busy(); }
+    bool probing() const { return up_->fd() >= 0; }
+    // After Client::disconnect(): the last frames or POSTs out, a closing handshake, each
+    // bounded by a second.
+    void leave();
+
+private:
+    void open_transport(std::int64_t now);
+    void close_all();
+    void read(std::int64_t now);
+    void lost(std::int64_t now, const std::string& why);
+    void on_http(const LivePolling::Result& r, std::int64_t now);
+    void send_http(std::int64_t now);
+    void open_upgrade(std::int64_t now);
+    void read_upgrade(std::int64_t now);
+    void upgrade_lost(std::int64_t now, const std::string& why);
+
+    sio::socketio::Client& client_;
+    Url server_;
+    std::string path_;
+    std::unique_ptr<LiveWsClient> ws_ = std::make_unique<LiveWsClient>(); // the transport
+    std::unique_ptr<LiveWsClient> up_ = std::make_unique<LiveWsClient>(); // the probe
+    LivePolling polling_;
+    std::deque<sio::engineio::PollRequest> http_pending_;
+    bool transport_open_ = false; // the 101 came back on the transport socket
+    bool upgrade_open_ = false;   // ... on the probe socket
 };
 
 } // namespace wirelab::cli

@@ -1,5 +1,6 @@
 // `wirelab sio connect URL`: socketio::Client (sim/proto/sio) on real sockets, with a real
-// clock. The engine decides everything; this loop only carries bytes and time.
+// clock. The engine decides everything; this loop only carries events and time, and
+// LiveSioTransport (live_polling.hpp) its sockets.
 // --transport polling (the default, as the reference client): http_request commands ->
 //   LivePolling (live_polling.hpp: a held GET and POSTs over HTTP/1.1) -> receive_http_response
 //   / handle_http_error; open_upgrade -> a second LiveWsClient to ?upgrade_query() -> 101 ->
@@ -20,6 +21,8 @@
 // first connection back; else the emits written; else (nothing to do) listen until
 // --timeout and exit 0. A goal unmet at --timeout exits 1, and so does a client that stopped for
 // good (namespace refused, server disconnect, reconnect_failed, --no-reconnection).
+// A goal met while the upgrade probe is under way waits for it to end first, as
+// engine.io-client's Socket.close (waitForUpgrade).
 #include "sim/cli/sio_connect.hpp"
 
 #include <poll.h>
@@ -28,7 +31,6 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
-#include <deque>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -40,7 +42,6 @@
 #include <utility>
 #include <vector>
 
-#include "sim/cli/live_client.hpp"
 #include "sim/cli/live_polling.hpp"
 #include "sim/proto/sio/json_text.hpp"
 #include "sim/proto/sio/socketio_client.hpp"
@@ -117,10 +118,9 @@ public:
             drain();
             // As engine.io-client's Socket.close (waitForUpgrade): a probe under way ends first.
             const bool upgrading =
-                up_->fd() >= 0 && client_->transport() == sio::engineio::Transport::polling;
+                sockets_->probing() && client_->transport() == sio::engineio::Transport::polling;
             if (done_ && !upgrading) return finish(0);
-            if (!client_->connected() && !client_->reconnecting() && ws_->fd() < 0 &&
-                up_->fd() < 0 && !polling_.busy()) {
+            if (!client_->connected() && !client_->reconnecting() && !sockets_->active()) {
                 // Refused by the namespace, disconnected by the server, out of attempts, or
                 // reconnection off: the engine will not try again.
                 std::cerr << "wirelab sio connect: the client stopped"
@@ -138,23 +138,12 @@ public:
             int wait_ms = -1;
             if (wake)
                 wait_ms = static_cast<int>(std::max<std::int64_t>(0, *wake - now) / 1'000'000 + 1);
-            std::array<pollfd, 2> http = polling_.poll_entries();
-            pollfd pfd[4] = {{-1, 0, 0}, {-1, 0, 0}, http[0], http[1]};
-            if (ws_->fd() >= 0) pfd[0] = ws_->poll_entry();
-            if (up_->fd() >= 0) pfd[1] = up_->poll_entry();
-            if (poll(pfd, 4, wait_ms) < 0 && errno != EINTR) {
+            std::array<pollfd, 4> fds = sockets_->poll_entries();
+            if (poll(fds.data(), fds.size(), wait_ms) < 0 && errno != EINTR) {
                 std::cerr << "wirelab sio connect: poll failed\n";
                 return 1;
             }
-            now = now_ns();
-            constexpr short readable = POLLIN | POLLHUP | POLLERR;
-            if (ws_->fd() >= 0 && ws_->fd() == pfd[0].fd && (pfd[0].revents & readable)) read(now);
-            if (ws_->fd() >= 0 && !ws_->flush()) lost(now, "write failed");
-            if (up_->fd() >= 0 && up_->fd() == pfd[1].fd && (pfd[1].revents & readable))
-                read_upgrade(now);
-            if (up_->fd() >= 0 && !up_->flush()) upgrade_lost(now, "write failed");
-            for (const LivePolling::Result& r : polling_.service({pfd[2], pfd[3]}))
-                on_http(r, now_ns());
+            sockets_->service(fds, now_ns());
             if (auto t = client_->poll_timeout(); t && now_ns() >= *t)
                 client_->handle_timeout(now_ns());
         }
@@ -172,8 +161,6 @@ private:
         // As io("http://host/admin"): the URL's path is the namespace.
         std::string nsp = url_.target.substr(0, url_.target.find('?'));
         if (nsp.empty()) nsp = "/";
-        url_.target = options_.path + "?EIO=4&transport=websocket";
-        polling_.set_server(url_, options_.path);
 
         sock::ClientConfig config;
         config.nsp = nsp;
@@ -193,6 +180,7 @@ private:
         auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
         config.random = [rng] { return std::uniform_real_distribution<double>(0, 1)(*rng); };
         client_.emplace(std::move(config));
+        sockets_.emplace(*client_, url_, options_.path);
 
         for (const auto& [event, text] : options_.emits) {
             auto args = sio::parse_json(text);
@@ -209,182 +197,25 @@ private:
         return !options_.wait_event.empty() || !options_.joins.empty() || !emits_.empty();
     }
 
-    // ---- the transport: what the engine asks for, and what the socket says -------------
-
-    void open_transport(std::int64_t now) {
-        ws_->close();
-        transport_open_ = false;
-        ws::Config config;
-        config.frame_events = false;
-        if (!ws_->start(url_, {}, config)) client_->handle_transport_error(now, ws_->why());
-    }
-
-    void close_transport() {
-        if (ws::Connection* conn = ws_->connection(); conn && conn->state() == ws::State::open)
-            conn->send_close(1000);
-        if (ws_->fd() >= 0) ws_->flush();
-        ws_->close();
-        transport_open_ = false;
-        up_->close();
-        upgrade_open_ = false;
-        polling_.close();
-        http_pending_.clear();
-    }
-
-    void read(std::int64_t now) {
-        const LiveWsClient::Read r = ws_->read_available();
-        if (ws::Connection* conn = ws_->connection()) {
-            if (!transport_open_) {
-                transport_open_ = true;
-                client_->handle_transport_open(now);
-            }
-            bool closed = false;
-            // The events' views die with the next receive_data(): the engine copies them.
-            for (const ws::Event& e : conn->events()) {
-                if (e.kind == ws::Event::Kind::text) {
-                    client_->receive_text(e.text(), now);
-                } else if (e.kind == ws::Event::Kind::binary) {
-                    client_->receive_binary(
-                        {reinterpret_cast<const char*>(e.payload.data()), e.payload.size()}, now);
-                } else if (e.kind == ws::Event::Kind::close || e.kind == ws::Event::Kind::fail) {
-                    closed = true;
-                }
-            }
-            if (closed) return lost(now, "websocket closed");
-        }
-        if (r != LiveWsClient::Read::more) lost(now, ws_->why());
-    }
-
-    // The socket is gone (EOF, close frame, error): before the 101 the attempt failed,
-    // after it the transport closed under the engine.
-    void lost(std::int64_t now, const std::string& why) {
-        if (ws_->fd() >= 0) ws_->flush();
-        ws_->close();
-        if (transport_open_) {
-            transport_open_ = false;
-            client_->receive_transport_close(now);
-        } else {
-            client_->handle_transport_error(now, why.empty() ? "websocket error" : why);
-        }
-    }
-
-    // ---- polling and the upgrade ---------------------------------------------------------
-
-    void on_http(const LivePolling::Result& r, std::int64_t now) {
-        if (!r.error) return client_->receive_http_response(r.method, r.status, r.body, now);
-        // An XHR error closes the whole polling transport (and a probe under way).
-        polling_.close();
-        up_->close();
-        upgrade_open_ = false;
-        client_->handle_http_error(r.method, now);
-    }
-
-    void send_http(std::int64_t now) {
-        for (auto& r : client_->http_requests())
-            http_pending_.push_back(std::move(r));
-        if (http_pending_.empty()) return;
-        sio::engineio::PollRequest r = std::move(http_pending_.front());
-        http_pending_.pop_front();
-        if (auto failed = polling_.send(r)) on_http(*failed, now);
-    }
-
-    void open_upgrade(std::int64_t now) {
-        up_->close();
-        upgrade_open_ = false;
-        Url url = url_;
-        url.target = options_.path + "?" + client_->upgrade_query();
-        ws::Config config;
-        config.frame_events = false;
-        if (!up_->start(url, {}, config)) client_->handle_upgrade_error(now, up_->why());
-    }
-
-    void read_upgrade(std::int64_t now) {
-        const LiveWsClient::Read r = up_->read_available();
-        if (ws::Connection* conn = up_->connection()) {
-            if (!upgrade_open_) {
-                upgrade_open_ = true;
-                client_->handle_upgrade_open(now);
-            }
-            for (const ws::Event& e : conn->events()) {
-                if (e.kind == ws::Event::Kind::text) {
-                    client_->receive_text(e.text(), now);
-                } else if (e.kind == ws::Event::Kind::binary) {
-                    client_->receive_binary(
-                        {reinterpret_cast<const char*>(e.payload.data()), e.payload.size()}, now);
-                } else if (e.kind == ws::Event::Kind::close || e.kind == ws::Event::Kind::fail) {
-                    return upgrade_lost(now, "websocket closed");
-                }
-            }
-        }
-        if (r != LiveWsClient::Read::more) upgrade_lost(now, up_->why());
-    }
-
-    // The probe WebSocket failed: before its 101 the upgrade could not start, after it the
-    // probe's transport closed; either way polling goes on.
-    void upgrade_lost(std::int64_t now, const std::string& why) {
-        up_->close();
-        if (std::exchange(upgrade_open_, false)) {
-            client_->receive_transport_close(now);
-        } else {
-            client_->handle_upgrade_error(now, why.empty() ? "websocket error" : why);
-        }
-    }
-
-    // The engine switched to the probe WebSocket (it sent 5): it is the transport now.
-    void finish_upgrade() {
-        if (up_->fd() < 0 || !upgrade_open_ ||
-            client_->transport() != sio::engineio::Transport::websocket)
-            return;
-        std::swap(ws_, up_);
-        up_->close();
-        transport_open_ = true;
-        upgrade_open_ = false;
-        polling_.close();
-        http_pending_.clear();
-        std::cout << R"({"type":"upgrade","name":"websocket"})" << std::endl;
-    }
-
-    // The WebSocket the engine's frames go to: the probe while polling, else the transport.
-    ws::Connection* frame_socket() {
-        if (client_->transport() == sio::engineio::Transport::polling)
-            return upgrade_open_ ? up_->connection() : nullptr;
-        return transport_open_ ? ws_->connection() : nullptr;
-    }
-
     // Moves everything the engine produced until it is quiet: frames onto the socket,
     // transport commands, events (which may emit more).
     void drain() {
         for (bool again = true; again;) {
             again = false;
-            finish_upgrade();
-            for (const auto& f : client_->frames_to_send()) {
-                ws::Connection* conn = frame_socket();
-                if (!conn) continue; // no transport: nothing can carry it
-                if (f.binary) {
-                    conn->send_binary(
-                        {reinterpret_cast<const std::uint8_t*>(f.data.data()), f.data.size()});
-                } else {
-                    conn->send_text(f.data);
-                }
-            }
+            if (sockets_->finish_upgrade())
+                std::cout << R"({"type":"upgrade","name":"websocket"})" << std::endl;
+            for (const auto& f : client_->frames_to_send())
+                sockets_->send(f);
             for (sock::TransportCommand c : client_->transport_commands()) {
                 again = true;
-                if (c == sock::TransportCommand::open) open_transport(now_ns());
-                if (c == sock::TransportCommand::close) close_transport();
-                if (c == sock::TransportCommand::http_request) send_http(now_ns());
-                if (c == sock::TransportCommand::open_upgrade) open_upgrade(now_ns());
-                if (c == sock::TransportCommand::close_upgrade) {
-                    up_->close();
-                    upgrade_open_ = false;
-                }
+                sockets_->command(c, now_ns());
             }
             for (auto& e : client_->events()) {
                 again = true;
                 on_event(e);
             }
         }
-        if (ws_->fd() >= 0 && !ws_->flush()) lost(now_ns(), "write failed");
-        if (up_->fd() >= 0 && !up_->flush()) upgrade_lost(now_ns(), "write failed");
+        sockets_->flush(now_ns());
         if (emits_sent_ && !options_.ack && emits_.size() > 0 && options_.joins.empty() &&
             options_.wait_event.empty())
             done_ = true; // fire-and-forget emits are on the socket
@@ -398,10 +229,7 @@ private:
                       << std::endl;
         if (e.kind == Kind::disconnect && !client_->transport()) {
             // The session is gone (a poll failed, a ping timed out): so are its requests.
-            polling_.close();
-            http_pending_.clear();
-            up_->close();
-            upgrade_open_ = false;
+            sockets_->session_gone();
         }
         Json line = Json::object();
         line["type"] = std::string(sock::to_string(e.kind));
@@ -488,58 +316,17 @@ private:
     }
 
     void drain_events_only() {
-        for (const auto& f : client_->frames_to_send()) {
-            if (ws::Connection* conn = ws_->connection(); conn && transport_open_ && !f.binary)
-                conn->send_text(f.data);
-        }
         for (auto& e : client_->events())
             if (e.kind == Kind::disconnect)
                 std::cout << sio::stringify(Json{{"type", "disconnect"}, {"reason", e.reason}})
                           << std::endl;
-        client_->transport_commands();
-        up_->close();
-        // Polling: the DISCONNECT and Engine.IO close packets go in the last POSTs.
-        // The engine puts what was buffered and the close packet in one body ("41\x1e1");
-        // the reference sends the close alone once that drained (Socket.close, then
-        // Polling.doClose), and engine.io's server needs it so: it handles a close packet at
-        // once but the DISCONNECT a tick later, which would then say "transport close".
-        for (auto r : client_->http_requests()) {
-            if (r.method != "POST") continue;
-            const std::string tail{'\x1e', '1'}; // the separator, then the close packet
-            if (r.body.size() > tail.size() && r.body.ends_with(tail)) {
-                polling_.send({r.method, r.query, r.body.substr(0, r.body.size() - tail.size())});
-                r.body = "1";
-            }
-            polling_.send(r);
-        }
-        for (const std::int64_t until = now_ns() + 1'000'000'000;
-             polling_.posting() && now_ns() < until;) {
-            std::array<pollfd, 2> fds = polling_.poll_entries();
-            if (poll(fds.data(), 2, 50) > 0) polling_.service(fds);
-        }
-        polling_.close();
-        ws::Connection* conn = ws_->connection();
-        if (ws_->fd() < 0 || !conn) return;
-        if (conn->state() == ws::State::open) conn->send_close(1000);
-        const std::int64_t until = now_ns() + 1'000'000'000;
-        while (ws_->fd() >= 0 && ws_->flush() && now_ns() < until) {
-            pollfd pfd = ws_->poll_entry();
-            if (poll(&pfd, 1, 50) <= 0) continue;
-            if (ws_->read_available() != LiveWsClient::Read::more) break;
-            conn->events();
-        }
-        ws_->close();
+        sockets_->leave();
     }
 
     SioConnectOptions options_;
     Url url_;
     std::optional<sock::Client> client_;
-    std::unique_ptr<LiveWsClient> ws_ = std::make_unique<LiveWsClient>(); // the transport
-    std::unique_ptr<LiveWsClient> up_ = std::make_unique<LiveWsClient>(); // the upgrade probe
-    LivePolling polling_;
-    std::deque<sio::engineio::PollRequest> http_pending_;
-    bool transport_open_ = false; // the 101 came back on the current socket
-    bool upgrade_open_ = false;   // ... on the probe socket
+    std::optional<LiveSioTransport> sockets_;
     std::vector<std::pair<std::string, Json>> emits_;
     Json reply_;
     std::map<std::uint64_t, std::string> acks_; // ack id -> the event it answers
