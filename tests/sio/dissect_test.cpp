@@ -157,3 +157,38 @@ TEST_CASE("sio dissect: rows are added inside WebSocket frames, masked or not", 
     REQUIRE(wire::dissect_stream_payload(fragment, df));
     CHECK_FALSE(sio::add_socketio_rows(fragment, df));
 }
+
+TEST_CASE("sio dissect: the Engine.IO packets of an HTTP long-polling body get rows too",
+          "[sio][dissect]") {
+    // A held GET answered with two packets joined by the record separator: a ping and an event.
+    const std::string body = "2\x1e"
+                             R"(42["chat","hi"])";
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+                             "Content-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n";
+    const std::string message = head + body;
+    const wire::ByteView bytes{reinterpret_cast<const std::uint8_t*>(message.data()),
+                               message.size()};
+    wire::Dissection d;
+    REQUIRE(wire::dissect_stream_payload(bytes, d));
+    REQUIRE(d.protocol == "HTTP");
+    REQUIRE(sio::add_socketio_rows(bytes, d));
+    std::vector<const wire::FieldSpan*> packets;
+    for (const auto& r : d.rows)
+        if (r.name == "Engine.IO packet") packets.push_back(&r);
+    REQUIRE(packets.size() == 2);
+    CHECK(packets[0]->offset == head.size());     // "2", the ping
+    CHECK(packets[1]->offset == head.size() + 2); // after 0x1e, the message with the event
+    const auto* name = find(d.rows, "Event name");
+    REQUIRE(name);
+    CHECK(name->value == "chat");
+    CHECK(message.substr(name->offset, name->length) == "\"chat\"");
+
+    // A body that is not Engine.IO (a web page's text) gets no rows.
+    const std::string page = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+    const wire::ByteView page_bytes{reinterpret_cast<const std::uint8_t*>(page.data()),
+                                    page.size()};
+    wire::Dissection dp;
+    REQUIRE(wire::dissect_stream_payload(page_bytes, dp));
+    CHECK_FALSE(sio::add_socketio_rows(page_bytes, dp));
+}

@@ -44,13 +44,29 @@ void label_box(ViewContext& ctx, ImDrawList* dl, ImVec2 at, ImU32 edge, const st
                float size) {
     const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str());
     const float pad = 3 * ctx.scale;
-    const ImVec2 p0{at.x - ts.x / 2 - pad, at.y - ts.y - 2 * pad};
-    const ImVec2 p1{at.x + ts.x / 2 + pad, at.y};
+    // Centred on `at`, but kept inside the canvas (a frame just leaving a host at the edge).
+    const ImVec2 lo = dl->GetClipRectMin(), hi = dl->GetClipRectMax();
+    const float w = ts.x + 2 * pad;
+    const float x0 = std::max(lo.x + pad, std::min(at.x - w / 2, hi.x - pad - w));
+    const ImVec2 p0{x0, at.y - ts.y - 2 * pad};
+    const ImVec2 p1{x0 + w, at.y};
     dl->AddRectFilled(p0, p1,
                       ctx.theme.light ? IM_COL32(255, 255, 255, 235) : IM_COL32(20, 22, 26, 230),
                       3 * ctx.scale);
     dl->AddRect(p0, p1, edge, 3 * ctx.scale, 0, 1.5f * ctx.scale);
     draw_label(ctx, dl, view, {p0.x + pad, p0.y + pad}, ctx.theme.text, text, size);
+}
+
+// A frame's label on the map stays short enough not to run over the hosts and the legend: a
+// long polling URL keeps its start ("GET /socket.io/?EIO=4&transport=polling…"); the
+// inspector and the ladder show it whole.
+std::string map_label(const std::string& label) {
+    constexpr std::size_t max_bytes = 44;
+    if (label.size() <= max_bytes) return label;
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80)
+        --cut; // not inside a UTF-8 sequence
+    return label.substr(0, cut) + "…";
 }
 
 } // namespace
@@ -185,7 +201,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
             const float side = b.x >= a.x ? -1.0f : 1.0f;
             ImVec2 at = lerp(tail, head, 0.5f);
             at.y += side < 0 ? -thick : thick + fs + 8 * ctx.scale;
-            label_box(ctx, dl, at, col, info.label, fs * 1.15f);
+            label_box(ctx, dl, at, col, map_label(info.label), fs * 1.15f);
         }
     }
     // Drops: a cross where the frame died, with why, for a moment after.

@@ -122,8 +122,24 @@ bool add_socketio_rows(wire::ByteView bytes, wire::Dissection& d) {
     for (auto& row : d.rows) {
         const std::size_t offset = row.offset, length = row.length;
         const bool payload = row.name == "Payload" || row.name == "Masked payload";
+        const bool body = row.name == "Body"; // an HTTP long-polling request or answer
         if (row.name == "WebSocket frame header") frame_at = offset;
         out.push_back(std::move(row));
+        if (body && offset + length <= bytes.size()) {
+            // Engine.IO packets joined by the record separator 0x1e.
+            const std::string_view text(reinterpret_cast<const char*>(bytes.data() + offset),
+                                        length);
+            for (std::size_t at = 0; at <= text.size();) {
+                const std::size_t end = std::min(text.find('\x1e', at), text.size());
+                for (auto& r : dissect_text(text.substr(at, end - at))) {
+                    r.offset += offset + at;
+                    out.push_back(std::move(r));
+                    added = true;
+                }
+                at = end + 1;
+            }
+            continue;
+        }
         if (!payload || !frame_at || offset + length > bytes.size()) continue;
         wire::websocket::FrameHeader h;
         if (wire::websocket::parse_header(bytes.subspan(*frame_at), h) !=

@@ -34,7 +34,8 @@ wire::FieldTable dissect_text(std::string_view text);
 // Adds dissect_text's rows after the payload row of each complete, unfragmented WebSocket
 // text frame found in `d` (rows as wire::dissect_frame or dissect_stream_payload make them,
 // over `bytes`), unmasking a client's payload first; the offsets stay those of `bytes`, so the
-// rows light the (masked) bytes that carry each field. Returns true if it added any.
+// rows light the (masked) bytes that carry each field. An HTTP "Body" row (long-polling)
+// gets the rows of each Engine.IO packet in it (joined by 0x1e). Returns true if it added any.
 bool add_socketio_rows(wire::ByteView bytes, wire::Dissection& d);
 
 } // namespace wirelab::sio
