@@ -171,7 +171,9 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
         const float tw = ImGui::CalcTextSize(text.c_str()).x;
         const float xm = (x_of(a.from_lane) + x_of(a.to_lane)) / 2,
                     ym = (y_of(a.t0) + y_of(a.t1)) / 2;
-        draw_label(ctx, dl, view, {xm - tw / 2, std::max(std::max(ym, p0.y) - fs - 2, top + 2)},
+        // Centred, but inside the panel: a long polling URL near the first lane stays readable.
+        const float lx = std::max(c0.x + 2, std::min(xm - tw / 2, c0.x + avail.x - tw - 2));
+        draw_label(ctx, dl, view, {lx, std::max(std::max(ym, p0.y) - fs - 2, top + 2)},
                    sel ? ctx.theme.text : col, text, fs);
         if (hovered) {
             const ImVec2 m = io.MousePos;
