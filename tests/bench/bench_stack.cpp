@@ -37,23 +37,10 @@ void BM_StarHandshakeMessagesClose(benchmark::State& state) {
         state.PauseTiming();
         auto owned = std::make_unique<World>(1);
         World& world = *owned;
-        auto& sw = world.add_switch("sw");
-        auto& server = world.add_host(config("server", 1));
-        LinkParams fat;
-        fat.bandwidth_bps = 100'000'000'000; // the server's uplink must not be the bottleneck
-        fat.delay = us(10);
-        fat.queue = 1 << 20;
-        world.add_link("server-sw", server, sw, fat);
+        const bench::Star star = bench::build_star(world, clients, config);
+        Host& server = *star.server;
         server.tcp()->listen(80, trace::no_event);
-        std::vector<Host*> hosts;
-        LinkParams access;
-        access.bandwidth_bps = 1'000'000'000;
-        access.delay = us(50);
-        for (std::uint32_t i = 0; i < clients; ++i) {
-            auto& h = world.add_host(config("c" + std::to_string(i), 2 + i));
-            world.add_link("l" + std::to_string(i), h, sw, access);
-            hosts.push_back(&h);
-        }
+        const std::vector<Host*>& hosts = star.clients;
         const std::string msg(100, 'x');
         const wire::ByteView bytes{reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()};
         for (std::uint32_t i = 0; i < clients; ++i) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "sim/stack/host.hpp"
+#include "sim/stack/world.hpp"
 
 #include <string>
 #include <vector>
@@ -25,6 +26,35 @@ inline stack::HostConfig star_host(std::string name, std::uint32_t index,
     c.stack = {"phy", "eth", "ipv4", "tcp"};
     c.stack.insert(c.stack.end(), upper.begin(), upper.end());
     return c;
+}
+
+// The star itself: switch "sw", the server (index 1) on a 100 Gbit/s uplink that is never
+// the bottleneck, and `clients` hosts c0, c1, ... (index 2 + i) on 1 Gbit/s, 50 us access
+// links. `make` builds each host's config from its name and index.
+struct Star {
+    stack::Host* server = nullptr;
+    std::vector<stack::Host*> clients;
+};
+
+template <class MakeConfig>
+Star build_star(stack::World& world, std::uint32_t clients, MakeConfig make) {
+    Star star;
+    auto& sw = world.add_switch("sw");
+    star.server = &world.add_host(make("server", 1));
+    stack::LinkParams fat;
+    fat.bandwidth_bps = 100'000'000'000;
+    fat.delay = us(10);
+    fat.queue = 1 << 20;
+    world.add_link("server-sw", *star.server, sw, fat);
+    stack::LinkParams access;
+    access.bandwidth_bps = 1'000'000'000;
+    access.delay = us(50);
+    for (std::uint32_t i = 0; i < clients; ++i) {
+        auto& h = world.add_host(make("c" + std::to_string(i), 2 + i));
+        world.add_link("l" + std::to_string(i), h, sw, access);
+        star.clients.push_back(&h);
+    }
+    return star;
 }
 
 } // namespace wirelab::bench
