@@ -227,7 +227,13 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
         bool used[static_cast<int>(Protocol::count)] = {};
         for (const auto& f : flights)
             used[static_cast<int>(s.catalog().info(f.pdu).protocol)] = true;
-        ImVec2 p{c0.x + 8 * ctx.scale, c0.y + 8 * ctx.scale};
+        // Top right: the layouts keep clients on the left and the server mid-right, so that
+        // corner is free (top left would cover the first client).
+        float width = ImGui::CalcTextSize("dropped frame").x;
+        for (int i = 0; i < static_cast<int>(Protocol::count); ++i)
+            if (used[i])
+                width = std::max(width, ImGui::CalcTextSize(to_string(static_cast<Protocol>(i))).x);
+        ImVec2 p{c1.x - 8 * ctx.scale - 2.4f * fs - width, c0.y + 8 * ctx.scale};
         draw_label(ctx, dl, view, p, ctx.theme.text_dim, "Legend", fs);
         p.y += fs + 4 * ctx.scale;
         for (int i = 0; i < static_cast<int>(Protocol::count); ++i) {
