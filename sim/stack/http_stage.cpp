@@ -287,21 +287,8 @@ void HttpStage::close_conn(ConnId id, bool& closing, trace::EventId cause) {
 
 trace::EventId HttpStage::record_message(wire::ByteView bytes, std::size_t head_size,
                                          std::string summary, bool received, trace::EventId cause) {
-    auto& world = host().world();
-    trace::LayerSpan spans[2] = {{7, 0, static_cast<std::uint32_t>(head_size)},
-                                 {6, static_cast<std::uint32_t>(head_size),
-                                  static_cast<std::uint32_t>(bytes.size() - head_size)}};
-    std::size_t n = head_size < bytes.size() ? 2 : 1;
-    trace::PduId pdu = world.trace().add_pdu(bytes, {spans, n}, trace::PduFormat::message);
-    trace::Event e;
-    e.kind = Kind::message;
-    e.node = host().id();
-    e.layer = 7;
-    e.pdu = pdu;
-    e.cause = cause;
-    e.aux = received ? 1 : 0;
-    e.text = world.trace().add_text(summary);
-    return world.record(e);
+    return host().world().record_message(host().id(), bytes, 7, head_size, summary, received,
+                                         cause);
 }
 
 } // namespace wirelab::stack

@@ -84,4 +84,23 @@ trace::EventId World::record_text(trace::Kind kind, trace::NodeId node, std::uin
     return record(e);
 }
 
+trace::EventId World::record_message(trace::NodeId node, std::span<const std::uint8_t> bytes,
+                                     std::uint8_t head_layer, std::size_t head_size,
+                                     std::string_view summary, bool received,
+                                     trace::EventId cause) {
+    const trace::LayerSpan spans[2] = {{head_layer, 0, static_cast<std::uint32_t>(head_size)},
+                                       {6, static_cast<std::uint32_t>(head_size),
+                                        static_cast<std::uint32_t>(bytes.size() - head_size)}};
+    const std::size_t n = head_size < bytes.size() ? 2 : 1;
+    trace::Event e;
+    e.kind = trace::Kind::message;
+    e.node = node;
+    e.layer = head_layer;
+    e.pdu = trace_.add_pdu(bytes, {spans, n}, trace::PduFormat::message);
+    e.cause = cause;
+    e.aux = received ? 1 : 0;
+    e.text = trace_.add_text(summary);
+    return record(e);
+}
+
 } // namespace wirelab::stack

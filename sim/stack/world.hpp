@@ -14,6 +14,7 @@
 
 #include <array>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -61,6 +62,12 @@ public:
         e.text = text;
         return record(e);
     }
+    // A message above TCP (an HTTP message, a WebSocket frame) stored once as a PDU: its
+    // first `head_size` bytes as a `head_layer` span, the rest as a layer-6 span; then one
+    // `message` event at `head_layer` with `summary` (aux 1 when received).
+    trace::EventId record_message(trace::NodeId node, std::span<const std::uint8_t> bytes,
+                                  std::uint8_t head_layer, std::size_t head_size,
+                                  std::string_view summary, bool received, trace::EventId cause);
     // "SYN-SENT → ESTABLISHED", interned once per world: every connection makes about ten
     // such changes, and building and hashing the text each time showed in profiles.
     trace::TextId tcp_state_text(tcp::State from, tcp::State to);

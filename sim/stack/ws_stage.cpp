@@ -285,23 +285,10 @@ void WsStage::transmit(ConnId id, wire::ByteView bytes, bool is_http, trace::Eve
 
 trace::EventId WsStage::record_message(wire::ByteView bytes, std::size_t header_len, bool received,
                                        trace::EventId cause) {
-    auto& world = host().world();
-    trace::LayerSpan spans[2] = {{5, 0, static_cast<std::uint32_t>(header_len)},
-                                 {6, static_cast<std::uint32_t>(header_len),
-                                  static_cast<std::uint32_t>(bytes.size() - header_len)}};
-    std::size_t n = header_len < bytes.size() ? 2 : 1;
-    trace::PduId pdu = world.trace().add_pdu(bytes, {spans, n}, trace::PduFormat::message);
     wire::Dissection d;
-    std::string summary = wire::dissect_stream_payload(bytes, d) ? d.summary : "data";
-    trace::Event e;
-    e.kind = Kind::message;
-    e.node = host().id();
-    e.layer = 5;
-    e.pdu = pdu;
-    e.cause = cause;
-    e.aux = received ? 1 : 0;
-    e.text = world.trace().add_text(summary);
-    return world.record(e);
+    const std::string summary = wire::dissect_stream_payload(bytes, d) ? d.summary : "data";
+    return host().world().record_message(host().id(), bytes, 5, header_len, summary, received,
+                                         cause);
 }
 
 void WsStage::note_state(ConnId id, Session& s, trace::EventId cause) {
