@@ -91,9 +91,15 @@ trace::EventId SioStage::note(std::string text, ConnId id, trace::EventId cause,
                                       id);
 }
 
-trace::EventId SioStage::trace_frame(const eio::Frame& frame, bool received, ConnId id,
+trace::EventId SioStage::trace_frame(std::string_view data, bool binary, bool received, ConnId id,
                                      trace::EventId cause) {
-    return note(describe_sio_frame(frame) + (received ? " received" : " sent"), id, cause);
+    // Described once per distinct frame and direction: a broadcast's copies share the text.
+    const std::uint32_t tag = (binary ? 1u : 0u) | (received ? 2u : 0u);
+    World& world = host().world();
+    const trace::TextId text = world.memo_text(tag, data, [&] {
+        return describe_sio_frame({binary, std::string(data)}) + (received ? " received" : " sent");
+    });
+    return world.record_text(Kind::app, host().id(), 7, text, cause, id);
 }
 
 // ---- server ------------------------------------------------------------------------------
@@ -131,7 +137,7 @@ void SioStage::server_dispatch(trace::EventId cause) {
         auto it = from_sio_.find(t.conn);
         if (it == from_sio_.end()) continue;
         ConnId id = it->second;
-        trace::EventId c = trace_frame(t.frame, false, id, cause);
+        trace::EventId c = trace_frame(t.frame.data, t.frame.binary, false, id, cause);
         host().ws()->send_to(id, bytes_of(t.frame.data), t.frame.binary, c);
         if (t.close_after) host().ws()->close_conn(id, 1000, c);
     }
@@ -323,7 +329,7 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
     const ConnId ws_conn = slot.conn != no_conn ? slot.conn : slot.upgrade_conn;
     for (const eio::Frame& f : slot.client.frames_to_send()) {
         if (ws_conn == no_conn) break;
-        trace::EventId c = trace_frame(f, false, ws_conn, cause);
+        trace::EventId c = trace_frame(f.data, f.binary, false, ws_conn, cause);
         host().ws()->send_to(ws_conn, bytes_of(f.data), f.binary, c);
     }
     if (session_ended) {
@@ -421,9 +427,8 @@ void SioStage::on_open(ConnId id, bool client, trace::EventId cause) {
 void SioStage::on_message(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) {
     const Time now = host().world().now();
     std::string_view text{reinterpret_cast<const char*>(data.data()), data.size()};
-    eio::Frame frame{binary, std::string(text)};
     if (auto it = client_of_.find(id); it != client_of_.end()) {
-        cause = trace_frame(frame, true, id, cause);
+        cause = trace_frame(text, binary, true, id, cause);
         ClientSlot& slot = *clients_[it->second];
         if (binary)
             slot.client.receive_binary(text, now);
@@ -434,7 +439,7 @@ void SioStage::on_message(ConnId id, wire::ByteView data, bool binary, trace::Ev
     }
     auto it = to_sio_.find(id);
     if (it == to_sio_.end()) return;
-    cause = trace_frame(frame, true, id, cause);
+    cause = trace_frame(text, binary, true, id, cause);
     if (binary)
         server_->receive_binary(it->second, text, now);
     else

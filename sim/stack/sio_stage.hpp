@@ -116,7 +116,7 @@ private:
     void arm_server_timer();
     void client_dispatch(std::size_t index, trace::EventId cause);
     void arm_client_timer(std::size_t index);
-    trace::EventId trace_frame(const sio::engineio::Frame& frame, bool received, ConnId id,
+    trace::EventId trace_frame(std::string_view data, bool binary, bool received, ConnId id,
                                trace::EventId cause);
     trace::EventId note(std::string text, ConnId id, trace::EventId cause, bool state = false);
     ClientSlot* newest_client();

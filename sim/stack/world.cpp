@@ -88,19 +88,43 @@ trace::EventId World::record_message(trace::NodeId node, std::span<const std::ui
                                      std::uint8_t head_layer, std::size_t head_size,
                                      std::string_view summary, bool received,
                                      trace::EventId cause) {
+    return record_message_event(node, head_layer, add_message_pdu(bytes, head_layer, head_size),
+                                trace_.add_text(summary), received, cause);
+}
+
+trace::PduId World::add_message_pdu(std::span<const std::uint8_t> bytes, std::uint8_t head_layer,
+                                    std::size_t head_size) {
     const trace::LayerSpan spans[2] = {{head_layer, 0, static_cast<std::uint32_t>(head_size)},
                                        {6, static_cast<std::uint32_t>(head_size),
                                         static_cast<std::uint32_t>(bytes.size() - head_size)}};
     const std::size_t n = head_size < bytes.size() ? 2 : 1;
+    return trace_.add_pdu(bytes, {spans, n}, trace::PduFormat::message);
+}
+
+trace::EventId World::record_message_event(trace::NodeId node, std::uint8_t head_layer,
+                                           trace::PduId pdu, trace::TextId text, bool received,
+                                           trace::EventId cause) {
     trace::Event e;
     e.kind = trace::Kind::message;
     e.node = node;
     e.layer = head_layer;
-    e.pdu = trace_.add_pdu(bytes, {spans, n}, trace::PduFormat::message);
+    e.pdu = pdu;
     e.cause = cause;
     e.aux = received ? 1 : 0;
-    e.text = trace_.add_text(summary);
+    e.text = text;
     return record(e);
+}
+
+World::MemoSlot& World::memo_slot(std::uint64_t tag, std::string_view key) {
+    const std::uint64_t h = std::hash<std::string_view>{}(key) ^ (tag * 0x9E3779B97F4A7C15ull);
+    MemoSlot& slot = memo_[h % memo_.size()];
+    if (slot.hash == h && slot.tag == tag && slot.key == key) return slot;
+    slot.hash = h;
+    slot.tag = tag;
+    slot.key.assign(key);
+    slot.pdu = trace::no_pdu;
+    slot.text = trace::no_text;
+    return slot;
 }
 
 } // namespace wirelab::stack

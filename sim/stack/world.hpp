@@ -15,6 +15,7 @@
 #include <array>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -68,6 +69,29 @@ public:
     trace::EventId record_message(trace::NodeId node, std::span<const std::uint8_t> bytes,
                                   std::uint8_t head_layer, std::size_t head_size,
                                   std::string_view summary, bool received, trace::EventId cause);
+    // The same, for a message whose summary is costly to build: `summary()` is called only
+    // the first time these bytes are recorded (with this head). A broadcast sends one
+    // WebSocket frame to thousands of clients; every copy after the first refers to the PDU
+    // and the summary already stored, as a pcap refers to one capture's bytes.
+    template <class F>
+    trace::EventId record_message_memo(trace::NodeId node, std::span<const std::uint8_t> bytes,
+                                       std::uint8_t head_layer, std::size_t head_size, F&& summary,
+                                       bool received, trace::EventId cause) {
+        const std::uint64_t tag = std::uint64_t{head_layer} << 32 | head_size;
+        MemoSlot& slot = memo_slot(tag, as_chars(bytes));
+        if (slot.pdu == trace::no_pdu) {
+            slot.text = trace_.add_text(summary());
+            slot.pdu = add_message_pdu(bytes, head_layer, head_size);
+        }
+        return record_message_event(node, head_layer, slot.pdu, slot.text, received, cause);
+    }
+    // A text about some bytes (a decoded Socket.IO packet, say), built by `make()` the first
+    // time these bytes come with this tag, and interned in the trace.
+    template <class F> trace::TextId memo_text(std::uint32_t tag, std::string_view key, F&& make) {
+        MemoSlot& slot = memo_slot(std::uint64_t{tag} | std::uint64_t{1} << 63, key);
+        if (slot.text == trace::no_text) slot.text = trace_.add_text(make());
+        return slot.text;
+    }
     // "SYN-SENT → ESTABLISHED", interned once per world: every connection makes about ten
     // such changes, and building and hashing the text each time showed in profiles.
     trace::TextId tcp_state_text(tcp::State from, tcp::State to);
@@ -80,6 +104,24 @@ public:
     void run_until(Time end) { kernel_.run_until(end); }
 
 private:
+    // A direct-mapped cache of what was recorded about recent bytes: a slot is reused when
+    // other bytes hash to it, so memory stays bounded however long the run.
+    struct MemoSlot {
+        std::uint64_t hash = 0, tag = 0;
+        std::string key;
+        trace::PduId pdu = trace::no_pdu;
+        trace::TextId text = trace::no_text;
+    };
+    static std::string_view as_chars(std::span<const std::uint8_t> bytes) {
+        return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+    }
+    MemoSlot& memo_slot(std::uint64_t tag, std::string_view key);
+    trace::PduId add_message_pdu(std::span<const std::uint8_t> bytes, std::uint8_t head_layer,
+                                 std::size_t head_size);
+    trace::EventId record_message_event(trace::NodeId node, std::uint8_t head_layer,
+                                        trace::PduId pdu, trace::TextId text, bool received,
+                                        trace::EventId cause);
+
     Kernel kernel_;
     trace::Trace trace_;
     std::vector<std::unique_ptr<Host>> hosts_;
@@ -89,6 +131,7 @@ private:
     FlatMap<Host*> by_ip_;
     static constexpr std::size_t tcp_states = 16;
     std::array<trace::TextId, tcp_states* tcp_states> tcp_state_texts_ = filled_no_text();
+    std::vector<MemoSlot> memo_ = std::vector<MemoSlot>(1024);
     static constexpr std::array<trace::TextId, tcp_states * tcp_states> filled_no_text() {
         std::array<trace::TextId, tcp_states * tcp_states> a{};
         a.fill(trace::no_text);

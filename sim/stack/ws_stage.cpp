@@ -285,10 +285,12 @@ void WsStage::transmit(ConnId id, wire::ByteView bytes, bool is_http, trace::Eve
 
 trace::EventId WsStage::record_message(wire::ByteView bytes, std::size_t header_len, bool received,
                                        trace::EventId cause) {
-    wire::Dissection d;
-    const std::string summary = wire::dissect_stream_payload(bytes, d) ? d.summary : "data";
-    return host().world().record_message(host().id(), bytes, 5, header_len, summary, received,
-                                         cause);
+    auto summary = [bytes] {
+        wire::Dissection d;
+        return wire::dissect_stream_payload(bytes, d) ? d.summary : std::string("data");
+    };
+    return host().world().record_message_memo(host().id(), bytes, 5, header_len, summary, received,
+                                              cause);
 }
 
 void WsStage::note_state(ConnId id, Session& s, trace::EventId cause) {
