@@ -185,36 +185,6 @@ std::string stringify(const Json& value) {
     return out;
 }
 
-std::optional<Json> parse_json(std::string_view text) {
-    // Reject deep nesting before nlohmann recurses (its parser is iterative, but the
-    // destructor and our walkers are not).
-    int depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (const char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > 512) return std::nullopt;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    Json value = Json::parse(text.begin(), text.end(), nullptr, false);
-    if (value.is_discarded()) return std::nullopt;
-    return value;
-}
-
 std::string base64_encode(std::string_view bytes) {
     static constexpr char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -1,0 +1,298 @@
+// JSON.parse for Socket.IO payloads (json_text.hpp): a one-pass recursive-descent parser
+// that builds the Json value directly. Every client of a broadcast parses the packet it
+// receives, so this is on the simulator's hot path; nlohmann's lexer, one character and one
+// token-buffer push at a time, cost more than the rest of the Socket.IO layer together.
+//
+// Accepts exactly RFC 8259 JSON text, as JSON.parse does: no BOM, no trailing commas, no
+// comments, strings of valid UTF-8 without raw control characters, lone surrogates in \u
+// escapes refused. Numbers become what nlohmann would make of them: an integer literal an
+// int64 (negative) or uint64 that fits, anything else a double; a literal beyond the double
+// range is refused. A later duplicate key replaces the value in place, as JSON.parse does.
+#include "sim/proto/sio/json_text.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace wirelab::sio {
+namespace {
+
+constexpr int max_depth = 512;
+
+class Parser {
+public:
+    explicit Parser(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+    std::optional<Json> run() {
+        Json v;
+        skip_space();
+        if (!value(v, 0)) return std::nullopt;
+        skip_space();
+        if (p_ != end_) return std::nullopt;
+        return v;
+    }
+
+private:
+    const char* p_;
+    const char* end_;
+
+    void skip_space() {
+        while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t'))
+            ++p_;
+    }
+    bool eat(char c) {
+        if (p_ == end_ || *p_ != c) return false;
+        ++p_;
+        return true;
+    }
+    bool literal(std::string_view word) {
+        if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+            std::memcmp(p_, word.data(), word.size()) != 0)
+            return false;
+        p_ += word.size();
+        return true;
+    }
+
+    bool value(Json& out, int depth) {
+        if (p_ == end_) return false;
+        switch (*p_) {
+        case '{': return object(out, depth + 1);
+        case '[': return array(out, depth + 1);
+        case '"': {
+            std::string s;
+            if (!string(s)) return false;
+            out = std::move(s);
+            return true;
+        }
+        case 't': out = true; return literal("true");
+        case 'f': out = false; return literal("false");
+        case 'n': out = nullptr; return literal("null");
+        default: return number(out);
+        }
+    }
+
+    bool array(Json& out, int depth) {
+        if (depth > max_depth) return false;
+        ++p_; // '['
+        out = Json::array();
+        auto& items = out.get_ref<Json::array_t&>();
+        skip_space();
+        if (eat(']')) return true;
+        for (;;) {
+            skip_space();
+            items.emplace_back();
+            if (!value(items.back(), depth)) return false;
+            skip_space();
+            if (eat(']')) return true;
+            if (!eat(',')) return false;
+        }
+    }
+
+    bool object(Json& out, int depth) {
+        if (depth > max_depth) return false;
+        ++p_; // '{'
+        out = Json::object();
+        skip_space();
+        if (eat('}')) return true;
+        std::string key;
+        for (;;) {
+            skip_space();
+            if (p_ == end_ || *p_ != '"' || !string(key)) return false;
+            skip_space();
+            if (!eat(':')) return false;
+            skip_space();
+            Json v;
+            if (!value(v, depth)) return false;
+            out[key] = std::move(v); // a duplicate key keeps its place, takes the new value
+            skip_space();
+            if (eat('}')) return true;
+            if (!eat(',')) return false;
+        }
+    }
+
+    // A run of bytes that need no attention: printable ASCII other than '"' and '\'.
+    static bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+    bool string(std::string& out) {
+        ++p_; // '"'
+        out.clear();
+        for (;;) {
+            const char* run = p_;
+            while (p_ != end_ && plain(static_cast<unsigned char>(*p_)))
+                ++p_;
+            out.append(run, static_cast<std::size_t>(p_ - run));
+            if (p_ == end_) return false;
+            const auto c = static_cast<unsigned char>(*p_);
+            if (c == '"') {
+                ++p_;
+                return true;
+            }
+            if (c == '\\') {
+                if (!escape(out)) return false;
+            } else if (c < 0x20) {
+                return false; // a raw control character
+            } else if (!utf8(out)) {
+                return false;
+            }
+        }
+    }
+
+    bool hex4(std::uint32_t& v) {
+        if (end_ - p_ < 4) return false;
+        v = 0;
+        for (int i = 0; i < 4; ++i) {
+            const char c = *p_++;
+            v <<= 4;
+            if (c >= '0' && c <= '9')
+                v |= static_cast<std::uint32_t>(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                v |= static_cast<std::uint32_t>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                v |= static_cast<std::uint32_t>(c - 'A' + 10);
+            else
+                return false;
+        }
+        return true;
+    }
+
+    bool escape(std::string& out) {
+        ++p_; // '\'
+        if (p_ == end_) return false;
+        switch (*p_++) {
+        case '"': out.push_back('"'); return true;
+        case '\\': out.push_back('\\'); return true;
+        case '/': out.push_back('/'); return true;
+        case 'b': out.push_back('\b'); return true;
+        case 'f': out.push_back('\f'); return true;
+        case 'n': out.push_back('\n'); return true;
+        case 'r': out.push_back('\r'); return true;
+        case 't': out.push_back('\t'); return true;
+        case 'u': break;
+        default: return false;
+        }
+        std::uint32_t cp = 0;
+        if (!hex4(cp)) return false;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return false; // a low surrogate alone
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            std::uint32_t low = 0;
+            if (!literal("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        }
+        append_utf8(out, cp);
+        return true;
+    }
+
+    static void append_utf8(std::string& out, std::uint32_t cp) {
+        if (cp < 0x80) {
+            out.push_back(static_cast<char>(cp));
+        } else if (cp < 0x800) {
+            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else if (cp < 0x10000) {
+            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else {
+            out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        }
+    }
+
+    // One multi-byte UTF-8 sequence, checked as RFC 3629 table 2 (no overlongs, no
+    // surrogates, nothing above U+10FFFF), copied as it is.
+    bool utf8(std::string& out) {
+        const auto* s = reinterpret_cast<const unsigned char*>(p_);
+        const auto left = static_cast<std::size_t>(end_ - p_);
+        const unsigned char b0 = s[0];
+        std::size_t n = 0;
+        unsigned char lo = 0x80, hi = 0xBF; // the second byte's range
+        if (b0 >= 0xC2 && b0 <= 0xDF) {
+            n = 2;
+        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+            n = 3;
+            if (b0 == 0xE0) lo = 0xA0;
+            if (b0 == 0xED) hi = 0x9F;
+        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+            n = 4;
+            if (b0 == 0xF0) lo = 0x90;
+            if (b0 == 0xF4) hi = 0x8F;
+        } else {
+            return false;
+        }
+        if (left < n || s[1] < lo || s[1] > hi) return false;
+        for (std::size_t i = 2; i < n; ++i)
+            if (s[i] < 0x80 || s[i] > 0xBF) return false;
+        out.append(p_, n);
+        p_ += n;
+        return true;
+    }
+
+    static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+    bool number(Json& out) {
+        const char* start = p_;
+        const bool negative = eat('-');
+        if (p_ == end_ || !digit(*p_)) return false;
+        if (*p_ == '0')
+            ++p_;
+        else
+            while (p_ != end_ && digit(*p_))
+                ++p_;
+        bool integral = true;
+        if (p_ != end_ && *p_ == '.') {
+            integral = false;
+            ++p_;
+            if (p_ == end_ || !digit(*p_)) return false;
+            while (p_ != end_ && digit(*p_))
+                ++p_;
+        }
+        if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+            integral = false;
+            ++p_;
+            if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+            if (p_ == end_ || !digit(*p_)) return false;
+            while (p_ != end_ && digit(*p_))
+                ++p_;
+        }
+        if (integral) {
+            if (negative) {
+                std::int64_t v = 0;
+                if (std::from_chars(start, p_, v).ec == std::errc{}) {
+                    out = v;
+                    return true;
+                }
+            } else {
+                std::uint64_t v = 0;
+                if (std::from_chars(start, p_, v).ec == std::errc{}) {
+                    out = v;
+                    return true;
+                }
+            }
+        }
+        double d = 0;
+        const auto r = std::from_chars(start, p_, d);
+        if (r.ec == std::errc::result_out_of_range) {
+            // An underflow is zero and an overflow infinite, as strtod says; nlohmann refuses
+            // the overflow and so does this parser.
+            d = std::strtod(std::string(start, p_).c_str(), nullptr);
+            if (!std::isfinite(d)) return false;
+        } else if (r.ec != std::errc{} || r.ptr != p_) {
+            return false;
+        }
+        out = d;
+        return true;
+    }
+};
+
+} // namespace
+
+std::optional<Json> parse_json(std::string_view text) {
+    return Parser(text).run();
+}
+
+} // namespace wirelab::sio

@@ -1,0 +1,153 @@
+// sio::parse_json (JSON.parse) against a table of RFC 8259 cases, and differentially against
+// nlohmann's parser, which it replaced, on generated and mutated texts.
+#include "sim/proto/sio/json_text.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+using wirelab::sio::Json;
+using wirelab::sio::parse_json;
+
+namespace {
+
+std::optional<Json> reference(std::string_view text) {
+    Json v = Json::parse(text.begin(), text.end(), nullptr, false);
+    if (v.is_discarded()) return std::nullopt;
+    return v;
+}
+
+// A random value: nested arrays and objects, strings with escapes and multi-byte UTF-8,
+// integers and doubles of every size.
+Json random_value(std::mt19937_64& rng, int depth) {
+    const auto pick = [&](std::uint64_t n) { return rng() % n; };
+    switch (depth > 3 ? pick(5) : pick(7)) {
+    case 0: return nullptr;
+    case 1: return pick(2) == 0;
+    case 2: return static_cast<std::int64_t>(rng()) >> pick(64);
+    case 3: {
+        std::uniform_real_distribution<double> d(-1e6, 1e6);
+        return pick(4) == 0 ? d(rng) * 1e300 : d(rng) / static_cast<double>(1 + pick(1000000));
+    }
+    case 4: {
+        static const char* pieces[] = {"a",    "hi", " ", "\"", "\\",     "/", "\n", "\t",
+                                       "\x01", "é",  "€", "😀",  "\u2028", "0", "{",  "]"};
+        std::string s;
+        for (auto n = pick(8); n > 0; --n)
+            s += pieces[pick(std::size(pieces))];
+        return s;
+    }
+    case 5: {
+        Json a = Json::array();
+        for (auto n = pick(5); n > 0; --n)
+            a.push_back(random_value(rng, depth + 1));
+        return a;
+    }
+    default: {
+        Json o = Json::object();
+        for (auto n = pick(5); n > 0; --n)
+            o[std::string(1, static_cast<char>('a' + pick(6)))] = random_value(rng, depth + 1);
+        return o;
+    }
+    }
+}
+
+} // namespace
+
+TEST_CASE("parse_json accepts RFC 8259 JSON and builds the value JSON.parse would") {
+    CHECK(parse_json("[\"alert\",\"storm\"]") == Json::array({"alert", "storm"}));
+    CHECK(parse_json(" \t\r\n{\"a\" : [1, -2, 3.5, true, false, null]} ") ==
+          Json::parse(R"({"a":[1,-2,3.5,true,false,null]})"));
+    CHECK(parse_json(R"("\u00e9\ud83d\ude00\/\b\f\n\r\t\"\\")") == Json("é😀/\b\f\n\r\t\"\\"));
+    CHECK(parse_json("\"é€😀\"") == Json("é€😀")); // raw UTF-8 copied through
+    CHECK(parse_json("18446744073709551615")->is_number_unsigned());
+    CHECK(parse_json("-9223372036854775808")->is_number_integer());
+    CHECK(parse_json("18446744073709551616")->is_number_float()); // beyond uint64
+    CHECK(parse_json("1e-400") == Json(0.0));                     // underflows to zero
+    CHECK(parse_json("2.5E+3") == Json(2500.0));
+    // A later duplicate key replaces the value where the key first stood.
+    const auto dup = parse_json(R"({"a":1,"b":2,"a":3})");
+    REQUIRE(dup);
+    CHECK(dup->dump() == R"({"a":3,"b":2})");
+}
+
+TEST_CASE("parse_json refuses what JSON.parse refuses") {
+    for (const char* bad : {"",
+                            " ",
+                            "[",
+                            "[1,]",
+                            "{\"a\":1,}",
+                            "{a:1}",
+                            "'a'",
+                            "01",
+                            "1.",
+                            ".5",
+                            "-",
+                            "+1",
+                            "1e",
+                            "1e+",
+                            "0x10",
+                            "NaN",
+                            "Infinity",
+                            "tru",
+                            "nul",
+                            "[1 2]",
+                            "{\"a\" 1}",
+                            "\"abc",
+                            "\"\\x\"",
+                            "\"\\u12\"",
+                            "\"\\ud83d\"",
+                            "\"\\ude00\"",
+                            "\"\\ud83d\\u0041\"",
+                            "\"a\x01\"",
+                            "\"\xff\"",
+                            "\"\xc0\xaf\"",
+                            "\"\xed\xa0\x80\"",
+                            "\"\xf4\x90\x80\x80\"",
+                            "\xef\xbb\xbf[]",
+                            "1e400",
+                            "[] []",
+                            "// c\n1"}) {
+        INFO("text: " << bad);
+        CHECK_FALSE(parse_json(bad));
+    }
+    // 512 levels of nesting are accepted, 513 are not.
+    CHECK(parse_json(std::string(512, '[') + std::string(512, ']')));
+    CHECK_FALSE(parse_json(std::string(513, '[') + std::string(513, ']')));
+    CHECK_FALSE(parse_json(std::string(100000, '[')));
+}
+
+TEST_CASE("parse_json agrees with nlohmann on generated and mutated texts") {
+    std::mt19937_64 rng(20261125);
+    int accepted = 0, refused = 0;
+    for (int i = 0; i < 4000; ++i) {
+        const Json v = random_value(rng, 0);
+        std::string text = v.dump();
+        // Mutate most texts: replace, insert or delete a byte or two.
+        for (auto n = rng() % 3; n > 0 && !text.empty(); --n) {
+            const std::size_t at = rng() % text.size();
+            static const char alphabet[] = "[]{}\",:\\ 0123456789.eE+-tfnul\xc3\xa9\x80\xff";
+            const char c = alphabet[rng() % (sizeof alphabet - 1)];
+            switch (rng() % 3) {
+            case 0: text[at] = c; break;
+            case 1: text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c); break;
+            default: text.erase(at, 1);
+            }
+        }
+        INFO("text: " << text);
+        const auto ours = parse_json(text);
+        const auto theirs = reference(text);
+        REQUIRE(ours.has_value() == theirs.has_value());
+        if (ours) {
+            CHECK(*ours == *theirs);
+            ++accepted;
+        } else {
+            ++refused;
+        }
+    }
+    // Both kinds were exercised, not only one.
+    CHECK(accepted > 1000);
+    CHECK(refused > 500);
+}
