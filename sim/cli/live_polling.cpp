@@ -189,7 +189,9 @@ void LiveSioTransport::command(sock::TransportCommand c, std::int64_t now) {
 
 void LiveSioTransport::send(const sio::engineio::Frame& f) {
     ws::Connection* conn = nullptr;
-    if (client_.transport() == Transport::polling) {
+    // A session closing after disconnect() is still on polling (its probe, if any).
+    const auto transport = client_.transport();
+    if (transport ? *transport == Transport::polling : client_.closing()) {
         if (upgrade_open_) conn = up_->connection();
     } else if (transport_open_) {
         conn = ws_->connection();
@@ -356,27 +358,40 @@ void LiveSioTransport::upgrade_lost(std::int64_t now, const std::string& why) {
 void LiveSioTransport::leave() {
     for (const auto& f : client_.frames_to_send())
         if (!f.binary) send(f);
-    client_.transport_commands();
-    up_->close();
-    // Polling: the DISCONNECT and Engine.IO close packets go in the last POSTs. The engine
-    // puts what was buffered and the close packet in one body ("41\x1e1"); the reference
-    // sends the close alone once that drained (Socket.close, then Polling.doClose), and
-    // engine.io's server needs it so: it handles a close packet at once but the DISCONNECT a
-    // tick later, which would then say "transport close".
-    for (auto r : client_.http_requests()) {
-        if (r.method != "POST") continue;
-        const std::string tail{'\x1e', '1'}; // the separator, then the close packet
-        if (r.body.size() > tail.size() && r.body.ends_with(tail)) {
-            polling_.send({r.method, r.query, r.body.substr(0, r.body.size() - tail.size())});
-            r.body = "1";
-        }
-        polling_.send(r);
-    }
+    // Polling: the engine drains its POSTs (the DISCONNECT among them), then sends the close
+    // packet alone, and says close once that is answered; obey it here, as the reference
+    // client's XHRs would, for at most leave_limit. A WebSocket transport gets close at once.
     const auto now = [] { return std::chrono::steady_clock::now(); };
-    for (const auto until = now() + std::chrono::seconds(1); polling_.posting() && now() < until;) {
+    const auto ns = [] {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    };
+    constexpr auto leave_limit = std::chrono::seconds(2);
+    const auto obey = [&] {
+        for (const auto& f : client_.frames_to_send())
+            if (!f.binary) send(f);
+        for (sock::TransportCommand c : client_.transport_commands()) {
+            if (c == sock::TransportCommand::close) {
+                session_gone(); // the WebSocket's closing handshake follows below
+            } else if (c != sock::TransportCommand::open &&
+                       c != sock::TransportCommand::open_upgrade) {
+                command(c, ns());
+            }
+        }
+        client_.events(); // the Socket is gone: nothing more to print
+    };
+    obey();
+    for (const auto until = now() + leave_limit; client_.closing() && now() < until;) {
         std::array<pollfd, 2> fds = polling_.poll_entries();
-        if (poll(fds.data(), 2, 50) > 0) polling_.service(fds);
+        if (poll(fds.data(), 2, 50) > 0) {
+            for (const LivePolling::Result& r : polling_.service(fds))
+                on_http(r, ns());
+        }
+        if (auto t = client_.poll_timeout(); t && ns() >= *t) client_.handle_timeout(ns());
+        obey();
     }
+    up_->close();
     polling_.close();
     // WebSocket: a close frame, then a short wait for the server to close TCP first
     // (RFC 6455 7.1.1).

@@ -50,9 +50,8 @@ public:
     void set_server(const Url& server, std::string path);
     // Sends `r` on its method's connection (opened now if there is none). Behind a request
     // still awaiting its answer it waits for that answer (no pipelining: engine.io's server
-    // fails a session on overlapping POSTs); the engine asks for that only for its last
-    // POST, the close packet, which the reference client sends once the drain is done. An
-    // error Result if TCP could not connect.
+    // fails a session on overlapping POSTs; the engine never asks for that, one GET and one
+    // POST at most are out). An error Result if TCP could not connect.
     std::optional<Result> send(const sio::engineio::PollRequest& r);
     // The sockets to poll (fd -1 for none): GET, then POST.
     std::array<pollfd, 2> poll_entries() const;
@@ -115,8 +114,9 @@ public:
     // Sockets still open or requests still awaited.
     bool active() const { return ws_->fd() >= 0 || up_->fd() >= 0 || polling_.busy(); }
     bool probing() const { return up_->fd() >= 0; }
-    // After Client::disconnect(): the last frames or POSTs out, a closing handshake, each
-    // bounded by a second.
+    // After Client::disconnect(): the last frames out, or the closing polling session's POSTs
+    // (the drain, then the close packet alone) until the engine says close (at most 2 s);
+    // then a WebSocket's closing handshake (at most 1 s).
     void leave();
 
 private:

@@ -227,8 +227,9 @@ private:
                              Json{{"type", "transport"},
                                   {"name", sio::engineio::to_string(*client_->transport())}})
                       << std::endl;
-        if (e.kind == Kind::disconnect && !client_->transport()) {
-            // The session is gone (a poll failed, a ping timed out): so are its requests.
+        if (e.kind == Kind::disconnect && !client_->transport() && !client_->closing()) {
+            // The session is gone (a poll failed, a ping timed out): so are its requests. A
+            // session closing on polling (the server's DISCONNECT) still sends its close packet.
             sockets_->session_gone();
         }
         Json line = Json::object();

@@ -179,7 +179,10 @@ void SioStage::send_http(std::size_t index, trace::EventId cause) {
         http_client_of_[conn] = index;
     }
     (get ? slot.get_busy : slot.post_busy) = true;
-    http::Fields headers = {{"Host", slot.host_header}, {"Accept", "*/*"}};
+    // The simulated browser names itself as the simulator's other HTTP client does.
+    http::Fields headers = {{"Host", slot.host_header},
+                            {"User-Agent", std::string(HttpStage::user_agent)},
+                            {"Accept", "*/*"}};
     if (!get) {
         headers.emplace_back("Content-Type", "text/plain;charset=UTF-8");
         trace_payload(r.body, false, conn, cause);
@@ -254,7 +257,10 @@ void SioStage::finish_upgrade(ClientSlot& slot, trace::EventId cause) {
     close_polling(slot, cause);
 }
 
+// A client whose session is closing (a disconnect: its POSTs drain, then the close packet
+// alone) keeps its connections until the engine's TransportCommand::close.
 void SioStage::close_polling(ClientSlot& slot, trace::EventId cause) {
+    if (slot.client.closing()) return;
     for (ConnId* conn : {&slot.get_conn, &slot.post_conn}) {
         if (*conn == no_conn) continue;
         http_client_of_.erase(*conn);

@@ -311,7 +311,13 @@ TEST_CASE("polling client: a wrong probe answer keeps polling, an error status c
     CHECK(client.transport() == Transport::polling);
     client.receive_poll_response("GET", 400, R"({"code":1,"message":"Session ID unknown"})", 0);
     CHECK(client.state() == SessionState::closed);
-    CHECK(client.events().at(0).reason == "transport error");
+    // Socket._onError: the transport's error ("xhr poll error"), then "transport error".
+    events = client.events();
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].kind == SessionEvent::Kind::error);
+    CHECK(events[0].reason == "xhr poll error");
+    CHECK(events[1].kind == SessionEvent::Kind::close);
+    CHECK(events[1].reason == "transport error");
 }
 
 TEST_CASE("polling client: a close packet in a GET payload ends the session") {
@@ -357,4 +363,37 @@ TEST_CASE("polling client answers the ping by POST and closes with a POST of 1")
     REQUIRE(reqs.size() == 1);
     CHECK(reqs[0].body == "1");
     CHECK(client.state() == SessionState::closed);
+}
+
+// engine.io-client has no timer of its own on the probe: the heartbeat on polling is the only
+// deadline, and the server closing a probe that sent no 5 (upgradeTimeout) ends it.
+TEST_CASE("polling client: a stalled probe has no timeout of its own, the server closing it "
+          "fails only the upgrade") {
+    ClientSession client(Transport::polling);
+    client.start(0);
+    client.poll_requests();
+    client.receive_poll_response("GET", 200, "0" + open_json, 0);
+    client.events();
+    client.poll_requests();
+    REQUIRE(client.take_upgrade_request());
+    client.handle_upgrade_open(0);
+    CHECK(client.frames_to_send().at(0).data == "2probe");
+    CHECK(client.poll_timeout() == 150 * ms); // the heartbeat's, nothing earlier
+    // The server pings on polling every 100 ms; for 10 s nothing fires on the probe...
+    for (std::int64_t t = 100 * ms; t < upgrade_timeout_ms * ms; t += 100 * ms) {
+        client.receive_poll_response("GET", 200, "2", t);
+        client.poll_requests();
+        client.receive_poll_response("POST", 200, "ok", t); // the pong
+        REQUIRE(client.poll_timeout() == t + 150 * ms);
+        client.handle_timeout(t + 149 * ms);
+    }
+    CHECK(client.upgrading());
+    CHECK(client.events().empty());
+    client.receive_transport_close(); // ...until the server closes it
+    const auto events = client.events();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].kind == SessionEvent::Kind::upgrade_error);
+    CHECK(events[0].reason == "probe error: transport closed");
+    CHECK(client.state() == SessionState::open);
+    CHECK(client.transport() == Transport::polling);
 }

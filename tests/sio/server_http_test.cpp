@@ -438,11 +438,22 @@ TEST_CASE("Client on polling: disconnect() POSTs 41, then the close packet 1") {
     client.http_requests();
     client.transport_commands();
     client.disconnect();
-    reqs = client.http_requests();
-    REQUIRE(reqs.size() == 2);
-    CHECK(reqs[0].body == "41");
-    CHECK(reqs[1].body == "1");
-    const auto cmds = client.transport_commands();
-    CHECK(cmds.back() == TransportCommand::close);
     CHECK(client.events().back().reason == "io client disconnect");
+    // The DISCONNECT drains first; the close packet goes alone once it is answered
+    // (engine.io-client: Socket.close waits for "drain", then Polling.doClose).
+    reqs = client.http_requests();
+    REQUIRE(reqs.size() == 1);
+    CHECK(reqs[0].body == "41");
+    CHECK(client.transport_commands() == std::vector{TransportCommand::http_request});
+    CHECK(client.closing());
+    client.receive_http_response("POST", 200, "ok", 0);
+    reqs = client.http_requests();
+    REQUIRE(reqs.size() == 1);
+    CHECK(reqs[0].body == "1");
+    CHECK(client.transport_commands() == std::vector{TransportCommand::http_request});
+    // The transport closes once the close POST is answered.
+    client.receive_http_response("POST", 200, "ok", 0);
+    CHECK(client.transport_commands() == std::vector{TransportCommand::close});
+    CHECK_FALSE(client.closing());
+    CHECK(client.events().empty());
 }

@@ -284,3 +284,39 @@ TEST_CASE("SioStage: when the upgrade is refused, the client stays on polling") 
     CHECK(client.sio()->client_connected(0));
     CHECK(find(v, c, "Socket.IO client: transport upgraded") == std::string::npos);
 }
+
+// A web server with nothing at /socket.io/ answers the handshake GET 404: the client reports
+// it as socket.io-client does ("xhr poll error", the engine's TransportError) and backs off.
+// Its requests name the simulated browser (User-Agent, as the simulator's HTTP poller).
+TEST_CASE("SioStage: a refused polling handshake is connect_error (xhr poll error)") {
+    World world(6);
+    auto& server = world.add_host(
+        testing::test_host("server", 1, {"phy", "eth", "arp", "ipv4", "tcp", "http"}));
+    auto& client = world.add_host(testing::test_host("client", 2, testing::ws_stack, {"sio"}));
+    world.add_link("cable", client, server, {});
+    server.http()->serve(80, "/index.html", "hello", trace::no_event);
+    client.sio()->connect(server.ip(), 80, "server", trace::no_event, {.polling = true});
+    world.run_until(seconds(3));
+
+    const auto& t = world.trace();
+    const auto v = lines(t);
+    const auto c = client.id();
+    const std::size_t refused = find(v, c, "HTTP/1.1 404");
+    REQUIRE(refused != std::string::npos);
+    CHECK(find(v, c, "Socket.IO client: connect_error (xhr poll error)", refused) !=
+          std::string::npos);
+    CHECK(find(v, c, "Socket.IO client: reconnect_error (xhr poll error)", refused) !=
+          std::string::npos);
+    CHECK(find(v, c, "Socket.IO client: connect_error (transport error)") == std::string::npos);
+    bool named = false;
+    for (const auto& e : t.events()) {
+        if (e.kind != trace::Kind::message || e.node != c || e.aux == 1) continue;
+        const auto b = t.pdu_bytes(e.pdu);
+        const std::string bytes(b.begin(), b.end());
+        if (!bytes.starts_with("GET /socket.io/")) continue;
+        CHECK(bytes.find("\r\nUser-Agent: " + std::string(HttpStage::user_agent) + "\r\n") !=
+              std::string::npos);
+        named = true;
+    }
+    CHECK(named);
+}

@@ -5,7 +5,9 @@
 //            write buffer goes out as one POST when none is in flight (split at maxPayload)
 //   upgrade: take_upgrade_request -> WebSocket open -> 2probe -> 3probe -> pausing (no new
 //            GET/POST; wait for the ones in flight) -> 5 on the WebSocket, buffer flushed
-//   open --close packet / transport close / error status / ping timeout / close()--> closed
+//   open --close()--> closing: the buffer drains (one POST at a time), then the close packet
+//            alone in a last POST --> closed ("forced close"); that POST's answer is awaited
+//   open --close packet / transport close / error status / ping timeout--> closed
 #include "sim/proto/sio/engineio_session.hpp"
 
 #include <algorithm>
@@ -57,7 +59,8 @@ void ClientSession::receive_binary(std::string_view bytes, std::int64_t) {
 void ClientSession::receive(const Packet& packet, std::int64_t now) {
     switch (packet.type) {
     case PacketType::ping:
-        send(Packet::text(PacketType::pong, packet.data));
+        // Socket._sendPacket drops packets once "closing", the pong too.
+        if (!closing_) send(Packet::text(PacketType::pong, packet.data));
         ping_deadline_ =
             now + (handshake_.ping_interval_ms + handshake_.ping_timeout_ms) * ns_per_ms;
         break;
@@ -86,6 +89,11 @@ void ClientSession::on_handshake(const Handshake& h, std::int64_t now) {
     state_ = SessionState::open;
     ping_deadline_ = now + (h.ping_interval_ms + h.ping_timeout_ms) * ns_per_ms;
     events_.push_back({SessionEvent::Kind::open, false, {}, {}});
+    // The probe (Socket._probe). No timer of ours bounds it, as in engine.io-client 6.6: its
+    // WebSocket open has no timeout, and the heartbeat keeps running on polling. What ends a
+    // stalled probe is the server (engine.io closes a probe that sends no 5 within
+    // upgradeTimeout, 10 s: receive_transport_close -> "probe error: transport closed") or
+    // the session closing; a probe WebSocket that never opens waits as long as the session.
     if (transport_ == Transport::polling && allow_upgrade_ &&
         std::find(h.upgrades.begin(), h.upgrades.end(), "websocket") != h.upgrades.end())
         upgrade_wanted_ = true;
@@ -105,11 +113,14 @@ void ClientSession::receive_poll_response(std::string_view method, int status,
     const bool get = method == "GET";
     if (get ? !get_in_flight_ : !post_in_flight_) return;
     (get ? get_in_flight_ : post_in_flight_) = false;
+    if (!get) close_post_pending_ = false; // the close POST: answered (or failed), done
     if (state_ == SessionState::closed || transport_ != Transport::polling) return;
-    if (status != 200) return end("transport error");
+    // Request.onError -> Polling.onError("xhr poll error" / "xhr post error").
+    if (status != 200) return fail(get ? "xhr poll error" : "xhr post error");
     if (!get) {
         flush(); // the drain: the next POST, if packets were buffered meanwhile
-        return maybe_finish_upgrade();
+        maybe_finish_upgrade();
+        return maybe_finish_close();
     }
     // Polling.onData: each packet of the payload, a close packet ends the transport.
     for (;;) {
@@ -131,6 +142,7 @@ void ClientSession::receive_poll_response(std::string_view method, int status,
     if (transport_ == Transport::polling && probe_ != Probe::pausing) poll();
     flush();
     maybe_finish_upgrade();
+    maybe_finish_close();
 }
 
 void ClientSession::handle_upgrade_open(std::int64_t) {
@@ -147,37 +159,37 @@ void ClientSession::handle_upgrade_error(std::string reason) {
 }
 
 void ClientSession::handle_timeout(std::int64_t now) {
-    if (state_ == SessionState::open && ping_deadline_ && now >= *ping_deadline_) {
-        end("ping timeout");
-    }
+    if (!ping_deadline_ || now < *ping_deadline_) return;
+    if (state_ == SessionState::open) return end("ping timeout");
+    // The close POST never came back: engine.io-client does not wait for it at all (its XHR
+    // has no timeout unless requestTimeout is set); we keep its connection no longer than
+    // the heartbeat would have kept the session.
+    close_post_pending_ = false;
+    ping_deadline_.reset();
 }
 
 // ---- commands ----------------------------------------------------------------------------
 
 bool ClientSession::send_text(std::string_view message) {
-    if (state_ != SessionState::open) return false;
+    if (state_ != SessionState::open || closing_) return false;
     send(Packet::text(PacketType::message, std::string(message)));
     return true;
 }
 
 bool ClientSession::send_binary(std::string_view bytes) {
-    if (state_ != SessionState::open) return false;
+    if (state_ != SessionState::open || closing_) return false;
     send(Packet::bytes(std::string(bytes)));
     return true;
 }
 
+// Socket.close: "closing", then close() at the drain (or after the upgrade). While still
+// opening, Polling.doClose would defer the close packet to "open", but Socket._onClose strips
+// the transport's listeners right after, so nothing is ever sent: the same here.
 void ClientSession::close() {
-    if (state_ != SessionState::open) return;
-    if (transport_ == Transport::polling) {
-        // Polling.doClose: the close packet in a POST, after what was still buffered
-        // (Socket.close waits for the drain).
-        write_buffer_.push_back(Packet::text(PacketType::close));
-        requests_.push_back({"POST", std::string(polling_query) + "&sid=" + handshake_.sid,
-                             encode_payload(write_buffer_)});
-    } else {
-        out_.push_back(encode_frame(Packet::text(PacketType::close)));
-    }
-    end("forced close");
+    if (state_ == SessionState::closed || closing_) return;
+    if (state_ == SessionState::opening) return end("forced close");
+    closing_ = true;
+    maybe_finish_close();
 }
 
 // ---- helpers -----------------------------------------------------------------------------
@@ -229,6 +241,27 @@ void ClientSession::maybe_finish_upgrade() {
     for (const Packet& p : std::exchange(write_buffer_, {}))
         out_.push_back(encode_frame(p));
     events_.push_back({SessionEvent::Kind::upgrade, false, {}, {}});
+    maybe_finish_close(); // a close() that waited for the upgrade (waitForUpgrade)
+}
+
+// The drain is done (nothing buffered, no POST in flight) and no upgrade is pausing the
+// transport: the close packet goes out on its own, and the session is over.
+void ClientSession::maybe_finish_close() {
+    if (!closing_ || state_ != SessionState::open || probe_ == Probe::pausing ||
+        !write_buffer_.empty() || post_in_flight_)
+        return;
+    const Packet close_packet = Packet::text(PacketType::close);
+    if (transport_ == Transport::polling) {
+        // Polling.doClose: write([{type: "close"}]), a POST of its own.
+        post_in_flight_ = close_post_pending_ = true;
+        requests_.push_back({"POST", std::string(polling_query) + "&sid=" + handshake_.sid,
+                             encode_payload(std::span<const Packet>(&close_packet, 1))});
+    } else {
+        out_.push_back(encode_frame(close_packet));
+    }
+    const auto deadline = ping_deadline_;
+    end("forced close");
+    if (close_post_pending_) ping_deadline_ = deadline; // bounds the wait for its answer
 }
 
 void ClientSession::fail_upgrade(std::string reason) {
@@ -238,7 +271,14 @@ void ClientSession::fail_upgrade(std::string reason) {
     if (transport_ == Transport::polling) {
         poll(); // a paused transport polls again
         flush();
+        maybe_finish_close();
     }
+}
+
+// Socket._onError: the error, then the close.
+void ClientSession::fail(std::string error) {
+    events_.push_back({SessionEvent::Kind::error, false, {}, std::move(error)});
+    end("transport error");
 }
 
 void ClientSession::end(std::string reason) {

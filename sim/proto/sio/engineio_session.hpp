@@ -60,6 +60,9 @@ struct SessionEvent {
         upgrade,       // the session moved from polling to the WebSocket (after the 5 packet)
         upgrade_error, // the probe WebSocket failed (`reason`); the session stays on
                        // polling and the caller closes that WebSocket
+        error,         // client: the transport failed (`reason` as engine.io-client's
+                       // TransportError: "xhr poll error", "xhr post error"); the close
+                       // event ("transport error") follows, as Socket._onError
     };
     Kind kind = Kind::message;
     bool binary = false;
@@ -175,18 +178,30 @@ public:
     // probe WebSocket of a polling session.
     void receive_transport_close();
     // The answer to the GET or POST last handed out by poll_requests(). A status other than
-    // 200 closes with "transport error". Then drain every output.
+    // 200 (or 0: the request failed) is an error event ("xhr poll error" / "xhr post
+    // error"), then the close "transport error". Then drain every output.
     void receive_poll_response(std::string_view method, int status, std::string_view body,
                                std::int64_t now);
     // The WebSocket asked for by take_upgrade_request() is open (2probe goes out) or failed.
     void handle_upgrade_open(std::int64_t now);
     void handle_upgrade_error(std::string reason = "websocket error");
-    // Closes with "ping timeout" once no ping came within pingInterval + pingTimeout.
+    // Closes with "ping timeout" once no ping came within pingInterval + pingTimeout (also
+    // while closing); after a forced close on polling, the same deadline bounds the wait for
+    // the close POST's answer (close_post_pending() turns false).
     void handle_timeout(std::int64_t now);
 
     // ---- commands ------------------------------------------------------------------------
+    // False unless open and not closing (engine.io-client drops packets once "closing").
     bool send_text(std::string_view message);
     bool send_binary(std::string_view bytes);
+    // engine.io-client's Socket.close(). Opening: ends at once ("forced close"), nothing is
+    // sent. WebSocket: the close packet, "forced close". Polling: "closing" first: what is
+    // buffered still goes out (one POST at a time), an upgrade past 3probe finishes first;
+    // once no POST is in flight, the close packet goes ALONE in a last POST
+    // (Polling.doClose) and the session ends with "forced close". Its answer is still
+    // awaited (close_post_pending()) so the caller keeps the connection until then. While
+    // closing, pings are not answered (Socket._sendPacket drops the pong) but received
+    // messages still come out as events. Then drain every output.
     void close();
 
     // ---- output --------------------------------------------------------------------------
@@ -202,6 +217,10 @@ public:
 
     // ---- inspection ----------------------------------------------------------------------
     SessionState state() const { return state_; }
+    // close() was called and the session waits for its drain (still open).
+    bool closing() const { return closing_ && state_ == SessionState::open; }
+    // The close POST is out and its answer not yet in (nor given up on).
+    bool close_post_pending() const { return close_post_pending_; }
     Transport transport() const { return transport_; }
     bool upgrading() const { return probe_ != Probe::none; }
     // The server's open packet (valid once open).
@@ -217,13 +236,17 @@ private:
     void flush();
     void poll();
     void maybe_finish_upgrade();
+    void maybe_finish_close();
     void fail_upgrade(std::string reason);
+    void fail(std::string error);
     void end(std::string reason);
 
     Handshake handshake_;
     SessionState state_ = SessionState::opening;
     Transport transport_ = Transport::websocket;
     bool allow_upgrade_ = true;
+    bool closing_ = false;            // close() called: the engine's "closing" readyState
+    bool close_post_pending_ = false; // the close packet's POST awaits its answer
     Probe probe_ = Probe::none;
     bool upgrade_wanted_ = false;
     bool get_in_flight_ = false;

@@ -52,29 +52,40 @@ void Client::handle_transport_error(std::int64_t now, std::string reason) {
     on_open_failed(now, std::move(reason));
 }
 
+// Inputs go to the session, or to the closing one while there is no other (open_transport
+// waits for it), so two sessions never share the sockets.
+engineio::ClientSession* Client::engine() {
+    if (session_) return &*session_;
+    return closing_ ? &*closing_ : nullptr;
+}
+
+void Client::after_input(std::int64_t now) {
+    session_ ? on_session(now) : on_closing(now);
+}
+
 void Client::receive_text(std::string_view text, std::int64_t now) {
-    if (!session_) return;
-    session_->receive_text(text, now);
-    on_session(now);
+    if (!engine()) return;
+    engine()->receive_text(text, now);
+    after_input(now);
 }
 
 void Client::receive_binary(std::string_view bytes, std::int64_t now) {
-    if (!session_) return;
-    session_->receive_binary(bytes, now);
-    on_session(now);
+    if (!engine()) return;
+    engine()->receive_binary(bytes, now);
+    after_input(now);
 }
 
 void Client::receive_transport_close(std::int64_t now) {
-    if (!session_) return;
-    session_->receive_transport_close();
-    on_session(now);
+    if (!engine()) return;
+    engine()->receive_transport_close();
+    after_input(now);
 }
 
 void Client::receive_http_response(std::string_view method, int status, std::string_view body,
                                    std::int64_t now) {
-    if (!session_) return;
-    session_->receive_poll_response(method, status, body, now);
-    on_session(now);
+    if (!engine()) return;
+    engine()->receive_poll_response(method, status, body, now);
+    after_input(now);
 }
 
 void Client::handle_http_error(std::string_view method, std::int64_t now) {
@@ -83,15 +94,15 @@ void Client::handle_http_error(std::string_view method, std::int64_t now) {
 }
 
 void Client::handle_upgrade_open(std::int64_t now) {
-    if (!session_) return;
-    session_->handle_upgrade_open(now);
-    on_session(now);
+    if (!engine()) return;
+    engine()->handle_upgrade_open(now);
+    after_input(now);
 }
 
 void Client::handle_upgrade_error(std::int64_t now, std::string reason) {
-    if (!session_) return;
-    session_->handle_upgrade_error(std::move(reason));
-    on_session(now);
+    if (!engine()) return;
+    engine()->handle_upgrade_error(std::move(reason));
+    after_input(now);
 }
 
 void Client::handle_timeout(std::int64_t now) {
@@ -104,11 +115,12 @@ void Client::handle_timeout(std::int64_t now) {
     }
     if (open_deadline_ && now >= *open_deadline_) {
         commands_.push_back(TransportCommand::close);
+        if (std::exchange(open_after_close_, false)) closing_.reset(); // closed with the rest
         on_open_failed(now, "timeout");
     }
-    if (session_) {
-        session_->handle_timeout(now);
-        on_session(now);
+    if (engine()) {
+        engine()->handle_timeout(now);
+        after_input(now);
     }
 }
 
@@ -173,6 +185,7 @@ std::optional<std::int64_t> Client::poll_timeout() const {
     };
     earliest(open_deadline_);
     if (session_) earliest(session_->poll_timeout());
+    if (closing_) earliest(closing_->poll_timeout());
     return t;
 }
 
@@ -182,6 +195,12 @@ void Client::open_transport(std::int64_t now) {
     phase_ = Phase::opening;
     decoder_ = Decoder{};
     open_deadline_ = now + config_.timeout_ms * ns_per_ms;
+    if (closing_) {
+        // The old session's last POST is still out: the new one starts once it is answered
+        // (on_closing), within the connect timeout armed above.
+        open_after_close_ = true;
+        return;
+    }
     if (config_.transports == Transports::websocket_only) {
         session_.emplace();
         commands_.push_back(TransportCommand::open);
@@ -228,6 +247,13 @@ void Client::on_session(std::int64_t now) {
             if (r.packet) on_packet(std::move(*r.packet));
             break;
         }
+        case SessionEvent::Kind::error:
+            // Manager.open's onError (connect_error, reconnect_error with the error's text)
+            // while opening; then the Socket's onerror: connect_error unless connected.
+            if (phase_ == Phase::opening) return on_open_failed(now, ev.reason);
+            if (!connected_)
+                events_.push_back(make(Kind::connect_error, Json{{"message", ev.reason}}));
+            break;
         case SessionEvent::Kind::close: return on_close(now, ev.reason);
         case SessionEvent::Kind::upgrade: break;
         case SessionEvent::Kind::upgrade_error:
@@ -285,18 +311,53 @@ void Client::reconnect(std::int64_t now) {
     reconnect_at_ = now + delay_ms * ns_per_ms;
 }
 
+// Manager.onclose -> engine.close(). On polling the session closes as engine.io-client's
+// Socket.close: it keeps its connections until the close packet's POST is answered (or its
+// heartbeat deadline passes), so it moves to closing_ and TransportCommand::close waits for
+// on_closing. A probe not yet past 3probe is dropped at once ("probe error: socket closed").
 void Client::drop_transport() {
     if (session_) {
-        // Polling: the close packet goes in a last POST (Polling.doClose).
-        if (session_->transport() == engineio::Transport::polling) session_->close();
+        const bool polling = session_->transport() == engineio::Transport::polling;
+        const bool probing = session_->upgrading();
+        if (polling) session_->close();
         for (auto& f : session_->frames_to_send())
             out_.push_back(std::move(f));
         pump();
+        if (probing && !session_->upgrading()) commands_.push_back(TransportCommand::close_upgrade);
+        if (polling && (session_->closing() || session_->close_post_pending())) {
+            session_->events(); // the Socket is gone: nothing more to report
+            closing_ = std::move(session_);
+        } else {
+            commands_.push_back(TransportCommand::close);
+        }
         session_.reset();
-        commands_.push_back(TransportCommand::close);
     }
+    open_after_close_ = false; // a connect() waiting for closing_ is called off too
     phase_ = Phase::closed;
     open_deadline_.reset();
+}
+
+// The closing session moved on (a POST answered, a probe message, its deadline): its
+// requests and frames go out; once it is over, the transport closes and a connect() that
+// waited starts.
+void Client::on_closing(std::int64_t now) {
+    if (!closing_) return;
+    for (const auto& ev : closing_->events())
+        if (ev.kind == SessionEvent::Kind::upgrade_error)
+            commands_.push_back(TransportCommand::close_upgrade);
+    for (auto& f : closing_->frames_to_send())
+        out_.push_back(std::move(f));
+    for (auto& r : closing_->poll_requests()) {
+        http_out_.push_back(std::move(r));
+        commands_.push_back(TransportCommand::http_request);
+    }
+    if (closing_->closing() || closing_->close_post_pending()) return;
+    closing_.reset();
+    commands_.push_back(TransportCommand::close);
+    if (std::exchange(open_after_close_, false)) {
+        open_deadline_.reset();
+        open_transport(now);
+    }
 }
 
 double Client::next_random() {

@@ -10,6 +10,9 @@
 //   connect() -> transport open -> engineio::ClientSession -> CONNECT -> `connect` event
 //   emit() -> socketio::encode -> frames_to_send() (or the send buffer while disconnected)
 //   transport closed -> `disconnect` -> Backoff -> `reconnect_attempt` -> open -> `reconnect`
+//   disconnect() on polling -> the session "closing" (its POSTs drain, then the close packet
+//     alone) -> the close POST answered -> TransportCommand::close; a connect() meanwhile
+//     opens the new session only then, so the two never share the HTTP connections
 #pragma once
 
 #include "sim/proto/sio/backoff.hpp"
@@ -52,7 +55,8 @@ struct ClientEvent {
         connect,           // the namespace accepted us: `data` = {"sid": ...}
         disconnect,        // `reason`: "transport close", "ping timeout", "parse error",
                            // "io server disconnect", "io client disconnect"
-        connect_error,     // `data` = the server's CONNECT_ERROR payload, or {"message": ..}
+        connect_error,     // `data` = the server's CONNECT_ERROR payload, or {"message": ..}:
+                           // "timeout", "websocket error", "xhr poll error", ...
         event,             // `name`, `args`; `ack_id` if the server wants an answer
         ack,               // the server answered our emit_with_ack `ack_id` with `args`
         reconnect_attempt, // `attempt` (1, 2, ...)
@@ -75,7 +79,10 @@ enum class TransportCommand : std::uint8_t {
     open,          // open a new WebSocket to ?EIO=4&transport=websocket, then handle_transport_open
                    // or _error
     close,         // write frames_to_send() first, then close the current WebSocket (no
-                   // receive_transport_close needed afterwards) and forget HTTP requests in flight
+                   // receive_transport_close needed afterwards) and forget HTTP requests in
+                   // flight. After disconnect() on polling it comes only once the closing
+                   // session's last POST (the close packet) is answered: keep the HTTP
+                   // connections and hand their answers in until then (closing()).
     http_request,  // send the next request of http_requests(); its answer goes to
                    // receive_http_response (or handle_http_error)
     open_upgrade,  // open a WebSocket to ?upgrade_query(), then handle_upgrade_open or
@@ -143,12 +150,18 @@ public:
     std::optional<engineio::Transport> transport() const {
         return session_ ? std::optional(session_->transport()) : std::nullopt;
     }
+    // A polling session left by disconnect() still drains its POSTs and sends its close
+    // packet; HTTP answers (and probe messages) go to it until TransportCommand::close.
+    bool closing() const { return closing_.has_value(); }
 
 private:
     enum class Phase : std::uint8_t { closed, opening, open };
 
     void open_transport(std::int64_t now);
     void on_session(std::int64_t now);
+    void on_closing(std::int64_t now);
+    engineio::ClientSession* engine();
+    void after_input(std::int64_t now);
     void on_packet(Packet packet);
     void on_open_failed(std::int64_t now, std::string reason);
     void on_close(std::int64_t now, std::string reason);
@@ -168,6 +181,8 @@ private:
     std::optional<std::int64_t> reconnect_at_;
     std::optional<std::int64_t> open_deadline_;
     std::optional<engineio::ClientSession> session_;
+    std::optional<engineio::ClientSession> closing_; // left by drop_transport, draining
+    bool open_after_close_ = false;                  // open_transport waits for closing_ to finish
     Decoder decoder_;
     std::string sid_;
     std::uint64_t next_ack_ = 0;
