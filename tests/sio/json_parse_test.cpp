@@ -113,6 +113,9 @@ TEST_CASE("parse_json refuses what JSON.parse refuses") {
         INFO("text: " << bad);
         CHECK_FALSE(parse_json(bad));
     }
+    // A NUL byte is not whitespace (nlohmann stopped at one as at the end of a C string).
+    CHECK_FALSE(parse_json(std::string("\"a\"\0x", 5)));
+    CHECK_FALSE(parse_json(std::string("[1]\0", 4)));
     // 512 levels of nesting are accepted, 513 are not.
     CHECK(parse_json(std::string(512, '[') + std::string(512, ']')));
     CHECK_FALSE(parse_json(std::string(513, '[') + std::string(513, ']')));
