@@ -286,7 +286,12 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
     const Time now = host().world().now();
     bool session_ended = false;
     for (auto events = slot.client.events(); !events.empty(); events = slot.client.events()) {
-        for (const sock::ClientEvent& e : events) {
+        for (sock::ClientEvent& e : events) {
+            if (e.kind == sock::ClientEvent::Kind::event) {
+                slot.received.emplace_back(std::move(e.name), std::move(e.args));
+                if (e.ack_id) slot.client.ack(*e.ack_id, sio::Json::array());
+                continue;
+            }
             std::string what = "Socket.IO client: " + std::string(sock::to_string(e.kind));
             switch (e.kind) {
             case sock::ClientEvent::Kind::connect: note(what, slot.conn, cause, true); break;
@@ -317,10 +322,6 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
                      slot.conn, cause);
                 break;
             }
-            case sock::ClientEvent::Kind::event:
-                slot.received.emplace_back(e.name, e.args);
-                if (e.ack_id) slot.client.ack(*e.ack_id, sio::Json::array());
-                break;
             default: break;
             }
         }
