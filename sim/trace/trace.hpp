@@ -2,8 +2,9 @@
 // (DESIGN.md, idea 4). The world appends; the ladder, pcap, JSON Lines export and the studio
 // read. This header is the schema, field by field.
 //
-// Memory: an Event is 40 bytes. The bytes of a PDU are stored once in one arena, however
-// many events (down the stack, on each link, up the other stack) refer to it. Events, PDU
+// Memory: an Event is 32 bytes. The bytes of a PDU are stored once in one arena, however
+// many events (down the stack, on each link, up the other stack) refer to it; a message
+// recorded again with the same bytes (a broadcast's copies) may refer to the first PDU. Events, PDU
 // records, spans and bytes live in BigVectors: contiguous, grown without copying.
 #pragma once
 
@@ -77,6 +78,7 @@ struct Event {
     std::uint8_t layer = 0; // OSI layer 1–7 (0 = none)
     DropReason reason = DropReason::none;
 };
+static_assert(sizeof(Event) == 32, "an Event is 32 bytes: the bulk of a long trace");
 
 // Which bytes of a PDU each layer's header (and the payload) occupy.
 struct LayerSpan {
