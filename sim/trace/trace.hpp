@@ -3,9 +3,9 @@
 // read. This header is the schema, field by field.
 //
 // Memory: an Event is 32 bytes. The bytes of a PDU are stored once in one arena, however
-// many events (down the stack, on each link, up the other stack) refer to it; a message
-// recorded again with the same bytes (a broadcast's copies) may refer to the first PDU. Events, PDU
-// records, spans and bytes live in BigVectors: contiguous, grown without copying.
+// many events (down the stack, on each link, up the other stack) refer to it, and a message
+// recorded again with the same bytes (a broadcast's copies) refers to the first. Events,
+// PDU records, spans and bytes live in BigVectors: contiguous, grown without copying.
 #pragma once
 
 #include "sim/core/time.hpp"
