@@ -64,6 +64,14 @@ void link_host_groups(Loader& loader);
 std::optional<std::string> read_group_ref(Loader& loader, TableReader& r, std::string_view stage,
                                           std::string_view what);
 void push_action(Loader& loader, TableReader& r, Action action);
+// Script references (script.cpp), each reporting its own error: "host" naming a host (not a
+// switch) with `stage` in its stack when stage is not empty; "link" naming a link; and a
+// moment `key` no later than [world] until.
+std::optional<std::string> read_host_ref(Loader& loader, TableReader& r, std::string_view key,
+                                         bool required, std::string_view stage,
+                                         std::string_view what);
+std::optional<std::string> read_link_ref(Loader& loader, TableReader& r);
+void check_before_until(Loader& loader, TableReader& r, std::string_view key, std::int64_t at);
 void read_action(Loader& loader, const toml::table& table);
 // sio.* action keys (sio_actions.cpp): event = "chat" (not a reserved name), args = a JSON
 // array, room = a non-empty name; each reports its own error.
