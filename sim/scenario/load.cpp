@@ -29,9 +29,10 @@ std::string syntax_message(std::string_view description) {
 // A key at the top of the file that belongs inside a table.
 std::string home_of(std::string_view key) {
     static constexpr std::pair<std::string_view, std::string_view> homes[] = {
-        {"title", "[lesson]"}, {"summary", "[lesson]"}, {"topics", "[lesson]"},
-        {"level", "[lesson]"}, {"minutes", "[lesson]"}, {"experiments", "[lesson]"},
-        {"seed", "[world]"},   {"until", "[world]"},    {"tcp_time_wait", "[world]"}};
+        {"title", "[lesson]"},         {"summary", "[lesson]"}, {"topics", "[lesson]"},
+        {"level", "[lesson]"},         {"minutes", "[lesson]"}, {"experiments", "[lesson]"},
+        {"seed", "[world]"},           {"until", "[world]"},    {"tcp_time_wait", "[world]"},
+        {"tcp_delayed_ack", "[world]"}};
     for (auto [name, table] : homes)
         if (name == key) return std::string(table);
     return {};

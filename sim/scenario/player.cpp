@@ -43,6 +43,7 @@ void Player::build() {
         c.gateway = h.gateway;
         c.stack = h.stack;
         c.tcp.time_wait = scenario_.tcp_time_wait;
+        c.tcp.delayed_ack = scenario_.tcp_delayed_ack;
         w.add_host(std::move(c));
     }
     for (const auto& s : scenario_.switches)
@@ -273,8 +274,7 @@ bool Player::matches(const Trigger& t, const trace::Event& e) const {
     // layer-7 states) are application events too.
     if (t.event == "app")
         return (e.kind == Kind::app || (e.kind == Kind::state && e.layer == 7)) &&
-               node_is(t.host) &&
-               tr.text(e.text).find(t.name) != std::string_view::npos;
+               node_is(t.host) && tr.text(e.text).find(t.name) != std::string_view::npos;
     return false;
 }
 

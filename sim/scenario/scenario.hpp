@@ -145,6 +145,7 @@ struct Scenario {
     std::uint64_t seed = 1;
     std::optional<std::int64_t> until; // ns; unset = run until idle (capped at 60 s)
     std::int64_t tcp_time_wait = 1'000'000'000;
+    std::int64_t tcp_delayed_ack = 0; // ns; 0 = every segment is ACKed at once
     std::vector<HostSpec> hosts;
     std::vector<SwitchSpec> switches;
     std::vector<LinkSpec> links;

@@ -166,6 +166,15 @@ void read_world(Loader& loader, const toml::table& table) {
             s.until = *v;
     }
     if (auto v = r.duration("tcp_time_wait")) s.tcp_time_wait = *v;
+    // RFC 9293 3.8.6.3: an ACK MUST NOT be delayed 0.5 s or more.
+    if (auto v = r.duration("tcp_delayed_ack")) {
+        if (*v >= 500'000'000)
+            loader.diag.error(r.pos("tcp_delayed_ack"),
+                              "\"tcp_delayed_ack\" must be less than 500ms (RFC 9293 3.8.6.3); "
+                              "Linux uses 40ms, Windows and ns-3 200ms");
+        else
+            s.tcp_delayed_ack = *v;
+    }
     r.finish();
 }
 
