@@ -40,7 +40,8 @@ std::vector<std::string> wrap(const std::string& text, int width) {
             lines.push_back(line);
             line.clear();
         }
-        line += (line.empty() ? "" : " ") + fit(word, width);
+        if (!line.empty()) line += ' ';
+        line += fit(word, width);
     }
     if (!line.empty() || lines.empty()) lines.push_back(line);
     return lines;

@@ -122,7 +122,7 @@ void read_payload(Loader& loader, TableReader& r, Action& action, bool allow_hex
 }
 
 void read_path(Loader& loader, TableReader& r, Action& action) {
-    action.path = "/";
+    action.path.assign(1, '/'); // (a literal here trips GCC 12's -Wrestrict false positive)
     if (auto path = r.string("path")) {
         if (path->empty() || path->front() != '/' ||
             path->find_first_of(" \t\r\n") != std::string::npos)

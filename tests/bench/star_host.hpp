@@ -50,8 +50,9 @@ Star build_star(stack::World& world, std::uint32_t clients, MakeConfig make) {
     access.bandwidth_bps = 1'000'000'000;
     access.delay = us(50);
     for (std::uint32_t i = 0; i < clients; ++i) {
-        auto& h = world.add_host(make("c" + std::to_string(i), 2 + i));
-        world.add_link("l" + std::to_string(i), h, sw, access);
+        const std::string n = std::to_string(i);
+        auto& h = world.add_host(make('c' + n, 2 + i));
+        world.add_link('l' + n, h, sw, access);
         star.clients.push_back(&h);
     }
     return star;

@@ -48,7 +48,8 @@ int Origin::version(const std::string& path) const {
 }
 
 std::string Origin::etag(const std::string& path) const {
-    return "\"" + std::to_string(version(path)) + "\"";
+    const std::string n = std::to_string(version(path));
+    return '"' + n + '"';
 }
 
 Fields Origin::common(std::int64_t now_ns) const {

@@ -29,7 +29,7 @@ Frame encode_frame(const Packet& packet) {
 }
 
 std::string encode_text(const Packet& packet) {
-    if (packet.binary) return "b" + base64_encode(packet.data);
+    if (packet.binary) return std::string("b").append(base64_encode(packet.data));
     std::string out;
     out.reserve(1 + packet.data.size());
     out.push_back(static_cast<char>('0' + static_cast<int>(packet.type)));
