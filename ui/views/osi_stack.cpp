@@ -57,6 +57,15 @@ ImU32 layer_color(std::uint8_t layer) {
     }
 }
 
+// A header's colour: its protocol's, as on the links and in the legend, when the dissection
+// names it (a WebSocket frame carried as layer-7 TCP payload is WebSocket green, not HTTP).
+ImU32 span_color(std::string_view name, std::uint8_t layer) {
+    if (name == "WS") return protocol_color(Protocol::websocket);
+    if (name == "EIO") return protocol_color(Protocol::socketio);
+    if (name == "HTTP") return protocol_color(Protocol::http);
+    return layer_color(layer);
+}
+
 // One host's column of seven rows plus its encapsulation bar; returns the rows' right edge.
 void draw_stack(ViewContext& ctx, ImDrawList* dl, trace::NodeId node, ImVec2 p0, float width,
                 float row_h, float name_w, bool first) {
@@ -132,9 +141,10 @@ void draw_stack(ViewContext& ctx, ImDrawList* dl, trace::NodeId node, ImVec2 p0,
             std::max(bar_w * sp.length / std::max<std::uint32_t>(total, 1), fs * 1.2f);
         const float w_clamped = std::min(wpx, p0.x + width - x);
         if (w_clamped <= 2) break;
-        dl->AddRectFilled({x, y}, {x + w_clamped, y + h}, layer_color(sp.layer), 2);
+        const std::string short_name = span_name(rows_of_pdu, sp);
+        dl->AddRectFilled({x, y}, {x + w_clamped, y + h}, span_color(short_name, sp.layer), 2);
         dl->AddRect({x, y}, {x + w_clamped, y + h}, ctx.theme.canvas, 2);
-        const std::string name = span_name(rows_of_pdu, sp) + " " + std::to_string(sp.length);
+        const std::string name = short_name + " " + std::to_string(sp.length);
         if (ImGui::CalcTextSize(name.c_str()).x < w_clamped - 4)
             draw_label(ctx, dl, view, {x + 3, y + (h - fs) / 2}, IM_COL32(0, 0, 0, 255), name, fs);
         x += w_clamped;
