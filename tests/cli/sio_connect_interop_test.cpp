@@ -108,6 +108,38 @@ std::string joined(const std::vector<std::string>& lines) {
     return s;
 }
 
+// `wirelab sio connect` to 127.0.0.1:port over `transport`: join "lobby", emit "chat" with
+// `chat_args` and an ack, and exit once three acks are back (the join, the chat, and the join
+// again after a reconnection, tried every 200 ms to 1 s). `extra` options come last.
+std::vector<std::string> chat_until_rejoined(int port, const std::string& transport,
+                                             const std::string& chat_args,
+                                             const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv{wirelab_exe(),
+                                  "sio",
+                                  "connect",
+                                  "http://127.0.0.1:" + std::to_string(port),
+                                  "--transport",
+                                  transport,
+                                  "--join",
+                                  "lobby",
+                                  "--emit",
+                                  "chat",
+                                  chat_args,
+                                  "--ack",
+                                  "--wait-event",
+                                  "ack",
+                                  "--count",
+                                  "3",
+                                  "--reconnection-delay",
+                                  "200",
+                                  "--reconnection-delay-max",
+                                  "1000",
+                                  "--timeout",
+                                  "120"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
 } // namespace
 
 TEST_CASE("wirelab sio connect chats with the npm socket.io server and reconnects after it "
@@ -122,32 +154,9 @@ TEST_CASE("wirelab sio connect chats with the npm socket.io server and reconnect
     auto server = std::make_unique<NodeServer>(0, dir + "/server1.err");
     const int port = server->port;
     // Exit once three acks are back: join, chat, and the join after the reconnection.
-    Child client{{wirelab_exe(),
-                  "sio",
-                  "connect",
-                  "http://127.0.0.1:" + std::to_string(port),
-                  "--transport",
-                  transport,
-                  "--join",
-                  "lobby",
-                  "--emit",
-                  "chat",
-                  R"(["hello",{"n":1}])",
-                  "--ack",
-                  "--reply",
-                  R"(["thanks"])",
-                  "--wait-event",
-                  "ack",
-                  "--count",
-                  "3",
-                  "--reconnection-delay",
-                  "200",
-                  "--reconnection-delay-max",
-                  "1000",
-                  "--timeout",
-                  "120"},
-                 "/dev/null",
-                 dir + "/client.err"};
+    Child client{
+        chat_until_rejoined(port, transport, R"(["hello",{"n":1}])", {"--reply", R"(["thanks"])"}),
+        "/dev/null", dir + "/client.err"};
     Said said;
 
     // 1. Connected, the server's `welcome` (it wants an ack), the join and chat acks.
@@ -231,29 +240,7 @@ TEST_CASE("wirelab sio connect stays on HTTP long-polling with a server that all
     auto server = std::make_unique<NodeServer>(0, dir + "/server1.err", "polling");
     const int port = server->port;
     // Exit once three acks are back: join, chat, and the join after the reconnection.
-    Child client{{wirelab_exe(),
-                  "sio",
-                  "connect",
-                  "http://127.0.0.1:" + std::to_string(port),
-                  "--transport",
-                  "polling",
-                  "--join",
-                  "lobby",
-                  "--emit",
-                  "chat",
-                  R"(["over http"])",
-                  "--ack",
-                  "--wait-event",
-                  "ack",
-                  "--count",
-                  "3",
-                  "--reconnection-delay",
-                  "200",
-                  "--reconnection-delay-max",
-                  "1000",
-                  "--timeout",
-                  "120"},
-                 "/dev/null",
+    Child client{chat_until_rejoined(port, "polling", R"(["over http"])"), "/dev/null",
                  dir + "/client.err"};
     Said said;
     REQUIRE(read_until(client, said, {{"type", "ack"}, {"event", "chat"}}));
