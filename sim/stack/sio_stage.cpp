@@ -285,8 +285,16 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
     ClientSlot& slot = *clients_[index];
     const Time now = host().world().now();
     bool session_ended = false;
-    for (auto events = slot.client.events(); !events.empty(); events = slot.client.events()) {
-        for (sock::ClientEvent& e : events) {
+    // The events come through a buffer this stage keeps (moved out while in use, in case
+    // handling one re-enters): no vector is allocated per delivery.
+    struct Lend {
+        std::vector<sock::ClientEvent>& home;
+        std::vector<sock::ClientEvent> events = std::move(home);
+        ~Lend() { home = std::move(events); }
+    } lend{client_events_};
+    for (slot.client.take_events(lend.events); !lend.events.empty();
+         slot.client.take_events(lend.events)) {
+        for (sock::ClientEvent& e : lend.events) {
             if (e.kind == sock::ClientEvent::Kind::event) {
                 slot.received.emplace_back(std::move(e.name), std::move(e.args));
                 if (e.ack_id) slot.client.ack(*e.ack_id, sio::Json::array());

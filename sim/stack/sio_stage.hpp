@@ -142,11 +142,12 @@ private:
     TimerId server_timer_{};
     std::optional<Time> server_timer_at_;
     std::vector<std::unique_ptr<ClientSlot>> clients_;
-    std::map<ConnId, std::size_t> client_of_;         // WebSocket session -> client index
-    std::map<ConnId, std::size_t> http_client_of_;    // polling connection -> client index
-    std::map<sio::socketio::ConnId, ConnId> held_;    // session -> HTTP conn of its held GET
-    std::map<ConnId, sio::socketio::ConnId> holding_; // and back
-    std::int64_t last_stamp_ = -1;                    // cache_buster: yeast's state
+    std::vector<sio::socketio::ClientEvent> client_events_; // client_dispatch's buffer, kept
+    std::map<ConnId, std::size_t> client_of_;               // WebSocket session -> client index
+    std::map<ConnId, std::size_t> http_client_of_;          // polling connection -> client index
+    std::map<sio::socketio::ConnId, ConnId> held_;          // session -> HTTP conn of its held GET
+    std::map<ConnId, sio::socketio::ConnId> holding_;       // and back
+    std::int64_t last_stamp_ = -1;                          // cache_buster: yeast's state
     std::uint32_t stamp_seed_ = 0;
 };
 

@@ -5,6 +5,8 @@
 #include "sim/stack/world.hpp"
 #include "sim/wire/ipv4.hpp"
 
+#include <array>
+#include <span>
 #include <string>
 
 namespace wirelab::stack {
@@ -184,8 +186,19 @@ void TcpStage::tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause) {
         if (user_) user_->on_connected(id, cause);
         break;
     case tcp::EventKind::data_readable: {
-        wire::Bytes data = conns_[id].conn->recv_all();
-        if (data.empty()) break;
+        // Read into the stack when it fits (the common case: one small segment's worth),
+        // so delivering data allocates nothing.
+        tcp::Connection& conn = *conns_[id].conn;
+        const std::size_t readable = conn.bytes_readable();
+        if (readable == 0) break;
+        std::array<std::uint8_t, 2048> small;
+        wire::Bytes large;
+        std::span<std::uint8_t> data{small.data(), readable};
+        if (readable > small.size()) {
+            large.resize(readable);
+            data = large;
+        }
+        conn.recv(data);
         if (user_) {
             user_->on_data(id, data, cause);
         } else {
@@ -220,9 +233,20 @@ void TcpStage::tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause) {
 void TcpStage::service(ConnId id, trace::EventId cause) {
     auto& world = host().world();
     const auto node = host().id();
-    std::vector<tcp::EventKind> for_user;
+    // What to tell the user after a round: a handful at most, kept off the heap.
+    std::array<tcp::EventKind, 8> for_user_inline;
+    std::vector<tcp::EventKind> for_user_more;
+    std::size_t for_user_count = 0;
+    // The connection's events come through a buffer this stage keeps (moved out while in
+    // use: telling the user may send, which services a connection again).
+    struct Lend {
+        std::vector<tcp::Event>& home;
+        std::vector<tcp::Event> events = std::move(home);
+        ~Lend() { home = std::move(events); }
+    } lend{events_};
     for (int round = 0; round < 2; ++round) {
-        for (const tcp::Event& ev : conns_[id].conn->take_events()) {
+        conns_[id].conn->take_events(lend.events);
+        for (const tcp::Event& ev : lend.events) {
             switch (ev.kind) {
             case tcp::EventKind::state_changed:
                 // A connection spawned by a listener starts in LISTEN: the port's LISTEN was
@@ -262,13 +286,19 @@ void TcpStage::service(ConnId id, trace::EventId cause) {
             case tcp::EventKind::closed:
                 // Told to the user after this batch's state changes are recorded, so a user
                 // that closes in its callback does not print LAST-ACK before CLOSE-WAIT.
-                for_user.push_back(ev.kind);
+                if (for_user_count < for_user_inline.size())
+                    for_user_inline[for_user_count++] = ev.kind;
+                else
+                    for_user_more.push_back(ev.kind);
                 break;
             }
         }
-        for (tcp::EventKind kind : for_user)
+        for (std::size_t i = 0; i < for_user_count; ++i)
+            tell_user(id, for_user_inline[i], cause);
+        for (tcp::EventKind kind : for_user_more)
             tell_user(id, kind, cause);
-        for_user.clear();
+        for_user_count = 0;
+        for_user_more.clear();
         auto& conn = *conns_[id].conn;
         while (auto seg = conn.poll_transmit(world.now()))
             emit(*seg, conn.remote().addr, cause);

@@ -77,7 +77,8 @@ private:
     tcp::Config config_;
     TcpUser* user_ = nullptr;
     std::vector<Slot> conns_;
-    FlatMap<ConnId> by_key_; // never iterated: order-free
+    std::vector<tcp::Event> events_; // service()'s buffer, kept
+    FlatMap<ConnId> by_key_;         // never iterated: order-free
     std::map<std::uint16_t, bool> listening_;
     std::uint16_t next_port_ = 0;
 };

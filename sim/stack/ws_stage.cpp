@@ -6,7 +6,10 @@
 #include "sim/wire/dissect.hpp"
 #include "sim/wire/websocket.hpp"
 
+#include <array>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace wirelab::stack {
 
@@ -192,7 +195,13 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
     auto& world = host().world();
     const auto node = host().id();
     std::vector<std::pair<bool, wire::Bytes>> echoes; // (binary, payload)
-    std::vector<std::pair<bool, wire::Bytes>> to_user;
+    // (binary, payload) for the user: views into the connection's arena, which stay valid
+    // until its next receive_data() or events() (neither happens before they are handed
+    // out below); the first few kept off the heap.
+    using Message = std::pair<bool, wire::ByteView>;
+    std::array<Message, 4> to_user_inline;
+    std::vector<Message> to_user_more;
+    std::size_t to_user_count = 0;
     for (const ws::Event& ev : s.ws->events()) {
         switch (ev.kind) {
         case ws::Event::Kind::frame: break; // traced from the bytes in receive_frames
@@ -200,7 +209,10 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
         case ws::Event::Kind::binary: {
             bool binary = ev.kind == ws::Event::Kind::binary;
             if (user_) {
-                to_user.emplace_back(binary, wire::Bytes(ev.payload.begin(), ev.payload.end()));
+                if (to_user_count < to_user_inline.size())
+                    to_user_inline[to_user_count++] = {binary, ev.payload};
+                else
+                    to_user_more.emplace_back(binary, ev.payload);
                 break;
             }
             world.record_text(
@@ -234,9 +246,12 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
         }
     }
     flush(id, s, cause);
-    if (user_)
-        for (auto& [binary, payload] : to_user)
+    if (user_) {
+        for (std::size_t i = 0; i < to_user_count; ++i)
+            user_->on_message(id, to_user_inline[i].second, to_user_inline[i].first, cause);
+        for (const auto& [binary, payload] : to_user_more)
             user_->on_message(id, payload, binary, cause);
+    }
     for (auto& [binary, payload] : echoes) {
         if (options_.echo) send_on(id, s, payload, binary, cause);
         if (!options_.chat) continue;
@@ -248,8 +263,14 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
 }
 
 void WsStage::flush(ConnId id, Session& s, trace::EventId cause) {
-    wire::Bytes out = s.ws->data_to_send();
-    if (!out.empty()) transmit(id, out, false, cause);
+    // The queued bytes go to TCP (which copies them) straight from the connection's output
+    // buffer, then are consumed: no copy of our own.
+    const wire::ByteView out = s.ws->pending_output();
+    if (!out.empty()) {
+        const std::size_t n = out.size();
+        transmit(id, out, false, cause);
+        s.ws->consume_output(n);
+    }
     note_state(id, s, cause);
     // RFC 6455 7.1.1: once the close handshake is done the server closes TCP first; the
     // client closes when it sees the server's FIN (on_peer_closed).

@@ -31,7 +31,7 @@ HostConfig config(std::string name, std::uint32_t index) {
 
 void BM_SioRoomBroadcast(benchmark::State& state) {
     const auto clients = static_cast<std::uint32_t>(state.range(0));
-    std::uint64_t deliveries = 0, events = 0;
+    std::uint64_t deliveries = 0, events = 0, kernel_events = 0;
     for (auto _ : state) {
         state.PauseTiming();
         auto owned = std::make_unique<World>(1);
@@ -61,6 +61,7 @@ void BM_SioRoomBroadcast(benchmark::State& state) {
                 server.sio()->to_room("all", "alert", body, trace::no_event);
             });
         const std::size_t events_before = world.trace().size();
+        const std::uint64_t executed_before = world.kernel().executed();
         state.ResumeTiming();
         world.run_until(setup_end + ms(1) + ms(5) * broadcasts + ms(200));
         state.PauseTiming();
@@ -68,6 +69,7 @@ void BM_SioRoomBroadcast(benchmark::State& state) {
         for (Host* h : hosts)
             deliveries += h->sio()->client_received(0).size();
         events = world.trace().size() - events_before;
+        kernel_events = world.kernel().executed() - executed_before;
         if (deliveries != std::uint64_t{clients} * broadcasts)
             state.SkipWithError("a client missed a broadcast");
         owned.reset();
@@ -77,6 +79,7 @@ void BM_SioRoomBroadcast(benchmark::State& state) {
         static_cast<double>(deliveries * state.iterations()), benchmark::Counter::kIsRate);
     state.counters["deliveries"] = static_cast<double>(deliveries);
     state.counters["trace_events"] = static_cast<double>(events);
+    state.counters["kernel_events"] = static_cast<double>(kernel_events);
 }
 
 } // namespace

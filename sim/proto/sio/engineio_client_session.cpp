@@ -30,7 +30,7 @@ void ClientSession::start(std::int64_t) {
 
 void ClientSession::receive_text(std::string_view text, std::int64_t now) {
     if (state_ == SessionState::closed) return;
-    const auto packet = decode_text(text);
+    auto packet = decode_text(text);
     if (transport_ == Transport::polling) {
         // Only the probe WebSocket carries messages while the session is on polling.
         if (state_ != SessionState::open || probe_ == Probe::none) return;
@@ -44,7 +44,7 @@ void ClientSession::receive_text(std::string_view text, std::int64_t now) {
         if (!h) return end("parse error");
         return on_handshake(*h, now);
     }
-    receive(*packet, now);
+    receive(std::move(*packet), now);
 }
 
 void ClientSession::receive_binary(std::string_view bytes, std::int64_t) {
@@ -56,7 +56,7 @@ void ClientSession::receive_binary(std::string_view bytes, std::int64_t) {
     events_.push_back({SessionEvent::Kind::message, true, std::string(bytes), {}});
 }
 
-void ClientSession::receive(const Packet& packet, std::int64_t now) {
+void ClientSession::receive(Packet packet, std::int64_t now) {
     switch (packet.type) {
     case PacketType::ping:
         // Socket._sendPacket drops packets once "closing", the pong too.
@@ -65,7 +65,7 @@ void ClientSession::receive(const Packet& packet, std::int64_t now) {
             now + (handshake_.ping_interval_ms + handshake_.ping_timeout_ms) * ns_per_ms;
         break;
     case PacketType::message:
-        events_.push_back({SessionEvent::Kind::message, packet.binary, packet.data, {}});
+        events_.push_back({SessionEvent::Kind::message, packet.binary, std::move(packet.data), {}});
         break;
     case PacketType::close: end("transport close"); break;
     case PacketType::open: end("parse error"); break;

@@ -195,6 +195,15 @@ void ServerSession::handle_timeout(std::int64_t now) {
 
 bool ServerSession::send_text(std::string_view message) {
     if (state_ != SessionState::open) return false;
+    if (transport_ == Transport::websocket) {
+        // send() + encode_frame() of the message packet, encoded once in place.
+        std::string text;
+        text.reserve(1 + message.size());
+        text.push_back(static_cast<char>('0' + static_cast<int>(PacketType::message)));
+        text.append(message);
+        out_.push_back({false, std::move(text)});
+        return true;
+    }
     send(Packet::text(PacketType::message, std::string(message)));
     return true;
 }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -116,6 +117,10 @@ public:
     // ---- output --------------------------------------------------------------------------
     std::vector<SessionEvent> events() { return std::exchange(events_, {}); }
     std::vector<Frame> frames_to_send() { return std::exchange(out_, {}); }
+    // frames_to_send() without giving the buffer away: the frames to move out, then
+    // clear_frames(). The session keeps its capacity (no allocation per message).
+    std::span<Frame> pending_frames() { return out_; }
+    void clear_frames() { out_.clear(); }
     // The held GET's answer once packets are queued for it (each call takes it once).
     std::optional<PollResponse> take_poll_response();
     // When handle_timeout() must next run; nullopt when no timer is armed.
@@ -206,6 +211,12 @@ public:
 
     // ---- output --------------------------------------------------------------------------
     std::vector<SessionEvent> events() { return std::exchange(events_, {}); }
+    // events() into `into` (cleared first), swapping buffers: a caller that keeps `into`
+    // between calls lets both vectors keep their capacity (no allocation per message).
+    void take_events(std::vector<SessionEvent>& into) {
+        into.clear();
+        into.swap(events_);
+    }
     std::vector<Frame> frames_to_send() { return std::exchange(out_, {}); }
     // HTTP requests to send: at most one GET and one POST are in flight at a time.
     std::vector<PollRequest> poll_requests() { return std::exchange(requests_, {}); }
@@ -229,7 +240,7 @@ public:
 private:
     enum class Probe : std::uint8_t { none, probing, pausing };
 
-    void receive(const Packet& packet, std::int64_t now);
+    void receive(Packet packet, std::int64_t now);
     void receive_probe(const Packet& packet);
     void on_handshake(const Handshake& h, std::int64_t now);
     void send(Packet packet);

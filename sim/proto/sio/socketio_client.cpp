@@ -222,7 +222,15 @@ void Client::pump() {
 }
 
 void Client::on_session(std::int64_t now) {
-    for (auto& ev : session_->events()) {
+    // The session's events come through a buffer this client keeps (moved out while in use,
+    // in case handling one re-enters): no vector is allocated per message.
+    struct Lend {
+        std::vector<SessionEvent>& home;
+        std::vector<SessionEvent> events = std::move(home);
+        ~Lend() { home = std::move(events); }
+    } lend{session_events_};
+    session_->take_events(lend.events);
+    for (auto& ev : lend.events) {
         switch (ev.kind) {
         case SessionEvent::Kind::open: {
             // Manager.onopen -> Socket.onopen (CONNECT), then onreconnect when reconnecting.
@@ -408,11 +416,11 @@ void Client::on_packet(Packet packet) {
         if (!packet.data || !packet.data->is_array() || packet.data->empty()) return;
         Json& d = *packet.data;
         ClientEvent ev = make(Kind::event);
-        ev.args = Json::array();
         ev.ack_id = packet.id;
-        ev.name = d[0].is_string() ? d[0].get<std::string>() : stringify(d[0]);
-        for (std::size_t i = 1; i < d.size(); ++i)
-            ev.args.push_back(std::move(d[i]));
+        ev.name = d[0].is_string() ? std::move(d[0].get_ref<std::string&>()) : stringify(d[0]);
+        // The decoded array minus its name becomes the arguments: moved, not rebuilt.
+        d.erase(d.begin());
+        ev.args = std::move(d);
         events_.push_back(std::move(ev));
         return;
     }

@@ -131,6 +131,12 @@ public:
 
     // ---- output --------------------------------------------------------------------------
     std::vector<ClientEvent> events() { return std::exchange(events_, {}); }
+    // events() into `into` (cleared first), swapping buffers: a caller that keeps `into`
+    // between calls lets both vectors keep their capacity (no allocation per event).
+    void take_events(std::vector<ClientEvent>& into) {
+        into.clear();
+        into.swap(events_);
+    }
     std::vector<engineio::Frame> frames_to_send();
     std::vector<TransportCommand> transport_commands() { return std::exchange(commands_, {}); }
     // One per http_request command, in the same order. `query` goes after the path (e.g.
@@ -181,8 +187,9 @@ private:
     std::optional<std::int64_t> reconnect_at_;
     std::optional<std::int64_t> open_deadline_;
     std::optional<engineio::ClientSession> session_;
-    std::optional<engineio::ClientSession> closing_; // left by drop_transport, draining
-    bool open_after_close_ = false;                  // open_transport waits for closing_ to finish
+    std::optional<engineio::ClientSession> closing_;     // left by drop_transport, draining
+    std::vector<engineio::SessionEvent> session_events_; // on_session's buffer, kept
+    bool open_after_close_ = false; // open_transport waits for closing_ to finish
     Decoder decoder_;
     std::string sid_;
     std::uint64_t next_ack_ = 0;

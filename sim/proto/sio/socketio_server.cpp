@@ -127,8 +127,9 @@ void Server::on_session(ConnId id, Conn& conn) {
 }
 
 void Server::flush(ConnId id, Conn& conn) {
-    for (auto& f : conn.session.frames_to_send())
+    for (auto& f : conn.session.pending_frames())
         out_.push_back({id, std::move(f), false});
+    conn.session.clear_frames();
     if (auto r = conn.session.take_poll_response()) {
         HttpReply reply;
         reply.status = r->status;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 namespace wirelab::tcp {
 
@@ -123,14 +124,14 @@ std::size_t Connection::send(std::int64_t, wire::ByteView data) {
     std::size_t room =
         config_.send_buffer > send_buf_.size() ? config_.send_buffer - send_buf_.size() : 0;
     std::size_t n = std::min(room, data.size());
-    send_buf_.insert(send_buf_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+    send_buf_.append(data.first(n));
     return n;
 }
 
 std::size_t Connection::recv(std::span<std::uint8_t> out) {
     std::size_t n = std::min(out.size(), readable_.size());
-    std::copy_n(readable_.begin(), n, out.begin());
-    readable_.erase(readable_.begin(), readable_.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n > 0) std::memcpy(out.data(), readable_.data(), n);
+    readable_.erase_front(n);
     // Receiver-side SWS avoidance (RFC 9293 3.8.6.2.2): announce the opened window once it
     // grew by min(buffer/2, MSS), or at once if it had closed.
     std::uint32_t edge = rcv_nxt_ + rcv_wnd();

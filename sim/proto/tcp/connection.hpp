@@ -22,6 +22,7 @@
 // Nagle (writes go out at once, as with TCP_NODELAY), data carried on a SYN.
 #pragma once
 
+#include "sim/proto/tcp/byte_queue.hpp"
 #include "sim/proto/tcp/reassembly.hpp"
 #include "sim/proto/tcp/rtt.hpp"
 #include "sim/proto/tcp/state.hpp"
@@ -30,7 +31,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <span>
 #include <vector>
@@ -139,6 +139,12 @@ public:
     std::optional<std::int64_t> poll_timeout() const;
     // Events since the last call, oldest first.
     std::vector<Event> take_events();
+    // take_events() into `into` (cleared first), swapping buffers: a caller that keeps
+    // `into` between calls lets both vectors keep their capacity (no allocation per segment).
+    void take_events(std::vector<Event>& into) {
+        into.clear();
+        into.swap(events_);
+    }
 
     // ---- inspection -----------------------------------------------------------------------
     State state() const { return state_; }
@@ -217,7 +223,7 @@ private:
     std::uint32_t max_snd_wnd_ = 0;
     std::uint16_t send_mss_ = 536; // RFC 9293 3.7.1 default until the peer's MSS arrives
     std::uint32_t buf_seq_ = 0;
-    std::deque<std::uint8_t> send_buf_;
+    ByteQueue send_buf_;
     bool fin_queued_ = false;
 
     // Receive sequence space.
@@ -226,7 +232,7 @@ private:
     std::uint32_t rcv_adv_ = 0;            // right edge of the window we last advertised
     Reassembly ooo_;                       // out-of-order data beyond rcv_nxt_
     std::optional<std::uint32_t> ooo_fin_; // sequence number of a FIN that arrived early
-    std::deque<std::uint8_t> readable_;
+    ByteQueue readable_;
 
     // Congestion control (RFC 5681, NewReno recovery of RFC 6582 in its simplest form).
     std::uint32_t cwnd_ = 0xffffffff;

@@ -220,7 +220,7 @@ void Connection::on_new_ack(std::int64_t now, std::uint32_t ack) {
     if (seq_gt(ack, buf_seq_)) {
         data =
             std::min<std::uint32_t>(ack - buf_seq_, static_cast<std::uint32_t>(send_buf_.size()));
-        send_buf_.erase(send_buf_.begin(), send_buf_.begin() + data);
+        send_buf_.erase_front(data);
         buf_seq_ += data;
         stats_.bytes_acked += data;
     }
@@ -290,11 +290,11 @@ void Connection::process_text(std::int64_t now, const TcpRepr& r, wire::ByteView
     }
     if (!payload.empty()) {
         bool filled_hole = !ooo_.empty();
-        readable_.insert(readable_.end(), payload.begin(), payload.end());
+        readable_.append(payload);
         auto n = static_cast<std::uint32_t>(payload.size());
         rcv_nxt_ += n;
         wire::Bytes more = ooo_.advance(n);
-        readable_.insert(readable_.end(), more.begin(), more.end());
+        readable_.append(more);
         rcv_nxt_ += static_cast<std::uint32_t>(more.size());
         stats_.bytes_received += n + more.size();
         push_event({EventKind::data_readable, state_, state_, 0, 0, readable_.size()});

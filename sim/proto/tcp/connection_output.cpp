@@ -107,8 +107,7 @@ Segment Connection::data_segment(std::int64_t now, std::uint32_t seq, std::size_
     if (len > 0 && seq + static_cast<std::uint32_t>(len) == data_end_seq()) flags |= TcpRepr::PSH;
     if (fin) flags |= TcpRepr::FIN;
     Segment s{header(flags, seq), {}};
-    s.payload.assign(send_buf_.begin() + first,
-                     send_buf_.begin() + first + static_cast<std::ptrdiff_t>(len));
+    s.payload.assign(send_buf_.data() + first, send_buf_.data() + first + len);
     on_sent(now, seq, s.repr.seq_len(len));
     return s;
 }
