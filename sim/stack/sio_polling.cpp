@@ -100,10 +100,9 @@ void SioStage::drain_polling(trace::EventId cause) {
         answer(id, p.reply, cause);
     }
     for (sock::ConnId conn : server_->closes()) {
-        auto it = from_sio_.find(conn);
-        if (it == from_sio_.end()) continue;
-        if (!host().ws()->close_conn(it->second, 1000, cause))
-            host().tcp()->abort(it->second, cause);
+        const ConnId* id = from_sio_.find(conn);
+        if (!id) continue;
+        if (!host().ws()->close_conn(*id, 1000, cause)) host().tcp()->abort(*id, cause);
     }
 }
 

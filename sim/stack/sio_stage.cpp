@@ -134,9 +134,9 @@ void SioStage::server_dispatch(trace::EventId cause) {
         for (const sock::ServerEvent& e : events)
             on_server_event(e, cause);
     for (sock::Transmit& t : server_->transmits()) {
-        auto it = from_sio_.find(t.conn);
-        if (it == from_sio_.end()) continue;
-        ConnId id = it->second;
+        const ConnId* found = from_sio_.find(t.conn);
+        if (!found) continue;
+        ConnId id = *found;
         trace::EventId c = trace_frame(t.frame.data, t.frame.binary, false, id, cause);
         host().ws()->send_to(id, bytes_of(t.frame.data), t.frame.binary, c);
         if (t.close_after) host().ws()->close_conn(id, 1000, c);
@@ -146,8 +146,8 @@ void SioStage::server_dispatch(trace::EventId cause) {
 }
 
 void SioStage::on_server_event(const sock::ServerEvent& e, trace::EventId cause) {
-    auto from = from_sio_.find(e.conn);
-    ConnId id = from == from_sio_.end() ? no_conn : from->second;
+    const ConnId* from = from_sio_.find(e.conn);
+    ConnId id = from ? *from : no_conn;
     // The server forgets a socket's id as it drops the socket: the stage keeps it so
     // that the disconnect is traced with the id the connection was.
     std::string sid{server_->socket_id(e.socket)};
@@ -446,13 +446,13 @@ void SioStage::on_message(ConnId id, wire::ByteView data, bool binary, trace::Ev
         client_dispatch(it->second, cause);
         return;
     }
-    auto it = to_sio_.find(id);
-    if (it == to_sio_.end()) return;
+    const sock::ConnId* sid = to_sio_.find(id);
+    if (!sid) return;
     cause = trace_frame(text, binary, true, id, cause);
     if (binary)
-        server_->receive_binary(it->second, text, now);
+        server_->receive_binary(*sid, text, now);
     else
-        server_->receive_text(it->second, text, now);
+        server_->receive_text(*sid, text, now);
     server_dispatch(cause);
 }
 
@@ -468,10 +468,10 @@ void SioStage::on_close(ConnId id, trace::EventId cause) {
         client_dispatch(index, cause);
         return;
     }
-    auto it = to_sio_.find(id);
-    if (it == to_sio_.end()) return;
-    sock::ConnId sid = it->second;
-    to_sio_.erase(it);
+    const sock::ConnId* found = to_sio_.find(id);
+    if (!found) return;
+    const sock::ConnId sid = *found;
+    to_sio_.erase(id);
     from_sio_.erase(sid);
     server_->receive_transport_close(sid);
     server_dispatch(cause);

@@ -15,6 +15,7 @@
 // HttpStage --HttpHandler--> SioStage -> Server::handle_http / Client::receive_http_response
 #pragma once
 
+#include "sim/core/flat_map.hpp"
 #include "sim/proto/sio/socketio_client.hpp"
 #include "sim/proto/sio/socketio_server.hpp"
 #include "sim/stack/http_handler.hpp"
@@ -134,8 +135,10 @@ private:
 
     std::set<std::uint16_t> ports_;
     std::unique_ptr<sio::socketio::Server> server_;
-    std::map<ConnId, sio::socketio::ConnId> to_sio_;   // WebSocket session -> Engine.IO
-    std::map<sio::socketio::ConnId, ConnId> from_sio_; // and back
+    // WebSocket session -> Engine.IO session, and back: looked up per frame, never iterated
+    // (a hash lookup, not a walk down a 10,000-node tree).
+    FlatMap<sio::socketio::ConnId> to_sio_;
+    FlatMap<ConnId> from_sio_;
     std::map<sio::socketio::SocketId, std::set<std::string>> rooms_; // the chat's rooms
     std::set<sio::socketio::SocketId> sockets_;                      // connected to "/"
     std::map<sio::socketio::SocketId, std::string> sids_;            // kept past the disconnect

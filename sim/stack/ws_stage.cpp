@@ -114,10 +114,18 @@ void WsStage::on_connected(ConnId id, trace::EventId cause) {
     sessions_[id] = std::move(s);
 }
 
-void WsStage::on_data(ConnId id, wire::ByteView data, trace::EventId cause) {
+WsStage::Session* WsStage::find_session(ConnId id) {
+    if (Session** known = index_.find(id)) return *known;
     auto it = sessions_.find(id);
-    if (it == sessions_.end()) return;
-    Session& s = it->second;
+    if (it == sessions_.end()) return nullptr;
+    index_[id] = &it->second;
+    return &it->second;
+}
+
+void WsStage::on_data(ConnId id, wire::ByteView data, trace::EventId cause) {
+    Session* found = find_session(id);
+    if (!found) return;
+    Session& s = *found;
     if (s.ws) {
         receive_frames(id, s, data, cause);
         return;
@@ -337,10 +345,9 @@ void WsStage::tell_close(ConnId id, Session& s, trace::EventId cause) {
 }
 
 bool WsStage::send_to(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) {
-    auto it = sessions_.find(id);
-    if (it == sessions_.end() || !it->second.ws || it->second.ws->state() != ws::State::open)
-        return false;
-    send_on(id, it->second, data, binary, cause);
+    Session* s = find_session(id);
+    if (!s || !s->ws || s->ws->state() != ws::State::open) return false;
+    send_on(id, *s, data, binary, cause);
     return true;
 }
 

@@ -10,6 +10,7 @@
 //   -> events -> trace + app ; app/scenario -> ws::Connection::send_* -> data_to_send -> TcpStage
 #pragma once
 
+#include "sim/core/flat_map.hpp"
 #include "sim/proto/http/client_handshake.hpp"
 #include "sim/proto/http/server_handshake.hpp"
 #include "sim/proto/ws/connection.hpp"
@@ -107,6 +108,11 @@ private:
     WsUser* user_ = nullptr;
     std::map<std::uint16_t, std::string> listening_; // port -> path
     std::map<ConnId, Session> sessions_;
+    // sessions_ by id for the per-message lookups: a hash probe instead of a walk down a
+    // tree of 10,000 nodes. Sessions are never erased and map nodes never move, so an entry,
+    // filled on first use, stays right.
+    FlatMap<Session*> index_;
+    Session* find_session(ConnId id);
 };
 
 } // namespace wirelab::stack

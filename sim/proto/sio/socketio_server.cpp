@@ -16,7 +16,9 @@ std::string Server::next_id() {
 ConnId Server::new_session(engineio::Handshake h) {
     const ConnId id = next_conn_++;
     by_sid_[h.sid] = id;
-    conns_.emplace(id, Conn{engineio::ServerSession(std::move(h)), {}, {}, false, std::nullopt});
+    auto [it, added] = conns_.emplace(
+        id, Conn{engineio::ServerSession(std::move(h)), {}, {}, false, std::nullopt});
+    set_index(conn_index_, id, &it->second);
     return id;
 }
 
@@ -161,6 +163,7 @@ void Server::end_session(ConnId id, Conn& conn) {
     }
     by_sid_.erase(std::string(conn.session.handshake().sid));
     if (conn.armed) timers_.erase({*conn.armed, id});
+    set_index<Conn>(conn_index_, id, nullptr);
     conns_.erase(id);
 }
 
@@ -196,7 +199,7 @@ void Server::on_packet(ConnId id, Conn& conn, Packet packet) {
         reply.type = PacketType::connect;
         reply.nsp = packet.nsp;
         reply.data = Json{{"sid", s.sid}};
-        sockets_.emplace(sid, std::move(s));
+        set_index(socket_index_, sid, &sockets_.emplace(sid, std::move(s)).first->second);
         send_packet(id, reply);
         events_.push_back({ServerEvent::Kind::connection,
                            sid,
@@ -275,6 +278,7 @@ void Server::drop_socket(SocketId socket, std::string reason) {
                        {},
                        std::move(reason),
                        {}});
+    set_index<Socket>(socket_index_, it->first, nullptr);
     sockets_.erase(it);
 }
 
@@ -283,13 +287,13 @@ void Server::send_packet(ConnId id, const Packet& packet) {
 }
 
 void Server::send_encoded(ConnId id, const Encoded& encoded) {
-    const auto it = conns_.find(id);
-    if (it == conns_.end()) return;
-    auto& session = it->second.session;
+    Conn* conn = find_conn(id);
+    if (!conn) return;
+    auto& session = conn->session;
     session.send_text(encoded.text);
     for (const auto& a : encoded.attachments)
         session.send_binary(a);
-    flush(id, it->second);
+    flush(id, *conn);
 }
 
 Packet Server::event_packet(std::string_view nsp, std::string_view event, const Json& args) const {
@@ -347,7 +351,7 @@ void Server::to_room_emit(std::string_view nsp, std::string_view room, std::stri
     // Encode once, send the same frames to every member (as the reference adapter does).
     const Encoded encoded = encode(event_packet(nsp, event, args));
     for (const SocketId s : sockets_in(nsp, room)) {
-        if (s != except) send_encoded(sockets_.at(s).conn, encoded);
+        if (s != except) send_encoded(find_socket(s)->conn, encoded);
     }
 }
 

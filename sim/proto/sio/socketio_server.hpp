@@ -97,6 +97,11 @@ struct Transmit {
 class Server {
 public:
     explicit Server(ServerConfig config = {});
+    // The indexes below point into conns_ and sockets_: a copy would point into the original.
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+    Server(Server&&) = default;
+    Server& operator=(Server&&) = default;
 
     // Namespaces other than "/" must be declared; a CONNECT to an unknown one gets
     // CONNECT_ERROR {"message":"Invalid namespace"}.
@@ -203,6 +208,19 @@ private:
     std::set<std::string, std::less<>> namespaces_{"/"};
     std::map<ConnId, Conn> conns_;
     std::map<SocketId, Socket> sockets_;
+    // conns_ and sockets_ by id for the per-message lookups of a broadcast (ids are handed
+    // out in sequence and never reused; map nodes never move): one load instead of a walk
+    // down a tree of 10,000 nodes. Null once erased.
+    std::vector<Conn*> conn_index_;
+    std::vector<Socket*> socket_index_;
+    Conn* find_conn(ConnId id) { return id < conn_index_.size() ? conn_index_[id] : nullptr; }
+    Socket* find_socket(SocketId id) {
+        return id < socket_index_.size() ? socket_index_[id] : nullptr;
+    }
+    template <class T> static void set_index(std::vector<T*>& index, std::uint64_t id, T* p) {
+        if (id >= index.size()) index.resize(id + 1, nullptr);
+        index[id] = p;
+    }
     std::map<std::string, std::map<std::string, std::set<SocketId>, std::less<>>, std::less<>>
         rooms_; // nsp -> room -> sockets
     ConnId next_conn_ = 1;
