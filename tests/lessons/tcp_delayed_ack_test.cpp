@@ -23,17 +23,26 @@ std::vector<Time> pushes_received(const trace::Trace& t) {
     return out;
 }
 
+// Plays the lesson: the browser's ACKs and when it received the three pushes.
+struct Played {
+    std::vector<Seen> acks;
+    std::vector<Time> pushes;
+};
+Played play(const scenario::Scenario& sc) {
+    scenario::Player p(sc);
+    p.run();
+    Played out{browser_acks(p.trace()), pushes_received(p.trace())};
+    REQUIRE(out.pushes.size() == 3);
+    return out;
+}
+
 } // namespace
 
 TEST_CASE("tcp_delayed_ack holds each ACK for the timer, and one ACK covers two segments") {
     auto sc = load_lesson("ws-server-push");
     REQUIRE(sc.tcp_delayed_ack == 0);
     {
-        scenario::Player p(sc);
-        p.run();
-        const auto acks = browser_acks(p.trace());
-        const auto pushes = pushes_received(p.trace());
-        REQUIRE(pushes.size() == 3);
+        const auto [acks, pushes] = play(sc);
         REQUIRE(acks.size() == 3);
         for (std::size_t i = 0; i < 3; ++i)
             CHECK(acks[i].time == pushes[i]); // at once
@@ -41,11 +50,7 @@ TEST_CASE("tcp_delayed_ack holds each ACK for the timer, and one ACK covers two 
 
     sc.tcp_delayed_ack = ms(40);
     {
-        scenario::Player p(sc);
-        p.run();
-        const auto acks = browser_acks(p.trace());
-        const auto pushes = pushes_received(p.trace());
-        REQUIRE(pushes.size() == 3);
+        const auto [acks, pushes] = play(sc);
         REQUIRE(acks.size() == 3);
         for (std::size_t i = 0; i < 3; ++i)
             CHECK(acks[i].time == pushes[i] + ms(40)); // held for the timer
@@ -56,11 +61,7 @@ TEST_CASE("tcp_delayed_ack holds each ACK for the timer, and one ACK covers two 
     for (auto& a : sc.actions)
         if (a.kind == scenario::ActionKind::ws_send && a.at == ms(250)) a.at = ms(100);
     {
-        scenario::Player p(sc);
-        p.run();
-        const auto acks = browser_acks(p.trace());
-        const auto pushes = pushes_received(p.trace());
-        REQUIRE(pushes.size() == 3);
+        const auto [acks, pushes] = play(sc);
         REQUIRE(acks.size() == 2);
         CHECK(acks[0].time == pushes[1]);
         CHECK(acks[1].time == pushes[2] + ms(40));
