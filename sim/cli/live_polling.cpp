@@ -10,20 +10,6 @@
 
 namespace wirelab::cli {
 
-namespace {
-// yeast's alphabet: engine.io-client's t= query value.
-constexpr std::string_view yeast_alphabet =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-std::string yeast_encode(std::int64_t n) {
-    std::string out;
-    do {
-        out.insert(out.begin(), yeast_alphabet[static_cast<std::size_t>(n % 64)]);
-        n /= 64;
-    } while (n > 0);
-    return out;
-}
-} // namespace
-
 void LivePolling::set_server(const Url& server, std::string path) {
     close();
     server_ = server;
@@ -31,16 +17,11 @@ void LivePolling::set_server(const Url& server, std::string path) {
     host_header_ = server.host + (server.port == 80 ? "" : ":" + std::to_string(server.port));
 }
 
-// engine.io-client's yeast(): the time in ms in base 64, with ".<seed>" when it repeats.
+// engine.io-client's t= cache buster, on the wall clock.
 std::string LivePolling::cache_buster() {
-    const std::int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
-    std::string out = yeast_encode(ms);
-    if (ms == last_stamp_) return out + "." + yeast_encode(stamp_seed_++);
-    last_stamp_ = ms;
-    stamp_seed_ = 0;
-    return out;
+    return yeast_.next(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count());
 }
 
 std::optional<LivePolling::Result> LivePolling::send(const sio::engineio::PollRequest& r) {

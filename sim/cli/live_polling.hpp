@@ -26,6 +26,7 @@
 #include "sim/cli/live_client.hpp"
 #include "sim/cli/live_socket.hpp"
 #include "sim/proto/http/message.hpp"
+#include "sim/proto/sio/engineio_packet.hpp"
 #include "sim/proto/sio/engineio_session.hpp"
 #include "sim/proto/sio/socketio_client.hpp"
 
@@ -80,8 +81,7 @@ private:
     std::string host_header_;
     std::array<Conn, 2> conns_; // [0] GET, [1] POST
     std::vector<std::uint8_t> buf_;
-    std::int64_t last_stamp_ = -1;
-    std::int64_t stamp_seed_ = 0;
+    sio::engineio::Yeast yeast_; // cache_buster's state
     std::size_t sent_ = 0;
 };
 

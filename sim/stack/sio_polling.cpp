@@ -24,17 +24,6 @@ namespace {
 std::string body_text(const http::Message& m) {
     return {reinterpret_cast<const char*>(m.body().data()), m.body().size()};
 }
-// yeast's alphabet: engine.io-client's t= query value, a cache buster.
-constexpr std::string_view yeast_alphabet =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-std::string yeast_encode(std::int64_t n) {
-    std::string out;
-    do {
-        out.insert(out.begin(), yeast_alphabet[static_cast<std::size_t>(n % 64)]);
-        n /= 64;
-    } while (n > 0);
-    return out;
-}
 // Unix milliseconds at simulated time 0 (2025-01-01T00:00:00Z, the epoch HttpStage's Date uses).
 constexpr std::int64_t epoch_ms = 1'735'689'600'000;
 } // namespace
@@ -44,22 +33,15 @@ void SioStage::trace_payload(std::string_view body, bool received, ConnId id,
                              trace::EventId cause) {
     while (!body.empty()) {
         const auto end = body.find('\x1e');
-        note(describe_sio_frame({false, std::string(body.substr(0, end))}) +
-                 (received ? " received" : " sent"),
-             id, cause);
+        trace_frame(body.substr(0, end), false, received, id, cause);
         if (end == std::string_view::npos) break;
         body.remove_prefix(end + 1);
     }
 }
 
-// engine.io-client's yeast(): the time in ms in base 64, with ".<seed>" when it repeats.
+// engine.io-client's t= cache buster, on the simulated clock.
 std::string SioStage::cache_buster() {
-    const std::int64_t ms = epoch_ms + host().world().now() / 1'000'000;
-    std::string out = yeast_encode(ms);
-    if (ms == last_stamp_) return out + "." + yeast_encode(stamp_seed_++);
-    last_stamp_ = ms;
-    stamp_seed_ = 0;
-    return out;
+    return yeast_.next(epoch_ms + host().world().now() / 1'000'000);
 }
 
 // ---- server ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "sim/core/flat_map.hpp"
+#include "sim/proto/sio/engineio_packet.hpp"
 #include "sim/proto/sio/socketio_client.hpp"
 #include "sim/proto/sio/socketio_server.hpp"
 #include "sim/stack/http_handler.hpp"
@@ -150,8 +151,7 @@ private:
     std::map<ConnId, std::size_t> http_client_of_;          // polling connection -> client index
     std::map<sio::socketio::ConnId, ConnId> held_;          // session -> HTTP conn of its held GET
     std::map<ConnId, sio::socketio::ConnId> holding_;       // and back
-    std::int64_t last_stamp_ = -1;                          // cache_buster: yeast's state
-    std::uint32_t stamp_seed_ = 0;
+    sio::engineio::Yeast yeast_;                            // cache_buster's state
 };
 
 // "EVENT "chat" ["hi"]", "ACK 3 [true]", "CONNECT /", "PING", "OPEN {...}": the meaning

@@ -397,3 +397,13 @@ TEST_CASE("polling client: a stalled probe has no timeout of its own, the server
     CHECK(client.state() == SessionState::open);
     CHECK(client.transport() == Transport::polling);
 }
+
+TEST_CASE("Yeast gives engine.io-client's t= values: base-64 milliseconds, a counter on repeats") {
+    wirelab::sio::engineio::Yeast y;
+    CHECK(y.next(0) == "0");
+    CHECK(y.next(64) == "10");
+    CHECK(y.next(64) == "10.0"); // the same millisecond again
+    CHECK(y.next(64) == "10.1");
+    CHECK(y.next(1'735'689'600'000) == "PGVANm0"); // 2025-01-01T00:00:00Z
+    CHECK(y.next(1'735'689'600'001) == "PGVANm1"); // a new millisecond: no counter
+}

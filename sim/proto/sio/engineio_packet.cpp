@@ -130,4 +130,25 @@ wire::FieldTable dissect_text(std::string_view text, std::uint8_t layer) {
     return rows;
 }
 
+namespace {
+std::string yeast_encode(std::int64_t n) {
+    static constexpr std::string_view alphabet =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    std::string out;
+    do {
+        out.insert(out.begin(), alphabet[static_cast<std::size_t>(n % 64)]);
+        n /= 64;
+    } while (n > 0);
+    return out;
+}
+} // namespace
+
+std::string Yeast::next(std::int64_t now_ms) {
+    std::string out = yeast_encode(now_ms);
+    if (now_ms == last_ms_) return out + "." + yeast_encode(seed_++);
+    last_ms_ = now_ms;
+    seed_ = 0;
+    return out;
+}
+
 } // namespace wirelab::sio::engineio

@@ -69,6 +69,18 @@ std::string encode_handshake(const Handshake& h);
 // nullopt unless sid is a string and the numbers are non-negative integers.
 std::optional<Handshake> decode_handshake(std::string_view json);
 
+// engine.io-client's yeast(): the t= query value of each polling request, a cache buster:
+// the time in milliseconds in base 64 ("0-9A-Za-z-_"), with "." and a counter when two
+// requests share a millisecond. The caller gives the clock (simulated or real).
+class Yeast {
+public:
+    std::string next(std::int64_t now_ms);
+
+private:
+    std::int64_t last_ms_ = -1;
+    std::int64_t seed_ = 0;
+};
+
 // Field spans for the byte inspector: the type character and the data of a text packet.
 wire::FieldTable dissect_text(std::string_view text, std::uint8_t layer = 5);
 
