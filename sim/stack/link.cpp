@@ -41,24 +41,28 @@ void Link::send(const Node& from, Packet frame, trace::EventId cause) {
         drop(side, frame, DropReason::link_down, cause, false);
         return;
     }
-    if (d.busy && d.queue.size() >= params_.queue) {
-        drop(side, frame, DropReason::queue_full, cause, false);
-        return;
-    }
     // An idle transmitter has an empty queue: the frame goes straight onto the wire.
-    if (!d.busy) {
+    if (d.queue.empty() && world_.now() >= d.busy_until) {
         transmit(side, Queued{std::move(frame), cause});
         return;
     }
+    if (d.queue.size() >= params_.queue) {
+        drop(side, frame, DropReason::queue_full, cause, false);
+        return;
+    }
     d.queue.push_back({std::move(frame), cause});
+    // The transmitter takes the next frame when the current one is out. Scheduled only
+    // while frames wait, so an idle link costs one event per frame (its arrival), not two.
+    if (!d.draining) {
+        d.draining = true;
+        world_.at(d.busy_until, [this, side] { start_next(side); });
+    }
 }
 
 void Link::start_next(int side) {
     Direction& d = dir_[side];
-    if (d.queue.empty()) {
-        d.busy = false;
-        return;
-    }
+    d.draining = false;
+    if (d.queue.empty()) return; // the link was cut meanwhile
     Queued q = std::move(d.queue.front());
     d.queue.pop_front();
     transmit(side, std::move(q));
@@ -66,7 +70,6 @@ void Link::start_next(int side) {
 
 void Link::transmit(int side, Queued q) {
     Direction& d = dir_[side];
-    d.busy = true;
     Time ser = serialization_time(q.frame.size());
 
     trace::Event e;
@@ -80,7 +83,11 @@ void Link::transmit(int side, Queued q) {
     trace::EventId tx = world_.record(e);
 
     Time now = world_.now();
-    world_.at(now + ser, [this, side] { start_next(side); });
+    d.busy_until = now + ser;
+    if (!d.queue.empty()) {
+        d.draining = true;
+        world_.at(d.busy_until, [this, side] { start_next(side); });
+    }
 
     // What befalls this frame on its way is drawn now, in transmission order, so a seed
     // always replays the same misfortunes.

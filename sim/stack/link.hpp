@@ -56,7 +56,8 @@ private:
     };
     struct Direction {
         std::deque<Queued> queue;
-        bool busy = false;
+        Time busy_until = 0;   // the transmitter is serializing a frame until then
+        bool draining = false; // a start_next is scheduled (only while the queue is non-empty)
         int drop_next = 0;
         std::uint64_t epoch = 0; // bumped by cut(): arrivals of an older epoch are lost
     };
