@@ -21,6 +21,9 @@ namespace wirelab::sio {
 namespace {
 
 constexpr int max_depth = 512;
+// Room for the first items of a non-empty array: a Socket.IO event is [name, args...], and
+// growing 1 -> 2 -> 4 would allocate twice.
+constexpr std::size_t first_capacity = 4;
 
 class Parser {
 public:
@@ -61,12 +64,7 @@ private:
         switch (*p_) {
         case '{': return object(out, depth + 1);
         case '[': return array(out, depth + 1);
-        case '"': {
-            std::string s;
-            if (!string(s)) return false;
-            out = std::move(s);
-            return true;
-        }
+        case '"': out = Json::value_t::string; return string(out.get_ref<std::string&>());
         case 't': out = true; return literal("true");
         case 'f': out = false; return literal("false");
         case 'n': out = nullptr; return literal("null");
@@ -81,6 +79,7 @@ private:
         auto& items = out.get_ref<Json::array_t&>();
         skip_space();
         if (eat(']')) return true;
+        items.reserve(first_capacity); // [event, arg]: one allocation, not two
         for (;;) {
             skip_space();
             items.emplace_back();
@@ -116,13 +115,34 @@ private:
     // A run of bytes that need no attention: printable ASCII other than '"' and '\'.
     static bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
+    // True if none of the 8 bytes at `s` needs attention (all plain). Exact: a borrow out of
+    // a byte only starts at a byte that matches, so no clean word is ever flagged, and each
+    // kind of byte sets its own top bit (>= 0x80 in `v`, < 0x20 in `v - 0x20..`, '"' and
+    // '\' as a zero byte after the xor).
+    static bool plain8(const char* s) {
+        constexpr std::uint64_t ones = 0x0101010101010101ULL;
+        constexpr std::uint64_t tops = 0x8080808080808080ULL;
+        std::uint64_t v = 0;
+        std::memcpy(&v, s, 8);
+        const std::uint64_t quote = v ^ (ones * '"');
+        const std::uint64_t slash = v ^ (ones * '\\');
+        return ((v | (v - ones * 0x20) | (quote - ones) | (slash - ones)) & tops) == 0;
+    }
+
+    // The plain run starting at p_: eight bytes at a time, then byte by byte.
+    void skip_plain() {
+        while (end_ - p_ >= 8 && plain8(p_))
+            p_ += 8;
+        while (p_ != end_ && plain(static_cast<unsigned char>(*p_)))
+            ++p_;
+    }
+
     bool string(std::string& out) {
         ++p_; // '"'
         out.clear();
         for (;;) {
             const char* run = p_;
-            while (p_ != end_ && plain(static_cast<unsigned char>(*p_)))
-                ++p_;
+            skip_plain();
             out.append(run, static_cast<std::size_t>(p_ - run));
             if (p_ == end_) return false;
             const auto c = static_cast<unsigned char>(*p_);
