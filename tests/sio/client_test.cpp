@@ -364,3 +364,35 @@ TEST_CASE("client in a namespace with binary args") {
     REQUIRE(ev.args.at(0).is_binary());
     CHECK(ev.args[0].get_binary().size() == raw.size());
 }
+
+TEST_CASE("client decodes WebSocket messages in place as it would through session events") {
+    // Messages on the open WebSocket skip the session's event queue (plain_message): the
+    // connect, an event, a parse error and its reconnect come out exactly as before.
+    Client client;
+    client.connect(0);
+    REQUIRE(client.transport_commands() == std::vector{TransportCommand::open});
+    client.handle_transport_open(0);
+    client.receive_text(R"(0{"sid":"e","upgrades":[],"pingInterval":100,"pingTimeout":50})", 0);
+    const auto hello = client.frames_to_send();
+    REQUIRE(hello.size() == 1);
+    CHECK(hello[0].data == "40");
+    client.receive_text(R"(40{"sid":"s1"})", 1);
+    client.receive_text(R"(42["news",1,{"a":"\u00e9"}])", 2);
+    client.receive_text(R"(421["ask"])", 3);
+    auto events = client.events();
+    REQUIRE(kinds(events) == std::vector<std::string>{"connect", "event", "event"});
+    CHECK(client.sid() == "s1");
+    CHECK(events[1].name == "news");
+    CHECK(events[1].args == Json::array({1, Json{{"a", "é"}}}));
+    CHECK_FALSE(events[1].ack_id);
+    CHECK(events[2].ack_id == 1u);
+    CHECK(client.transport_commands().empty());
+    client.receive_text("4[broken", 4);
+    events = client.events();
+    REQUIRE(kinds(events) == std::vector<std::string>{"disconnect"});
+    CHECK(events[0].reason == "parse error");
+    CHECK(client.transport_commands() == std::vector{TransportCommand::close});
+    CHECK(client.reconnecting());
+    client.receive_text(R"(42["late"])", 5); // no session any more: ignored
+    CHECK(client.events().empty());
+}

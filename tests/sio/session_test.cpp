@@ -133,3 +133,36 @@ TEST_CASE("close packet from the client ends the session with transport close") 
     CHECK(server.events().back().reason == "transport close");
     CHECK_FALSE(server.send_text("late"));
 }
+
+TEST_CASE("plain_message hands out a message only when receive_text would just queue it") {
+    ClientSession client;
+    CHECK_FALSE(client.plain_message("4hello")); // opening: the open packet must come first
+    client.receive_text(R"(0{"sid":"s","upgrades":[],"pingInterval":100,"pingTimeout":50})", 0);
+    REQUIRE(client.state() == SessionState::open);
+    CHECK_FALSE(client.plain_message("4hello")); // the open event still waits
+    client.events();
+    CHECK(client.plain_message("4hello") == std::string_view("hello"));
+    CHECK(client.plain_message("4") == std::string_view(""));
+    CHECK_FALSE(client.plain_message(""));
+    CHECK_FALSE(client.plain_message("2"));     // a ping: a pong and a new deadline
+    CHECK_FALSE(client.plain_message("1"));     // close
+    CHECK_FALSE(client.plain_message("bAAE=")); // base64 binary
+    CHECK_FALSE(client.plain_message("x"));
+    // The same text through receive_text gives that message as the only event.
+    client.receive_text("4hello", 1);
+    const auto got = client.events();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].kind == SessionEvent::Kind::message);
+    CHECK(got[0].data == "hello");
+    CHECK(client.frames_to_send().empty());
+    client.receive_text("1", 2); // closed
+    CHECK_FALSE(client.plain_message("4hello"));
+    // Polling: messages come in GET answers, never as WebSocket text.
+    ClientSession polling(Transport::polling);
+    polling.start(0);
+    polling.receive_poll_response(
+        "GET", 200, R"(0{"sid":"p","upgrades":[],"pingInterval":100,"pingTimeout":50})", 0);
+    polling.events();
+    REQUIRE(polling.state() == SessionState::open);
+    CHECK_FALSE(polling.plain_message("4hello"));
+}

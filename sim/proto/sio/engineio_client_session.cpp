@@ -47,6 +47,13 @@ void ClientSession::receive_text(std::string_view text, std::int64_t now) {
     receive(std::move(*packet), now);
 }
 
+std::optional<std::string_view> ClientSession::plain_message(std::string_view text) const {
+    if (state_ != SessionState::open || transport_ != Transport::websocket || !events_.empty() ||
+        text.empty() || text[0] != '0' + static_cast<int>(PacketType::message))
+        return std::nullopt;
+    return text.substr(1);
+}
+
 void ClientSession::receive_binary(std::string_view bytes, std::int64_t) {
     if (state_ != SessionState::open) return;
     if (transport_ == Transport::polling) {

@@ -178,6 +178,10 @@ public:
     // during an upgrade); on the WebSocket transport the first must be the open packet.
     // Then call events() and frames_to_send() (pongs are queued here).
     void receive_text(std::string_view text, std::int64_t now);
+    // The message inside `text` when receive_text(text) would do nothing but queue it as a
+    // message event (the session open on the WebSocket, no event waiting, a message packet):
+    // the caller may take it as that event, without the copy. nullopt: call receive_text.
+    std::optional<std::string_view> plain_message(std::string_view text) const;
     void receive_binary(std::string_view bytes, std::int64_t now);
     // The WebSocket closed: the session ends, or only the upgrade fails when it was the
     // probe WebSocket of a polling session.

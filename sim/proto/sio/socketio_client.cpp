@@ -65,6 +65,12 @@ void Client::after_input(std::int64_t now) {
 
 void Client::receive_text(std::string_view text, std::int64_t now) {
     if (!engine()) return;
+    // A broadcast's usual frame, a message on the open WebSocket session, is decoded where it
+    // lies rather than copied into a session event first; on_session would do the same.
+    if (const auto message = session_ ? session_->plain_message(text) : std::nullopt) {
+        if (on_message(*message, false, now)) pump();
+        return;
+    }
     engine()->receive_text(text, now);
     after_input(now);
 }
@@ -245,16 +251,9 @@ void Client::on_session(std::int64_t now) {
             }
             break;
         }
-        case SessionEvent::Kind::message: {
-            auto r = ev.binary ? decoder_.add_binary(ev.data) : decoder_.add_text(ev.data);
-            if (r.error) {
-                // Manager.ondata: a decode error closes with "parse error".
-                commands_.push_back(TransportCommand::close);
-                return on_close(now, "parse error");
-            }
-            if (r.packet) on_packet(std::move(*r.packet));
+        case SessionEvent::Kind::message:
+            if (!on_message(ev.data, ev.binary, now)) return;
             break;
-        }
         case SessionEvent::Kind::error:
             // Manager.open's onError (connect_error, reconnect_error with the error's text)
             // while opening; then the Socket's onerror: connect_error unless connected.
@@ -271,6 +270,19 @@ void Client::on_session(std::int64_t now) {
         if (!session_) return; // on_packet may have dropped the transport
     }
     pump();
+}
+
+// Manager.ondata: one Engine.IO message to the decoder; a decode error closes with "parse
+// error". False once the session is gone (that close, or the packet dropped the transport).
+bool Client::on_message(std::string_view data, bool binary, std::int64_t now) {
+    auto r = binary ? decoder_.add_binary(data) : decoder_.add_text(data);
+    if (r.error) {
+        commands_.push_back(TransportCommand::close);
+        on_close(now, "parse error");
+        return false;
+    }
+    if (r.packet) on_packet(std::move(*r.packet));
+    return session_.has_value();
 }
 
 void Client::on_open_failed(std::int64_t now, std::string reason) {

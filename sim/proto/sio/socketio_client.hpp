@@ -168,6 +168,7 @@ private:
     void on_closing(std::int64_t now);
     engineio::ClientSession* engine();
     void after_input(std::int64_t now);
+    bool on_message(std::string_view data, bool binary, std::int64_t now);
     void on_packet(Packet packet);
     void on_open_failed(std::int64_t now, std::string reason);
     void on_close(std::int64_t now, std::string reason);
