@@ -426,14 +426,15 @@ void Client::on_packet(Packet packet) {
     case PacketType::event:
     case PacketType::binary_event: {
         if (!packet.data || !packet.data->is_array() || packet.data->empty()) return;
-        Json& d = *packet.data;
-        ClientEvent ev = make(Kind::event);
+        auto& items = packet.data->get_ref<Json::array_t&>();
+        ClientEvent& ev = events_.emplace_back(); // built in place: an event per delivery
+        ev.kind = Kind::event;
         ev.ack_id = packet.id;
-        ev.name = d[0].is_string() ? std::move(d[0].get_ref<std::string&>()) : stringify(d[0]);
+        ev.name = items[0].is_string() ? std::move(items[0].get_ref<std::string&>())
+                                       : stringify(items[0]);
         // The decoded array minus its name becomes the arguments: moved, not rebuilt.
-        d.erase(d.begin());
-        ev.args = std::move(d);
-        events_.push_back(std::move(ev));
+        items.erase(items.begin());
+        ev.args = std::move(*packet.data);
         return;
     }
     case PacketType::ack:
