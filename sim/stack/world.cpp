@@ -116,8 +116,15 @@ trace::EventId World::record_message_event(trace::NodeId node, std::uint8_t head
 }
 
 World::MemoSlot& World::memo_slot(std::uint64_t tag, std::string_view key) {
+    for (const std::uint32_t i : memo_recent_) {
+        if (i == no_memo) continue;
+        MemoSlot& slot = memo_[i];
+        if (slot.tag == tag && slot.key == key) return slot;
+    }
     const std::uint64_t h = std::hash<std::string_view>{}(key) ^ (tag * 0x9E3779B97F4A7C15ull);
-    MemoSlot& slot = memo_[h % memo_.size()];
+    const auto index = static_cast<std::uint32_t>(h % memo_.size());
+    memo_recent_[memo_recent_next_++ % memo_recent_.size()] = index;
+    MemoSlot& slot = memo_[index];
     if (slot.hash == h && slot.tag == tag && slot.key == key) return slot;
     slot.hash = h;
     slot.tag = tag;

@@ -132,6 +132,12 @@ private:
     static constexpr std::size_t tcp_states = 16;
     std::array<trace::TextId, tcp_states* tcp_states> tcp_state_texts_ = filled_no_text();
     std::vector<MemoSlot> memo_ = std::vector<MemoSlot>(1024);
+    // The slots found last, tried before hashing: a broadcast looks up the same few keys
+    // (its frame, its Socket.IO text, sent and received) over and over, and comparing them
+    // costs a fraction of hashing ~100 bytes. A hit here is the slot hashing would find.
+    static constexpr std::uint32_t no_memo = 0xffffffffu;
+    std::array<std::uint32_t, 4> memo_recent_{no_memo, no_memo, no_memo, no_memo};
+    std::uint32_t memo_recent_next_ = 0;
     static constexpr std::array<trace::TextId, tcp_states * tcp_states> filled_no_text() {
         std::array<trace::TextId, tcp_states * tcp_states> a{};
         a.fill(trace::no_text);
