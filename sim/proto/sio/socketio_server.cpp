@@ -349,8 +349,15 @@ void Server::ack(SocketId socket, std::uint64_t ack_id, const Json& args) {
 void Server::to_room_emit(std::string_view nsp, std::string_view room, std::string_view event,
                           const Json& args, std::optional<SocketId> except) {
     // Encode once, send the same frames to every member (as the reference adapter does).
+    const auto n = rooms_.find(nsp);
+    if (n == rooms_.end()) return;
+    const auto r = n->second.find(room);
+    if (r == n->second.end()) return;
     const Encoded encoded = encode(event_packet(nsp, event, args));
-    for (const SocketId s : sockets_in(nsp, room)) {
+    // One transmit per member and frame: room for them all at once, not a doubling cascade
+    // (transmits() hands the vector away, so it starts empty each time).
+    out_.reserve(out_.size() + r->second.size() * (1 + encoded.attachments.size()));
+    for (const SocketId s : r->second) { // sending leaves the rooms as they are
         if (s != except) send_encoded(find_socket(s)->conn, encoded);
     }
 }
