@@ -82,3 +82,37 @@ TEST_CASE("JS number formatting matches Number.prototype.toString") {
     CHECK(js_number(-0.0) == "0");
     CHECK(js_number(123.456) == "123.456");
 }
+
+TEST_CASE("decoder and decode_string refuse with the reference's messages") {
+    const std::pair<const char*, const char*> cases[] = {
+        {"", "unknown packet type"},
+        {"7", "unknown packet type"},
+        {"5[\"a\"]", "Illegal attachments"},
+        {"5x-[\"a\"]", "Illegal attachments"},
+        {"212345678901234567[\"a\"]", "invalid ack id"},
+        {"2[\"a\"", "invalid payload"},
+        {"2[\"connect\"]", "invalid payload"},
+        {"2{}", "invalid payload"},
+        {"1{}", "invalid payload"},
+    };
+    for (const auto& [text, why] : cases) {
+        INFO("text: " << text);
+        Decoder d;
+        const auto r = d.add_text(text);
+        CHECK_FALSE(r.packet);
+        REQUIRE(r.error);
+        CHECK(r.error->message == why);
+        DecodeError e;
+        CHECK_FALSE(decode_string(text, &e));
+        CHECK(e.message == why);
+    }
+    // What decodes comes out whole, the same from both.
+    Decoder d;
+    const auto r = d.add_text(R"(2/chat,7["news",1])");
+    REQUIRE(r.packet);
+    CHECK_FALSE(r.error);
+    CHECK(r.packet->nsp == "/chat");
+    CHECK(r.packet->id == 7u);
+    CHECK(*r.packet->data == Json::array({"news", 1}));
+    CHECK(*r.packet == *decode_string(R"(2/chat,7["news",1])"));
+}

@@ -281,7 +281,7 @@ bool Client::on_message(std::string_view data, bool binary, std::int64_t now) {
         on_close(now, "parse error");
         return false;
     }
-    if (r.packet) on_packet(std::move(*r.packet));
+    if (r.packet) on_packet(*r.packet);
     return session_.has_value();
 }
 
@@ -392,7 +392,7 @@ double Client::next_random() {
 
 // ---- the Socket --------------------------------------------------------------------------
 
-void Client::on_packet(Packet packet) {
+void Client::on_packet(Packet& packet) {
     if (packet.nsp != config_.nsp) return;
     switch (packet.type) {
     case PacketType::connect: {
@@ -430,8 +430,10 @@ void Client::on_packet(Packet packet) {
         ClientEvent& ev = events_.emplace_back(); // built in place: an event per delivery
         ev.kind = Kind::event;
         ev.ack_id = packet.id;
-        ev.name = items[0].is_string() ? std::move(items[0].get_ref<std::string&>())
-                                       : stringify(items[0]);
+        if (items[0].is_string())
+            ev.name.swap(items[0].get_ref<std::string&>());
+        else
+            ev.name = stringify(items[0]);
         // The decoded array minus its name becomes the arguments: moved, not rebuilt.
         items.erase(items.begin());
         ev.args = std::move(*packet.data);

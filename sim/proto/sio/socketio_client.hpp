@@ -169,7 +169,7 @@ private:
     engineio::ClientSession* engine();
     void after_input(std::int64_t now);
     bool on_message(std::string_view data, bool binary, std::int64_t now);
-    void on_packet(Packet packet);
+    void on_packet(Packet& packet);
     void on_open_failed(std::int64_t now, std::string reason);
     void on_close(std::int64_t now, std::string reason);
     void reconnect(std::int64_t now);

@@ -135,23 +135,21 @@ Encoded encode(const Packet& packet) {
     return {encode_string(packet), {}};
 }
 
-std::optional<Packet> decode_string(std::string_view str, DecodeError* error) {
-    const auto fail = [&](const char* why) -> std::optional<Packet> {
-        if (error) error->message = why;
-        return std::nullopt;
-    };
-    if (str.empty() || str[0] < '0' || str[0] > '6') return fail("unknown packet type");
-    Packet p;
+namespace {
+
+// decode_string into `p` (a default Packet): nullptr, or why the text is refused.
+const char* decode_into(std::string_view str, Packet& p) {
+    if (str.empty() || str[0] < '0' || str[0] > '6') return "unknown packet type";
     p.type = static_cast<PacketType>(str[0] - '0');
     std::size_t i = 1; // next unread character
     if (is_binary_type(p.type)) {
         const auto dash = str.find('-', i);
         if (dash == std::string_view::npos || dash == i || dash - i > 9) {
-            return fail("Illegal attachments");
+            return "Illegal attachments";
         }
         std::size_t n = 0;
         for (std::size_t k = i; k < dash; ++k) {
-            if (!is_digit(str[k])) return fail("Illegal attachments");
+            if (!is_digit(str[k])) return "Illegal attachments";
             n = n * 10 + static_cast<std::size_t>(str[k] - '0');
         }
         p.attachments = n;
@@ -171,7 +169,7 @@ std::optional<Packet> decode_string(std::string_view str, DecodeError* error) {
         std::uint64_t id = 0;
         std::size_t k = i;
         for (; k < str.size() && is_digit(str[k]); ++k) {
-            if (k - i >= 16) return fail("invalid ack id"); // beyond JS's exact integers
+            if (k - i >= 16) return "invalid ack id"; // beyond JS's exact integers
             id = id * 10 + static_cast<std::uint64_t>(str[k] - '0');
         }
         p.id = id;
@@ -179,11 +177,22 @@ std::optional<Packet> decode_string(std::string_view str, DecodeError* error) {
     }
     if (i < str.size()) {
         auto payload = parse_json(str.substr(i));
-        if (!payload) return fail("invalid payload");
+        if (!payload) return "invalid payload";
         p.data = std::move(*payload);
     }
     if (i < str.size() || p.type == PacketType::disconnect) {
-        if (!payload_valid(p.type, p.data)) return fail("invalid payload");
+        if (!payload_valid(p.type, p.data)) return "invalid payload";
+    }
+    return nullptr;
+}
+
+} // namespace
+
+std::optional<Packet> decode_string(std::string_view str, DecodeError* error) {
+    std::optional<Packet> p(std::in_place);
+    if (const char* why = decode_into(str, *p)) {
+        if (error) error->message = why;
+        p.reset();
     }
     return p;
 }
@@ -194,16 +203,21 @@ Decoder::Result Decoder::add_text(std::string_view text) {
         buffers_.clear();
         return {std::nullopt, DecodeError{"got plaintext data when reconstructing a packet"}};
     }
-    DecodeError error;
-    auto packet = decode_string(text, &error);
-    if (!packet) return {std::nullopt, std::move(error)};
-    if (!is_binary_type(packet->type)) return {std::move(packet), std::nullopt};
-    if (packet->attachments > max_attachments) {
+    // Decoded in place in the result (one per message on the hot path), not moved into it.
+    Result r;
+    Packet& packet = r.packet.emplace();
+    if (const char* why = decode_into(text, packet)) {
+        r.packet.reset();
+        r.error = DecodeError{why};
+        return r;
+    }
+    if (!is_binary_type(packet.type)) return r;
+    if (packet.attachments > max_attachments) {
         return {std::nullopt, DecodeError{"too many attachments"}};
     }
-    packet->type = packet->type == PacketType::binary_event ? PacketType::event : PacketType::ack;
-    if (packet->attachments == 0) return {std::move(packet), std::nullopt};
-    pending_ = std::move(packet);
+    packet.type = packet.type == PacketType::binary_event ? PacketType::event : PacketType::ack;
+    if (packet.attachments == 0) return r;
+    pending_ = std::move(r.packet);
     return {};
 }
 
