@@ -75,7 +75,7 @@ private:
     bool array(Json& out, int depth) {
         if (depth > max_depth) return false;
         ++p_; // '['
-        out = Json::array();
+        out = Json::value_t::array;
         auto& items = out.get_ref<Json::array_t&>();
         skip_space();
         if (eat(']')) return true;
@@ -93,7 +93,7 @@ private:
     bool object(Json& out, int depth) {
         if (depth > max_depth) return false;
         ++p_; // '{'
-        out = Json::object();
+        out = Json::value_t::object;
         skip_space();
         if (eat('}')) return true;
         std::string key;
