@@ -16,7 +16,7 @@ Connection established() {
 Connection fin_wait_1() {
     Connection c = established();
     c.close(0);
-    Segment fin = only(c, 0);
+    Sent fin = only(c, 0);
     REQUIRE(fin.repr.flags == (TcpRepr::FIN | TcpRepr::ACK));
     REQUIRE(fin.repr.seq == 1001);
     c.take_events();
@@ -46,7 +46,7 @@ TEST_CASE("established: close -> FIN-WAIT-1, the FIN follows queued data") {
     c.send(0, bytes_of("bye"));
     c.close(0);
     CHECK(c.state() == State::fin_wait_1);
-    Segment s = only(c, 0);
+    Sent s = only(c, 0);
     CHECK(s.payload == bytes_of("bye")); // data and FIN in one segment
     CHECK(s.repr.flags == (TcpRepr::FIN | TcpRepr::PSH | TcpRepr::ACK));
     CHECK(s.repr.seq == 1001);
@@ -57,7 +57,7 @@ TEST_CASE("established: FIN -> CLOSE-WAIT, ACKed, peer_closed") {
     Connection c = established();
     c.handle_segment(0, seg(TcpRepr::FIN | TcpRepr::ACK, 5001, 1001), {}, server_ep);
     CHECK(c.state() == State::close_wait);
-    Segment ack = only(c, 0);
+    Sent ack = only(c, 0);
     CHECK(ack.repr.flags == TcpRepr::ACK);
     CHECK(ack.repr.ack == 5002);
     CHECK(has_event(c.take_events(), EventKind::peer_closed));
@@ -144,7 +144,7 @@ TEST_CASE("close_wait: close -> LAST-ACK with a FIN") {
     Connection c = close_wait();
     c.close(0);
     CHECK(c.state() == State::last_ack);
-    Segment fin = only(c, 0);
+    Sent fin = only(c, 0);
     CHECK(fin.repr.flags == (TcpRepr::FIN | TcpRepr::ACK));
     CHECK(fin.repr.ack == 5002);
 }
@@ -170,7 +170,7 @@ TEST_CASE("last_ack: FIN retransmitted on timeout") {
     drain(c, 0);
     REQUIRE(c.poll_timeout() == 1 * seconds);
     c.handle_timeout(1 * seconds);
-    Segment again = only(c, 1 * seconds);
+    Sent again = only(c, 1 * seconds);
     CHECK(again.repr.flags == (TcpRepr::FIN | TcpRepr::ACK));
     CHECK(again.repr.seq == 1001);
 }
@@ -216,7 +216,7 @@ TEST_CASE("established: abort sends RST and forgets everything") {
     c.send(0, bytes_of("never"));
     c.abort(0);
     CHECK(c.state() == State::closed);
-    Segment rst = only(c, 0);
+    Sent rst = only(c, 0);
     CHECK(rst.repr.flags == TcpRepr::RST);
     CHECK(rst.repr.seq == 1001);
     CHECK_FALSE(c.poll_timeout());

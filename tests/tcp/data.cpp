@@ -22,7 +22,7 @@ TEST_CASE("established: in-order data is readable and ACKed") {
     auto ev = c.take_events();
     REQUIRE(has_event(ev, EventKind::data_readable));
     CHECK(c.bytes_readable() == 5);
-    Segment ack = only(c, 0);
+    Sent ack = only(c, 0);
     CHECK(ack.repr.ack == 5006);
     CHECK(ack.repr.window == 65535 - 5); // unread bytes use the window
     CHECK(c.recv_all() == bytes_of("hello"));
@@ -83,7 +83,7 @@ TEST_CASE("zero window: persist timer probes, window update resumes the transfer
     REQUIRE(c.poll_timeout() == 1 * seconds);
     c.handle_timeout(1 * seconds);
     CHECK(has_event(c.take_events(), EventKind::zero_window_probe));
-    Segment probe = only(c, 1 * seconds);
+    Sent probe = only(c, 1 * seconds);
     CHECK(probe.payload == bytes_of("q"));
     CHECK(probe.repr.seq == 1001);
     // Still zero: the peer drops the byte and ACKs 1001; the probe byte is now in flight and
@@ -99,7 +99,7 @@ TEST_CASE("zero window: persist timer probes, window update resumes the transfer
     CHECK(only(c, next).payload == bytes_of("q"));
     // The window opens: everything goes, starting from the unaccepted probe byte.
     c.handle_segment(next + 10 * ms, seg(TcpRepr::ACK, 5001, 1001, 1000), {}, server_ep);
-    Segment rest = only(c, next + 10 * ms);
+    Sent rest = only(c, next + 10 * ms);
     CHECK(rest.repr.seq == 1001);
     CHECK(rest.payload == bytes_of("queued"));
 }
@@ -130,7 +130,7 @@ TEST_CASE("receiver: a full buffer advertises zero, reading sends a window updat
     CHECK(drain(c, 0).back().repr.window == 0);
     std::uint8_t small[100];
     c.recv(small); // 100 bytes: less than min(buffer/2, MSS) — but the window was closed
-    Segment update = only(c, 0);
+    Sent update = only(c, 0);
     CHECK(update.repr.window == 100);
     c.recv(small);
     CHECK(drain(c, 0).empty()); // +100 is not worth a segment (receiver SWS avoidance)
@@ -203,7 +203,7 @@ TEST_CASE("delayed ack: outgoing data carries the pending ACK") {
     Connection c = established_client(1000, 5000, cfg);
     c.handle_segment(0, seg(TcpRepr::ACK, 5001, 1001), bytes_of("ping"), server_ep);
     c.send(10 * ms, bytes_of("pong"));
-    Segment s = only(c, 10 * ms);
+    Sent s = only(c, 10 * ms);
     CHECK(s.payload == bytes_of("pong"));
     CHECK(s.repr.ack == 5005);
     CHECK(c.poll_timeout() == 10 * ms + 1 * seconds); // only the retransmission timer is left
@@ -221,7 +221,7 @@ TEST_CASE("zero receive window: new data is dropped but its ACK field is process
     c.handle_segment(0, seg(TcpRepr::ACK, 5005, 1004), bytes_of("more"), server_ep);
     CHECK(c.snd_una() == 1004); // "req" acknowledged
     CHECK(c.bytes_readable() == 4);
-    Segment ack = only(c, 0);
+    Sent ack = only(c, 0);
     CHECK(ack.repr.ack == 5005);
     CHECK(ack.repr.window == 0);
 }

@@ -33,7 +33,7 @@ TEST_CASE("closed: active open -> SYN-SENT, SYN carries the MSS") {
     Connection c(quick_config(), client_ep, server_ep, 1000);
     c.open_active(0);
     CHECK(c.state() == State::syn_sent);
-    Segment s = only(c, 0);
+    Sent s = only(c, 0);
     CHECK(s.repr.flags == TcpRepr::SYN);
     CHECK(s.repr.seq == 1000);
     CHECK(s.repr.mss == 1460);
@@ -51,7 +51,7 @@ TEST_CASE("syn_sent: SYN-ACK -> ESTABLISHED") {
     sa.mss = 1200;
     c.handle_segment(30 * ms, sa, {}, server_ep);
     CHECK(c.state() == State::established);
-    Segment ack = only(c, 30 * ms);
+    Sent ack = only(c, 30 * ms);
     CHECK(ack.repr.flags == TcpRepr::ACK);
     CHECK(ack.repr.seq == 1001);
     CHECK(ack.repr.ack == 5001);
@@ -69,7 +69,7 @@ TEST_CASE("syn_sent: SYN-ACK acking the wrong sequence number -> RST, stays SYN-
     drain(c, 0);
     c.handle_segment(0, seg(TcpRepr::SYN | TcpRepr::ACK, 5000, 777), {}, server_ep);
     CHECK(c.state() == State::syn_sent);
-    Segment rst = only(c, 0);
+    Sent rst = only(c, 0);
     CHECK(rst.repr.flags == TcpRepr::RST);
     CHECK(rst.repr.seq == 777);
 }
@@ -101,7 +101,7 @@ TEST_CASE("syn_sent: SYN -> SYN-RECEIVED (simultaneous open), then ACK -> ESTABL
     drain(c, 0);
     c.handle_segment(0, seg(TcpRepr::SYN, 5000), {}, server_ep);
     CHECK(c.state() == State::syn_received);
-    Segment sa = only(c, 0);
+    Sent sa = only(c, 0);
     CHECK(sa.repr.flags == (TcpRepr::SYN | TcpRepr::ACK));
     CHECK(sa.repr.seq == 1000); // <SEQ=ISS><ACK=RCV.NXT>
     CHECK(sa.repr.ack == 5001);
@@ -135,7 +135,7 @@ TEST_CASE("listen: SYN -> SYN-RECEIVED with the remote taken from the segment") 
     l.handle_segment(0, syn, {}, client_ep);
     CHECK(l.state() == State::syn_received);
     CHECK(l.remote() == client_ep);
-    Segment sa = only(l, 0);
+    Sent sa = only(l, 0);
     CHECK(sa.repr.flags == (TcpRepr::SYN | TcpRepr::ACK));
     CHECK(sa.repr.seq == 7000);
     CHECK(sa.repr.ack == 301);
@@ -190,7 +190,7 @@ TEST_CASE("syn_received: unacceptable ACK -> RST <SEQ=SEG.ACK>") {
     Connection s = syn_received_server();
     s.handle_segment(0, seg(TcpRepr::ACK, 301, 9999), {}, client_ep);
     CHECK(s.state() == State::syn_received);
-    Segment rst = only(s, 0);
+    Sent rst = only(s, 0);
     CHECK(rst.repr.flags == TcpRepr::RST);
     CHECK(rst.repr.seq == 9999);
 }
@@ -205,7 +205,7 @@ TEST_CASE("syn_received: RST -> LISTEN when opened passively") {
 TEST_CASE("syn_received: the peer's SYN again -> SYN-ACK again") {
     Connection s = syn_received_server();
     s.handle_segment(10 * ms, seg(TcpRepr::SYN, 300), {}, client_ep);
-    Segment sa = only(s, 10 * ms);
+    Sent sa = only(s, 10 * ms);
     CHECK(sa.repr.flags == (TcpRepr::SYN | TcpRepr::ACK));
     CHECK(sa.repr.seq == 7000);
     CHECK(s.stats().retransmissions == 1);
@@ -254,7 +254,7 @@ TEST_CASE("syn_received: close -> FIN-WAIT-1, the FIN waits for the handshake AC
     CHECK(drain(s, 0).empty()); // our SYN is not acknowledged yet
     s.handle_segment(0, seg(TcpRepr::ACK, 301, 7001), {}, client_ep);
     CHECK(s.state() == State::fin_wait_1);
-    Segment fin = only(s, 0);
+    Sent fin = only(s, 0);
     CHECK(fin.repr.flags == (TcpRepr::FIN | TcpRepr::ACK));
     CHECK(fin.repr.seq == 7001);
 }
@@ -266,7 +266,7 @@ TEST_CASE("syn_sent: data written before the handshake goes with the first ACK")
     CHECK(c.send(0, bytes_of("GET /")) == 5);
     CHECK(drain(c, 0).empty());
     c.handle_segment(0, seg(TcpRepr::SYN | TcpRepr::ACK, 5000, 1001), {}, server_ep);
-    Segment s = only(c, 0);
+    Sent s = only(c, 0);
     CHECK(s.payload == bytes_of("GET /"));
     CHECK(s.repr.seq == 1001);
     CHECK(s.repr.ack == 5001);

@@ -41,15 +41,23 @@ inline TcpRepr seg(std::uint8_t flags, std::uint32_t seq, std::uint32_t ack = 0,
     return r;
 }
 
-inline std::vector<Segment> drain(Connection& c, std::int64_t now) {
-    std::vector<Segment> out;
+// A segment as it went out, owning a copy of its payload (a Segment only borrows it from the
+// connection's send buffer until the connection's next input).
+struct Sent {
+    TcpRepr repr;
+    Bytes payload;
+    explicit Sent(const Segment& s) : repr(s.repr), payload(s.payload.begin(), s.payload.end()) {}
+};
+
+inline std::vector<Sent> drain(Connection& c, std::int64_t now) {
+    std::vector<Sent> out;
     while (auto s = c.poll_transmit(now))
-        out.push_back(std::move(*s));
+        out.emplace_back(*s);
     return out;
 }
 
 // Exactly one segment must be pending; returns it.
-inline Segment only(Connection& c, std::int64_t now) {
+inline Sent only(Connection& c, std::int64_t now) {
     auto all = drain(c, now);
     if (all.size() != 1)
         throw std::runtime_error("expected 1 segment, got " + std::to_string(all.size()));
@@ -136,7 +144,7 @@ public:
         return true;
     }
 
-    std::vector<Segment> sent_by(int i) const { return log_[i]; }
+    std::vector<Sent> sent_by(int i) const { return log_[i]; }
     // When set, every segment put on the wire is described on stderr (for debugging a seed).
     bool verbose = false;
 
@@ -151,7 +159,7 @@ private:
     void flush(int i) {
         Connection& c = *ends_[i];
         while (auto s = c.poll_transmit(now_)) {
-            log_[i].push_back(*s);
+            log_[i].emplace_back(*s);
             Bytes bytes = s->repr.to_bytes(s->payload, c.local().addr, c.remote().addr);
             std::uniform_real_distribution<double> u(0, 1);
             bool lost = u(rng_) < faults_.loss;
@@ -196,7 +204,7 @@ private:
     std::int64_t now_ = 0;
     std::uint64_t order_ = 0;
     std::vector<Flight> queue_;
-    std::vector<Segment> log_[2];
+    std::vector<Sent> log_[2];
     std::uint64_t delivered_ = 0;
     std::uint64_t dropped_ = 0;
 };

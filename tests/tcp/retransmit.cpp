@@ -42,7 +42,7 @@ TEST_CASE("retransmit: initial RTO 1 s then 2 s, 4 s (back-off)") {
         CHECK(ev[0].kind == EventKind::retransmit);
         CHECK(ev[0].seq == 1000);
         CHECK(ev[0].rto == rto[i]);
-        Segment syn = only(c, expect[i]);
+        Sent syn = only(c, expect[i]);
         CHECK(syn.repr.flags == TcpRepr::SYN);
         CHECK(syn.repr.seq == 1000);
     }
@@ -97,7 +97,7 @@ TEST_CASE("retransmit: SYN-ACK resent by the server when the handshake ACK never
     s.handle_segment(0, syn, {}, client_ep);
     drain(s, 0);
     s.handle_timeout(1 * seconds);
-    Segment again = only(s, 1 * seconds);
+    Sent again = only(s, 1 * seconds);
     CHECK(again.repr.flags == (TcpRepr::SYN | TcpRepr::ACK));
     CHECK(again.repr.seq == 7000);
     CHECK(again.repr.ack == 301);
@@ -126,7 +126,7 @@ TEST_CASE("retransmit: FIN resent after a timeout in FIN-WAIT-1") {
     c.close(0);
     drain(c, 0);
     c.handle_timeout(1 * seconds);
-    Segment fin = only(c, 1 * seconds);
+    Sent fin = only(c, 1 * seconds);
     CHECK(fin.repr.flags == (TcpRepr::FIN | TcpRepr::ACK));
     CHECK(fin.repr.seq == 1001);
 }
@@ -143,7 +143,7 @@ TEST_CASE("fast retransmit: three duplicate ACKs resend the missing segment at o
     }
     c.handle_segment(10 * ms, seg(TcpRepr::ACK, 5001, 1001), {}, server_ep);
     CHECK(has_event(c.take_events(), EventKind::fast_retransmit));
-    Segment again = only(c, 10 * ms);
+    Sent again = only(c, 10 * ms);
     CHECK(again.repr.seq == 1001);
     CHECK(c.ssthresh() == 3 * 1460); // FlightSize 6 segments / 2
     CHECK(c.cwnd() < cwnd_before);

@@ -79,32 +79,6 @@ void Connection::drop_everything() {
     probe_pending_ = false;
 }
 
-bool Connection::syn_acked() const {
-    return seq_gt(snd_una_, iss_);
-}
-bool Connection::fin_sent() const {
-    return fin_queued_ && seq_gt(snd_max_, data_end_seq());
-}
-bool Connection::fin_acked() const {
-    return fin_queued_ && seq_gt(snd_una_, data_end_seq());
-}
-
-bool Connection::can_send_data() const {
-    switch (state_) {
-    case State::established:
-    case State::close_wait:
-    case State::fin_wait_1:
-    case State::closing:
-    case State::last_ack: return syn_acked();
-    default: return false;
-    }
-}
-
-std::uint32_t Connection::rcv_wnd() const {
-    auto used = static_cast<std::uint32_t>(readable_.size());
-    return used >= config_.recv_buffer ? 0 : config_.recv_buffer - used;
-}
-
 // ---- application calls ----------------------------------------------------------------------
 
 void Connection::open_active(std::int64_t now) {
@@ -199,13 +173,6 @@ void Connection::ack_later(std::int64_t now) {
 
 // ---- timers ---------------------------------------------------------------------------------
 
-std::optional<std::int64_t> Connection::poll_timeout() const {
-    std::optional<std::int64_t> t;
-    for (const auto& timer : {retransmit_at_, persist_at_, delayed_ack_at_, time_wait_at_})
-        if (timer && (!t || *timer < *t)) t = timer;
-    return t;
-}
-
 void Connection::handle_timeout(std::int64_t now) {
     if (time_wait_at_ && *time_wait_at_ <= now) {
         time_wait_at_.reset();
@@ -217,23 +184,12 @@ void Connection::handle_timeout(std::int64_t now) {
     if (persist_at_ && *persist_at_ <= now) on_persist_timeout(now);
 }
 
-// The persist timer runs while we have unsent data that the window holds back (zero, or too
-// small to be worth a segment under SWS avoidance) and nothing is in flight to elicit an ACK
-// (RFC 9293 3.8.6.1 and the override timeout of 3.8.6.2.1); it backs off like the RTO.
-void Connection::update_persist(std::int64_t now) {
-    bool has_unsent = seq_lt(snd_max_, data_end_seq());
-    bool needed = can_send_data() && has_unsent && snd_una_ == snd_max_ && !retransmit_at_;
-    if (!needed) {
-        persist_at_.reset();
-        if (snd_una_ != snd_max_) persist_count_ = 0;
-        return;
-    }
-    if (!persist_at_) {
-        std::int64_t interval = rtt_.rto();
-        for (int i = 0; i < persist_count_ && interval < config_.max_rto; ++i)
-            interval *= 2;
-        persist_at_ = now + std::min(interval, config_.max_rto);
-    }
+// The persist timer's interval: the RTO, doubled per probe already sent, at most max_rto.
+void Connection::arm_persist(std::int64_t now) {
+    std::int64_t interval = rtt_.rto();
+    for (int i = 0; i < persist_count_ && interval < config_.max_rto; ++i)
+        interval *= 2;
+    persist_at_ = now + std::min(interval, config_.max_rto);
 }
 
 // ---- unmatched segments ---------------------------------------------------------------------

@@ -25,6 +25,7 @@
 #include "sim/proto/tcp/byte_queue.hpp"
 #include "sim/proto/tcp/reassembly.hpp"
 #include "sim/proto/tcp/rtt.hpp"
+#include "sim/proto/tcp/seq.hpp"
 #include "sim/proto/tcp/state.hpp"
 #include "sim/wire/bytes.hpp"
 #include "sim/wire/tcp.hpp"
@@ -60,10 +61,14 @@ struct Config {
     std::uint32_t initial_cwnd_segments = 10; // RFC 6928 IW (RFC 5681 would say 2-4)
 };
 
-// What to transmit. Addresses come from the connection's endpoints.
+// What to transmit. Addresses come from the connection's endpoints. The payload is not a
+// copy: it borrows the bytes from the connection's send buffer, so it stays valid until the
+// next input to that connection (handle_segment, handle_timeout, send, close, abort, or its
+// destruction); further poll_transmit/poll_timeout/take_events calls leave it intact. Emit it
+// (or copy it) before feeding the connection again.
 struct Segment {
     wire::TcpRepr repr;
-    wire::Bytes payload;
+    wire::ByteView payload;
 };
 
 enum class EventKind : std::uint8_t {
@@ -134,9 +139,25 @@ public:
 
     // ---- output ---------------------------------------------------------------------------
     // The next segment to send, or nullopt. Call until nullopt after every input.
-    std::optional<Segment> poll_transmit(std::int64_t now);
+    // (Inline: most calls find nothing to send, and say so without a call.)
+    std::optional<Segment> poll_transmit(std::int64_t now) {
+        if (rst_pending_ || ack_pending_ || resend_head_ || probe_pending_ || snd_nxt_ == iss_ ||
+            has_new_output())
+            return next_segment(now);
+        update_persist(now);
+        return std::nullopt;
+    }
     // The earliest pending timer (absolute ns), or nullopt when none is armed.
-    std::optional<std::int64_t> poll_timeout() const;
+    std::optional<std::int64_t> poll_timeout() const {
+        std::optional<std::int64_t> t = retransmit_at_;
+        auto earliest = [&t](const std::optional<std::int64_t>& timer) {
+            if (timer && (!t || *timer < *t)) t = timer;
+        };
+        earliest(persist_at_);
+        earliest(delayed_ack_at_);
+        earliest(time_wait_at_);
+        return t;
+    }
     // Events since the last call, oldest first.
     std::vector<Event> take_events();
     // take_events() into `into` (cleared first), swapping buffers: a caller that keeps
@@ -158,7 +179,10 @@ public:
     std::uint32_t snd_nxt() const { return snd_nxt_; }
     std::uint32_t snd_wnd() const { return snd_wnd_; }
     std::uint32_t rcv_nxt() const { return rcv_nxt_; }
-    std::uint32_t rcv_wnd() const;
+    std::uint32_t rcv_wnd() const {
+        auto used = static_cast<std::uint32_t>(readable_.size());
+        return used >= config_.recv_buffer ? 0 : config_.recv_buffer - used;
+    }
     std::uint16_t send_mss() const { return send_mss_; }
     std::uint32_t cwnd() const { return cwnd_; }
     std::uint32_t ssthresh() const { return ssthresh_; }
@@ -174,12 +198,41 @@ private:
     std::uint32_t data_end_seq() const {
         return buf_seq_ + static_cast<std::uint32_t>(send_buf_.size());
     }
-    bool syn_acked() const;
-    bool fin_sent() const;
-    bool fin_acked() const;
-    bool can_send_data() const;
+    bool syn_acked() const { return seq_gt(snd_una_, iss_); }
+    bool fin_sent() const { return fin_queued_ && seq_gt(snd_max_, data_end_seq()); }
+    bool fin_acked() const { return fin_queued_ && seq_gt(snd_una_, data_end_seq()); }
+    bool can_send_data() const {
+        switch (state_) {
+        case State::established:
+        case State::close_wait:
+        case State::fin_wait_1:
+        case State::closing:
+        case State::last_ack: return syn_acked();
+        default: return false;
+        }
+    }
+    // new_data_segment() has something to offer only with unsent bytes or an unsent FIN.
+    bool has_new_output() const {
+        const std::uint32_t end = data_end_seq();
+        return seq_lt(snd_nxt_, end) || (fin_queued_ && snd_nxt_ == end);
+    }
     std::uint32_t flight_size() const { return snd_max_ - snd_una_; }
-    void update_persist(std::int64_t now);
+    // The persist timer runs while we have unsent data that the window holds back (zero, or
+    // too small to be worth a segment under SWS avoidance) and nothing is in flight to elicit
+    // an ACK (RFC 9293 3.8.6.1 and the override timeout of 3.8.6.2.1); it backs off like the
+    // RTO. Checked after every input and every empty poll_transmit, so the common case (no
+    // unsent data) is decided here, inline.
+    void update_persist(std::int64_t now) {
+        bool needed = seq_lt(snd_max_, data_end_seq()) && snd_una_ == snd_max_ && !retransmit_at_ &&
+                      can_send_data();
+        if (!needed) {
+            persist_at_.reset();
+            if (snd_una_ != snd_max_) persist_count_ = 0;
+        } else if (!persist_at_) {
+            arm_persist(now);
+        }
+    }
+    void arm_persist(std::int64_t now);
     void drop_everything();
     // connection_input.cpp: RFC 9293 3.10.7 SEGMENT ARRIVES
     void on_listen(std::int64_t now, const wire::TcpRepr& r, Endpoint from);
@@ -195,6 +248,7 @@ private:
     void ack_now();
     void ack_later(std::int64_t now);
     // connection_output.cpp: what to send and when
+    std::optional<Segment> next_segment(std::int64_t now); // poll_transmit() past its fast path
     wire::TcpRepr header(std::uint8_t flags, std::uint32_t seq);
     Segment data_segment(std::int64_t now, std::uint32_t seq, std::size_t len, bool fin);
     std::optional<Segment> syn_segment(std::int64_t now);

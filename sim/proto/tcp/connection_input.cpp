@@ -293,10 +293,13 @@ void Connection::process_text(std::int64_t now, const TcpRepr& r, wire::ByteView
         readable_.append(payload);
         auto n = static_cast<std::uint32_t>(payload.size());
         rcv_nxt_ += n;
-        wire::Bytes more = ooo_.advance(n);
-        readable_.append(more);
-        rcv_nxt_ += static_cast<std::uint32_t>(more.size());
-        stats_.bytes_received += n + more.size();
+        stats_.bytes_received += n;
+        if (filled_hole) { // (nothing waits beyond RCV.NXT in the common case)
+            wire::Bytes more = ooo_.advance(n);
+            readable_.append(more);
+            rcv_nxt_ += static_cast<std::uint32_t>(more.size());
+            stats_.bytes_received += more.size();
+        }
         push_event({EventKind::data_readable, state_, state_, 0, 0, readable_.size()});
         if (filled_hole || fin)
             ack_now();

@@ -20,13 +20,18 @@ std::vector<Event> Connection::take_events() {
     return out;
 }
 
-std::optional<Segment> Connection::poll_transmit(std::int64_t now) {
+// Everything poll_transmit() may hand out, in priority order (its inline fast path has found
+// that at least one source may have something).
+std::optional<Segment> Connection::next_segment(std::int64_t now) {
     std::optional<Segment> seg;
     if (rst_pending_) {
         seg = Segment{*rst_pending_, {}};
         rst_pending_.reset();
     } else if (state_ != State::closed && state_ != State::listen) {
-        seg = syn_segment(now);
+        // Each source is asked only when it may have something: the SYN while SND.NXT is
+        // still at the ISS, new data while bytes or a FIN are unsent (the steady state asks
+        // neither, and most calls end with nothing to send).
+        if (snd_nxt_ == iss_) seg = syn_segment(now);
         if (!seg && resend_head_) {
             resend_head_ = false;
             seg = head_retransmission(now);
@@ -43,7 +48,7 @@ std::optional<Segment> Connection::poll_transmit(std::int64_t now) {
                 snd_nxt_ += len;
             }
         }
-        if (!seg) seg = new_data_segment(now);
+        if (!seg && has_new_output()) seg = new_data_segment(now);
         // A bare ACK carries SND.MAX, not a rolled-back SND.NXT: the peer may already hold
         // everything up to SND.MAX and would find an older sequence number unacceptable,
         // ignore the ACK field and answer with its own ACK (an ACK war).
@@ -103,11 +108,10 @@ std::optional<Segment> Connection::syn_segment(std::int64_t now) {
 
 Segment Connection::data_segment(std::int64_t now, std::uint32_t seq, std::size_t len, bool fin) {
     std::uint8_t flags = TcpRepr::ACK;
-    auto first = static_cast<std::ptrdiff_t>(seq - buf_seq_);
+    const std::size_t first = seq - buf_seq_;
     if (len > 0 && seq + static_cast<std::uint32_t>(len) == data_end_seq()) flags |= TcpRepr::PSH;
     if (fin) flags |= TcpRepr::FIN;
-    Segment s{header(flags, seq), {}};
-    s.payload.assign(send_buf_.data() + first, send_buf_.data() + first + len);
+    Segment s{header(flags, seq), wire::ByteView(send_buf_.data() + first, len)};
     on_sent(now, seq, s.repr.seq_len(len));
     return s;
 }
