@@ -4,55 +4,96 @@
 // segment's payload or a read is one memcpy. It keeps its capacity: a connection trading
 // small messages allocates nothing in the steady state (std::deque<uint8_t>, used before,
 // allocated a 512-byte node at construction and another each time the data crossed one,
-// and a range insert into an empty deque allocated at the front).
+// and a range insert into an empty deque allocated at the front). The storage is a plain
+// array rather than a std::vector: an append is a bounds check and a memcpy, without
+// vector::insert's generic range machinery or the zero-fill of a resize.
 //
 // Used by tcp::Connection (connection.hpp) only.
 #pragma once
 
 #include "sim/wire/bytes.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <cstring>
+#include <memory>
+#include <utility>
 
 namespace wirelab::tcp {
 
 class ByteQueue {
 public:
-    std::size_t size() const { return buf_.size() - head_; }
-    bool empty() const { return head_ == buf_.size(); }
+    ByteQueue() = default;
+    ByteQueue(const ByteQueue& o) { append(o.view()); }
+    ByteQueue& operator=(const ByteQueue& o) {
+        if (this != &o) {
+            clear();
+            append(o.view());
+        }
+        return *this;
+    }
+    ByteQueue(ByteQueue&& o) noexcept
+        : buf_(std::move(o.buf_)), cap_(std::exchange(o.cap_, 0)), head_(std::exchange(o.head_, 0)),
+          tail_(std::exchange(o.tail_, 0)) {}
+    ByteQueue& operator=(ByteQueue&& o) noexcept {
+        if (this != &o) {
+            buf_ = std::move(o.buf_);
+            cap_ = std::exchange(o.cap_, 0);
+            head_ = std::exchange(o.head_, 0);
+            tail_ = std::exchange(o.tail_, 0);
+        }
+        return *this;
+    }
+
+    std::size_t size() const { return tail_ - head_; }
+    bool empty() const { return head_ == tail_; }
     // The live bytes, front first; valid until the next append or erase_front.
-    const std::uint8_t* data() const { return buf_.data() + head_; }
+    const std::uint8_t* data() const { return buf_.get() + head_; }
     wire::ByteView view() const { return {data(), size()}; }
 
     void append(wire::ByteView bytes) {
         if (bytes.empty()) return;
-        if (head_ != 0 && buf_.size() + bytes.size() > buf_.capacity()) compact();
-        buf_.insert(buf_.end(), bytes.begin(), bytes.end());
+        if (bytes.size() > cap_ - tail_) make_room(bytes.size());
+        std::memcpy(buf_.get() + tail_, bytes.data(), bytes.size());
+        tail_ += bytes.size();
     }
     // Drops the first n bytes (n <= size()).
     void erase_front(std::size_t n) {
         head_ += n;
-        if (head_ == buf_.size()) {
+        if (head_ == tail_) {
             clear();
-        } else if (head_ >= compact_at && head_ >= buf_.size() / 2) {
+        } else if (head_ >= compact_at && head_ >= tail_ / 2) {
             compact();
         }
     }
-    void clear() {
-        buf_.clear();
-        head_ = 0;
-    }
+    void clear() { head_ = tail_ = 0; }
 
 private:
     // Past this many dead bytes at the front (and half the buffer), the rest is moved down.
     static constexpr std::size_t compact_at = 4096;
     void compact() {
-        buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(head_));
+        if (head_ != tail_) std::memmove(buf_.get(), buf_.get() + head_, tail_ - head_);
+        tail_ -= head_;
         head_ = 0;
     }
-    std::vector<std::uint8_t> buf_;
+    // Room for n more bytes at the back: move the live bytes down when that makes enough
+    // room, else reallocate to at least twice the capacity.
+    void make_room(std::size_t n) {
+        if (head_ != 0) {
+            compact();
+            if (n <= cap_ - tail_) return;
+        }
+        std::size_t cap = std::max({cap_ * 2, tail_ + n, std::size_t{64}});
+        auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(cap);
+        if (tail_ != 0) std::memcpy(bigger.get(), buf_.get(), tail_);
+        buf_ = std::move(bigger);
+        cap_ = cap;
+    }
+    std::unique_ptr<std::uint8_t[]> buf_;
+    std::size_t cap_ = 0;
     std::size_t head_ = 0; // bytes before it were consumed
+    std::size_t tail_ = 0; // end of the live bytes
 };
 
 } // namespace wirelab::tcp
