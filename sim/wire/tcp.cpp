@@ -67,16 +67,17 @@ std::size_t TcpRepr::header_len() const {
 }
 
 std::uint16_t tcp_checksum(ByteView segment, std::uint32_t src_ip, std::uint32_t dst_ip) {
-    std::uint8_t pseudo[12];
-    store_be32(pseudo, src_ip);
-    store_be32(pseudo + 4, dst_ip);
-    pseudo[8] = 0;
-    pseudo[9] = ip_protocol_tcp;
-    store_be16(pseudo + 10, static_cast<std::uint16_t>(segment.size()));
-    std::uint32_t sum = checksum_add(0, pseudo);
-    std::size_t ck = tcp_field::checksum.offset;
-    sum = checksum_add(sum, segment.first(std::min(ck, segment.size())));
-    if (segment.size() > ck + 2) sum = checksum_add(sum, segment.subspan(ck + 2));
+    // The pseudo-header (src_ip, dst_ip, zero, protocol 6, TCP length) as its 16-bit words.
+    std::uint32_t sum = (src_ip >> 16) + (src_ip & 0xffff) + (dst_ip >> 16) + (dst_ip & 0xffff) +
+                        ip_protocol_tcp + static_cast<std::uint16_t>(segment.size());
+    const std::size_t ck = tcp_field::checksum.offset;
+    if (segment.size() < ck + 2)
+        return checksum_fold(checksum_add(sum, segment.first(std::min(ck, segment.size()))));
+    // One pass over the whole segment, then the stored checksum taken back out: adding
+    // 0xffff - stored subtracts it modulo 0xffff. The sum stays nonzero (protocol 6 is in
+    // it), so it folds to exactly what a sum with the field zeroed folds to.
+    sum = checksum_add(sum, segment);
+    sum += 0xffffu - load_be16(segment.data() + ck);
     return checksum_fold(sum);
 }
 
