@@ -88,28 +88,37 @@ std::uint32_t load_le32(const std::uint8_t* p) {
 }
 } // namespace
 
-std::uint32_t crc32_ieee(ByteView data) {
+// Folds the N bytes at p (N = 4, 8 or 16) into crc with N table lookups: the first four
+// bytes are combined with the running CRC, the others only index their own table.
+template <std::size_t N> std::uint32_t crc_block(std::uint32_t crc, const std::uint8_t* p) {
     const auto& t = crc_tables.t;
+    const std::uint32_t a = crc ^ load_le32(p);
+    std::uint32_t r = t[N - 1][a & 0xff] ^ t[N - 2][(a >> 8) & 0xff] ^ t[N - 3][(a >> 16) & 0xff] ^
+                      t[N - 4][a >> 24];
+    for (std::size_t i = 4; i < N; ++i)
+        r ^= t[N - 1 - i][p[i]];
+    return r;
+}
+
+std::uint32_t crc32_ieee(ByteView data) {
     std::uint32_t crc = 0xFFFFFFFFu;
     const std::uint8_t* p = data.data();
     std::size_t n = data.size();
-    while (n >= 16) {
-        const std::uint32_t a = crc ^ load_le32(p);
-        crc = t[15][a & 0xff] ^ t[14][(a >> 8) & 0xff] ^ t[13][(a >> 16) & 0xff] ^ t[12][a >> 24] ^
-              t[11][p[4]] ^ t[10][p[5]] ^ t[9][p[6]] ^ t[8][p[7]] ^ t[7][p[8]] ^ t[6][p[9]] ^
-              t[5][p[10]] ^ t[4][p[11]] ^ t[3][p[12]] ^ t[2][p[13]] ^ t[1][p[14]] ^ t[0][p[15]];
-        p += 16;
-        n -= 16;
-    }
+    for (; n >= 16; p += 16, n -= 16)
+        crc = crc_block<16>(crc, p);
     if (n >= 8) {
-        const std::uint32_t a = crc ^ load_le32(p);
-        crc = t[7][a & 0xff] ^ t[6][(a >> 8) & 0xff] ^ t[5][(a >> 16) & 0xff] ^ t[4][a >> 24] ^
-              t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+        crc = crc_block<8>(crc, p);
         p += 8;
         n -= 8;
     }
+    // The tail of a minimum-size frame (60 = 3 * 16 + 8 + 4) takes one step, not four.
+    if (n >= 4) {
+        crc = crc_block<4>(crc, p);
+        p += 4;
+        n -= 4;
+    }
     while (n--)
-        crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
+        crc = (crc >> 8) ^ crc_tables.t[0][(crc ^ *p++) & 0xff];
     return crc ^ 0xFFFFFFFFu;
 }
 
