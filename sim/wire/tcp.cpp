@@ -89,7 +89,8 @@ std::size_t TcpRepr::emit(MutableByteView out, ByteView payload, std::uint32_t s
     std::uint8_t* p = out.data();
     if (!payload.empty() && payload.data() != p + hlen)
         std::memmove(p + hlen, payload.data(), payload.size());
-    std::memset(p, 0, hlen);
+    // Every byte of the header is written below (the options fill hlen - 20 exactly), the
+    // checksum field as zero until it is known.
     store_be16(p + tcp_field::src_port.offset, src_port);
     store_be16(p + tcp_field::dst_port.offset, dst_port);
     store_be32(p + tcp_field::seq_number.offset, seq);
@@ -97,6 +98,7 @@ std::size_t TcpRepr::emit(MutableByteView out, ByteView payload, std::uint32_t s
     p[tcp_field::data_offset.offset] = static_cast<std::uint8_t>((hlen / 4) << 4);
     p[tcp_field::flags.offset] = flags;
     store_be16(p + tcp_field::window.offset, window);
+    store_be16(p + tcp_field::checksum.offset, 0);
     store_be16(p + tcp_field::urgent.offset, urgent);
     std::uint8_t* o = p + tcp_field::options_offset;
     if (mss) {

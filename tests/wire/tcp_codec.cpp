@@ -219,3 +219,28 @@ TEST_CASE("tcp codec: emit into a buffer that is too small writes nothing") {
     CHECK(r.emit(small, {}, ip_a, ip_b) == 0);
     CHECK(small == Bytes(23, 0xaa));
 }
+
+TEST_CASE("tcp codec: emit writes every header byte, whatever the buffer held before") {
+    // Each combination of options, into a zeroed buffer and one full of 0xff: same bytes.
+    for (int options = 0; options < 8; ++options) {
+        TcpRepr r;
+        r.src_port = 49152;
+        r.dst_port = 80;
+        r.seq = 0x01020304;
+        r.ack = 0x05060708;
+        r.flags = TcpRepr::SYN | TcpRepr::ACK;
+        r.window = 0x1234;
+        if (options & 1) r.mss = 1460;
+        if (options & 2) r.sack_permitted = true;
+        if (options & 4) r.window_scale = 7;
+        const Bytes payload{'h', 'i', '!'};
+        Bytes zeroed(r.header_len() + payload.size(), 0x00);
+        Bytes dirty(r.header_len() + payload.size(), 0xff);
+        INFO("options " << options);
+        REQUIRE(r.emit(zeroed, payload, ip_a, ip_b) == zeroed.size());
+        REQUIRE(r.emit(dirty, payload, ip_a, ip_b) == dirty.size());
+        CHECK(dirty == zeroed);
+        CHECK(load_be16(zeroed.data() + 16) == tcp_checksum(zeroed, ip_a, ip_b));
+        CHECK(TcpRepr::parse(dirty, ip_a, ip_b) == r);
+    }
+}
