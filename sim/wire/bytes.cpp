@@ -71,8 +71,8 @@ std::uint32_t checksum_add(std::uint32_t sum, ByteView data) {
 }
 
 std::uint16_t checksum_fold(std::uint32_t sum) {
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16); // at most 0x1fffe
+    sum = (sum & 0xffff) + (sum >> 16); // at most 0xffff
     return static_cast<std::uint16_t>(~sum);
 }
 
