@@ -3,6 +3,7 @@
 // caller's job: it only offers samples from segments that were never retransmitted.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 namespace wirelab::tcp {
@@ -14,7 +15,19 @@ public:
 
     // One measurement R (ns). First: SRTT = R, RTTVAR = R/2; then alpha = 1/8, beta = 1/4.
     // RTO = SRTT + max(G, 4*RTTVAR) with clock granularity G = 1 ns, clamped.
-    void sample(std::int64_t rtt);
+    void sample(std::int64_t r) {
+        r = std::max<std::int64_t>(r, 0);
+        if (!has_sample_) {
+            srtt_ = r;
+            rttvar_ = r / 2;
+            has_sample_ = true;
+        } else {
+            // RTTVAR first, with the old SRTT (2.3).
+            rttvar_ = (3 * rttvar_ + (srtt_ > r ? srtt_ - r : r - srtt_)) / 4;
+            srtt_ = (7 * srtt_ + r) / 8;
+        }
+        rto_ = std::clamp(srtt_ + std::max<std::int64_t>(1, 4 * rttvar_), min_rto_, max_rto_);
+    }
     // The timer expired: RTO = min(2*RTO, max_rto) (RFC 6298 5.5).
     void back_off();
 

@@ -120,8 +120,4 @@ std::optional<Transition> find_transition(State from, Input input) {
     return std::nullopt;
 }
 
-bool is_synchronized(State s) {
-    return s != S::closed && s != S::listen && s != S::syn_sent && s != S::syn_received;
-}
-
 } // namespace wirelab::tcp

@@ -61,6 +61,9 @@ std::span<const Transition> transitions();
 std::optional<Transition> find_transition(State from, Input input);
 
 // True in the states where the connection is synchronized (RFC 9293 3.10.7.4).
-bool is_synchronized(State);
+inline bool is_synchronized(State s) {
+    return s != State::closed && s != State::listen && s != State::syn_sent &&
+           s != State::syn_received;
+}
 
 } // namespace wirelab::tcp
