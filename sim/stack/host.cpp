@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <stdexcept>
+#include <utility>
 
 namespace wirelab::stack {
 
@@ -108,7 +109,7 @@ void Host::receive(std::size_t, Packet frame, trace::EventId arrival) {
 
 void Host::transmit(Packet frame, const Meta& m) {
     auto& trace = world_.trace();
-    frame.pdu = trace.add_pdu(frame.data(), frame.spans());
+    frame.pdu = trace.add_pdu(std::as_const(frame).data(), frame.spans()); // keeps the seal
     // One pdu_down per layer that added bytes, top layer first, then the physical layer.
     trace::EventId cause = m.cause;
     std::uint8_t seen = 0; // bit per layer

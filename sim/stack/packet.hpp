@@ -13,6 +13,7 @@
 
 #include "sim/trace/trace.hpp"
 #include "sim/wire/bytes.hpp"
+#include "sim/wire/ethernet.hpp"
 
 #include <array>
 #include <cstdint>
@@ -30,6 +31,7 @@ struct PacketBlock {
     std::uint32_t tail = 0;     // one past its last byte
     std::uint8_t span_count = 0;
     std::uint8_t size_class = 0; // PacketPool class, or PacketPool::unpooled
+    bool fcs_sealed = false;     // see Packet::seal_fcs()
     std::array<trace::LayerSpan, 8> spans{};
     std::uint8_t* bytes() { return reinterpret_cast<std::uint8_t*>(this + 1); }
     const std::uint8_t* bytes() const { return reinterpret_cast<const std::uint8_t*>(this + 1); }
@@ -125,8 +127,18 @@ public:
     }
     ~Packet() { reset(); }
 
+    // The Ethernet stage has just written the FCS over exactly these bytes. Until the bytes
+    // or their range change (any non-const access below unseals), the FCS is known to check
+    // out, so the switch and the receiver need not compute the CRC again to find that out.
+    // A frame the link corrupts is unsealed by the write, and checked for real.
+    void seal_fcs() {
+        if (b_) b_->fcs_sealed = true;
+    }
+    bool fcs_sealed() const { return b_ && b_->fcs_sealed; }
+
     // Prepends n bytes for `layer`'s header; write it into the returned view.
     wire::MutableByteView push_header(std::size_t n, std::uint8_t layer) {
+        unseal();
         if (!b_ || n > b_->head) grow_headroom(n);
         b_->head -= static_cast<std::uint32_t>(n);
         for (std::uint8_t i = 0; i < b_->span_count; ++i)
@@ -138,6 +150,7 @@ public:
     }
     // Appends n bytes at the end (Ethernet padding, the FCS), recorded as `layer`'s span.
     wire::MutableByteView push_trailer(std::size_t n, std::uint8_t layer) {
+        unseal();
         if (!b_ || b_->capacity - b_->tail < n) grow_tailroom(n);
         const std::uint32_t old = b_->tail;
         b_->tail += static_cast<std::uint32_t>(n);
@@ -153,10 +166,12 @@ public:
     }
     // Removes the first n bytes (the header the current layer consumed).
     void pull_header(std::size_t n) {
+        unseal();
         if (b_) b_->head += static_cast<std::uint32_t>(n < size() ? n : size());
     }
     // Keeps only the first n bytes (drops padding or the FCS).
     void truncate(std::size_t n) {
+        unseal();
         if (n < size()) b_->tail = b_->head + static_cast<std::uint32_t>(n);
     }
 
@@ -165,6 +180,7 @@ public:
         return {b_->bytes() + b_->head, b_->tail - b_->head};
     }
     wire::MutableByteView data() {
+        unseal();
         if (!b_) return {};
         return {b_->bytes() + b_->head, b_->tail - b_->head};
     }
@@ -181,12 +197,16 @@ private:
     void reset() noexcept {
         if (b_) detail::free_block(std::exchange(b_, nullptr));
     }
+    void unseal() {
+        if (b_) b_->fcs_sealed = false;
+    }
     // Copies o's bookkeeping and its bytes at the same offsets (capacity stays b_'s).
     void copy_from(const detail::PacketBlock& o) {
         b_->head = o.head;
         b_->tail = o.tail;
         b_->span_count = o.span_count;
         b_->spans = o.spans;
+        b_->fcs_sealed = o.fcs_sealed;
         std::memcpy(b_->bytes() + o.head, o.bytes() + o.head, o.tail - o.head);
     }
     void grow_headroom(std::size_t n) {
@@ -222,5 +242,10 @@ private:
 
     detail::PacketBlock* b_ = nullptr;
 };
+
+// Whether an Ethernet frame's FCS checks out: known for a sealed frame, computed otherwise.
+inline bool fcs_checks_out(const Packet& frame) {
+    return frame.fcs_sealed() || wire::check_fcs(frame.data());
+}
 
 } // namespace wirelab::stack

@@ -12,6 +12,7 @@
 #include "sim/wire/ipv4.hpp"
 
 #include <string>
+#include <utility>
 
 namespace wirelab::stack {
 
@@ -48,16 +49,16 @@ void EthStage::from_above(Packet p, Meta m) {
     auto t = p.push_trailer(wire::ethernet_fcs_len, 2);
     for (int i = 0; i < 4; ++i)
         t[i] = static_cast<std::uint8_t>(fcs >> (8 * i));
+    p.seal_fcs();
     send_down(std::move(p), m);
 }
 
 void EthStage::from_below(Packet p, Meta m) {
-    if (p.size() < wire::ethernet_header_len + wire::ethernet_fcs_len ||
-        !wire::check_fcs(p.data())) {
+    if (p.size() < wire::ethernet_header_len + wire::ethernet_fcs_len || !fcs_checks_out(p)) {
         drop(p, m, DropReason::bad_fcs);
         return;
     }
-    auto eth = wire::EthernetRepr::parse(p.data());
+    auto eth = wire::EthernetRepr::parse(std::as_const(p).data());
     if (!eth) {
         drop(p, m, DropReason::bad_fcs, "malformed Ethernet header");
         return;

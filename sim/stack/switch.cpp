@@ -4,12 +4,14 @@
 #include "sim/stack/link.hpp"
 #include "sim/stack/world.hpp"
 
+#include <utility>
+
 namespace wirelab::stack {
 
 void Switch::receive(std::size_t port, Packet frame, trace::EventId arrival) {
-    auto data = frame.data();
+    const wire::ByteView data = std::as_const(frame).data(); // reading keeps the seal
     if (data.size() < wire::ethernet_header_len + wire::ethernet_fcs_len ||
-        !wire::check_fcs(data)) {
+        !fcs_checks_out(frame)) {
         trace::Event e;
         e.kind = trace::Kind::drop;
         e.node = id_;

@@ -212,3 +212,55 @@ TEST_CASE("same seed, same trace hash — another seed, another trace") {
     CHECK(run(5) == run(5));
     CHECK(run(5) != run(6));
 }
+
+// The switch and the receiver skip the CRC for a frame sealed by the sender's Ethernet stage
+// (Packet::seal_fcs); a frame the link corrupts must be unsealed and caught all the same.
+TEST_CASE("a corrupted frame fails the FCS check at the switch and at a host, a clean one passes") {
+    auto bad_fcs_drops = [](const trace::Trace& t, trace::NodeId node) {
+        std::size_t n = 0;
+        for (const auto& e : t.events())
+            if (e.kind == trace::Kind::drop && e.reason == trace::DropReason::bad_fcs &&
+                e.node == node)
+                ++n;
+        return n;
+    };
+    SECTION("host to host, every frame corrupted: the receiver drops each one") {
+        LinkParams p;
+        p.corrupt = 1.0;
+        Pair net(p);
+        net.server.tcp()->listen(80, trace::no_event);
+        net.client.tcp()->connect(net.server.ip(), 80, trace::no_event);
+        net.world.run_until(seconds(2));
+        const auto& t = net.world.trace();
+        CHECK(bad_fcs_drops(t, net.server.id()) == count(t, trace::Kind::arrive, net.server.id()));
+        CHECK(bad_fcs_drops(t, net.server.id()) >= 1);
+        CHECK(count(t, trace::Kind::pdu_up, net.server.id()) ==
+              count(t, trace::Kind::arrive, net.server.id()));
+    }
+    SECTION("through a switch, the client's access link corrupting: the switch drops them") {
+        World world(5);
+        auto& sw = world.add_switch("sw");
+        auto& server = world.add_host(host_config("server", 200, false));
+        auto& client = world.add_host(host_config("client", 1, false));
+        world.add_link("server-sw", server, sw, {});
+        LinkParams bad;
+        bad.corrupt = 1.0;
+        world.add_link("client-sw", client, sw, bad);
+        server.tcp()->listen(80, trace::no_event);
+        client.tcp()->connect(server.ip(), 80, trace::no_event);
+        world.run_until(seconds(2));
+        const auto& t = world.trace();
+        CHECK(bad_fcs_drops(t, sw.id()) >= 1);
+        CHECK(count(t, trace::Kind::arrive, server.id()) == 0); // nothing got through
+    }
+    SECTION("no corruption: no frame is dropped for its FCS") {
+        Pair net;
+        net.server.tcp()->listen(80, trace::no_event);
+        net.client.tcp()->connect(net.server.ip(), 80, trace::no_event);
+        net.world.run_until(seconds(1));
+        CHECK(bad_fcs_drops(net.world.trace(), net.server.id()) == 0);
+        CHECK(bad_fcs_drops(net.world.trace(), net.client.id()) == 0);
+        auto states = states_of(net.world.trace(), net.client.id());
+        CHECK(std::find(states.begin(), states.end(), "SYN-SENT → ESTABLISHED") != states.end());
+    }
+}
