@@ -9,7 +9,8 @@ namespace wirelab::stack {
 using trace::DropReason;
 
 Link::Link(World& world, trace::LinkId id, std::string name, LinkParams params, Node& a, Node& b)
-    : world_(world), id_(id), name_(std::move(name)), params_(params), a_(a), b_(b) {
+    : world_(world), id_(id), node_id_{a.id(), b.id()}, params_(params), a_(a), b_(b),
+      name_(std::move(name)) {
     port_[0] = a.attach(*this);
     port_[1] = b.attach(*this);
 }
@@ -25,7 +26,7 @@ void Link::drop(int side, const Packet& frame, DropReason why, trace::EventId ca
                 bool at_receiver) {
     trace::Event e;
     e.kind = trace::Kind::drop;
-    e.node = (at_receiver ? end(1 - side) : end(side)).id();
+    e.node = node_id_[at_receiver ? 1 - side : side];
     e.link = id_;
     e.layer = 1;
     e.pdu = frame.pdu;
@@ -42,11 +43,11 @@ void Link::send(const Node& from, Packet frame, trace::EventId cause) {
         return;
     }
     // An idle transmitter has an empty queue: the frame goes straight onto the wire.
-    if (d.queue.empty() && world_.now() >= d.busy_until) {
+    if (d.nothing_waits() && world_.now() >= d.busy_until) {
         transmit(side, Queued{std::move(frame), cause});
         return;
     }
-    if (d.queue.size() >= params_.queue) {
+    if (d.waiting() >= params_.queue) {
         drop(side, frame, DropReason::queue_full, cause, false);
         return;
     }
@@ -59,13 +60,22 @@ void Link::send(const Node& from, Packet frame, trace::EventId cause) {
     }
 }
 
+Link::Queued Link::Direction::take() {
+    Queued q = std::move(queue[head++]);
+    if (head == queue.size()) {
+        clear();
+    } else if (head >= 64 && head * 2 >= queue.size()) { // a queue that never drains
+        queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head));
+        head = 0;
+    }
+    return q;
+}
+
 void Link::start_next(int side) {
     Direction& d = dir_[side];
     d.draining = false;
-    if (d.queue.empty()) return; // the link was cut meanwhile
-    Queued q = std::move(d.queue.front());
-    d.queue.pop_front();
-    transmit(side, std::move(q));
+    if (d.nothing_waits()) return; // the link was cut meanwhile
+    transmit(side, d.take());
 }
 
 void Link::transmit(int side, Queued q) {
@@ -74,7 +84,7 @@ void Link::transmit(int side, Queued q) {
 
     trace::Event e;
     e.kind = trace::Kind::tx_start;
-    e.node = end(side).id();
+    e.node = node_id_[side];
     e.link = id_;
     e.layer = 1;
     e.pdu = q.frame.pdu;
@@ -84,7 +94,7 @@ void Link::transmit(int side, Queued q) {
 
     Time now = world_.now();
     d.busy_until = now + ser;
-    if (!d.queue.empty()) {
+    if (!d.nothing_waits()) {
         d.draining = true;
         world_.at(d.busy_until, [this, side] { start_next(side); });
     }
@@ -152,12 +162,12 @@ void Link::deliver(int side, Packet frame, trace::EventId tx, Time after) {
         Node& to = end(1 - side);
         trace::Event e;
         e.kind = trace::Kind::arrive;
-        e.node = to.id();
+        e.node = node_id_[1 - side];
         e.link = id_;
         e.layer = 1;
         e.pdu = p.pdu;
         e.cause = tx;
-        e.aux = end(side).id();
+        e.aux = node_id_[side];
         trace::EventId arrival = world_.record(e);
         to.receive(port_[1 - side], std::move(p), arrival);
     });
@@ -168,9 +178,9 @@ void Link::cut() {
     up_ = false;
     for (int side = 0; side < 2; ++side) {
         Direction& d = dir_[side];
-        for (auto& q : d.queue)
-            drop(side, q.frame, DropReason::link_down, q.cause, false);
-        d.queue.clear();
+        for (std::size_t i = d.head; i < d.queue.size(); ++i)
+            drop(side, d.queue[i].frame, DropReason::link_down, d.queue[i].cause, false);
+        d.clear();
         ++d.epoch; // frames in flight are lost: each records its drop when it would have arrived
     }
     trace::Event e;

@@ -13,7 +13,6 @@
 #include "sim/trace/trace.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -54,12 +53,24 @@ private:
         Packet frame;
         trace::EventId cause;
     };
+    // A transmitter and its drop-tail queue. The queue is a vector consumed from `head`
+    // (reset when it empties, compacted when mostly consumed): 32 bytes inline, where a
+    // std::deque took 80 and allocated two blocks per direction even for an idle link.
     struct Direction {
-        std::deque<Queued> queue;
-        Time busy_until = 0;   // the transmitter is serializing a frame until then
-        bool draining = false; // a start_next is scheduled (only while the queue is non-empty)
-        int drop_next = 0;
+        Time busy_until = 0;     // the transmitter is serializing a frame until then
         std::uint64_t epoch = 0; // bumped by cut(): arrivals of an older epoch are lost
+        int drop_next = 0;
+        bool draining = false; // a start_next is scheduled (only while frames wait)
+        std::size_t head = 0;  // queue[head...] wait, oldest first
+        std::vector<Queued> queue;
+
+        bool nothing_waits() const { return head == queue.size(); }
+        std::size_t waiting() const { return queue.size() - head; }
+        Queued take(); // the oldest waiting frame
+        void clear() {
+            queue.clear();
+            head = 0;
+        }
     };
 
     void start_next(int side);
@@ -68,18 +79,21 @@ private:
     void drop(int side, const Packet& frame, trace::DropReason why, trace::EventId cause,
               bool at_receiver);
 
+    // What every frame touches comes first, in as few cache lines as will hold it: with
+    // 10,000 links, each is cold in cache by the time its next frame comes.
     World& world_;
-    trace::LinkId id_;
-    std::string name_;
-    LinkParams params_;
-    Node& a_;
-    Node& b_;
-    std::size_t port_[2] = {0, 0};          // which port of a_ / b_ this link is
-    Direction dir_[2];                      // dir_[0]: a -> b, dir_[1]: b -> a
-    std::vector<Packet> in_flight_;         // frames on their way, by slot
-    std::vector<std::uint32_t> free_slots_; // slots of in_flight_ free for reuse
+    Direction dir_[2]; // dir_[0]: a -> b, dir_[1]: b -> a
     bool up_ = true;
     int drop_next_any_ = 0;
+    trace::LinkId id_;
+    trace::NodeId node_id_[2];     // a_'s and b_'s, so a frame's trace events need not visit them
+    std::size_t port_[2] = {0, 0}; // which port of a_ / b_ this link is
+    LinkParams params_;
+    std::vector<Packet> in_flight_;         // frames on their way, by slot
+    std::vector<std::uint32_t> free_slots_; // slots of in_flight_ free for reuse
+    Node& a_;
+    Node& b_;
+    std::string name_;
 };
 
 } // namespace wirelab::stack
