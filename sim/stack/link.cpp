@@ -52,12 +52,15 @@ void Link::send(const Node& from, Packet frame, trace::EventId cause) {
         return;
     }
     d.queue.push_back({std::move(frame), cause});
-    // The transmitter takes the next frame when the current one is out. Scheduled only
-    // while frames wait, so an idle link costs one event per frame (its arrival), not two.
-    if (!d.draining) {
-        d.draining = true;
-        world_.at(d.busy_until, [this, side] { start_next(side); });
-    }
+    if (!d.draining) drain_later(side);
+}
+
+// The transmitter takes the next frame when the current one is out. Scheduled only while
+// frames wait, so an idle link costs one event per frame (its arrival), not two.
+void Link::drain_later(int side) {
+    Direction& d = dir_[side];
+    d.draining = true;
+    world_.at(d.busy_until, [this, side] { start_next(side); });
 }
 
 Link::Queued Link::Direction::take() {
@@ -94,10 +97,7 @@ void Link::transmit(int side, Queued q) {
 
     Time now = world_.now();
     d.busy_until = now + ser;
-    if (!d.nothing_waits()) {
-        d.draining = true;
-        world_.at(d.busy_until, [this, side] { start_next(side); });
-    }
+    if (!d.nothing_waits()) drain_later(side);
 
     // What befalls this frame on its way is drawn now, in transmission order, so a seed
     // always replays the same misfortunes.

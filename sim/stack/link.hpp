@@ -73,6 +73,7 @@ private:
         }
     };
 
+    void drain_later(int side); // schedules start_next at the end of the frame on the wire
     void start_next(int side);
     void transmit(int side, Queued q); // puts q's first bit on the wire now
     void deliver(int side, Packet frame, trace::EventId tx, Time extra_delay);
