@@ -228,12 +228,15 @@ void TcpStage::tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause) {
     }
 }
 
-// After any input to a connection: trace what it says happened, hand out what it wants to
-// send, tell the user, and re-arm its timer.
-void TcpStage::service(ConnId id, trace::EventId cause) {
+// What a connection said happened since it was last serviced: record it in the trace, then
+// tell the user (after the batch's state changes are recorded, so a user that closes in its
+// callback does not print LAST-ACK before CLOSE-WAIT). Returns whether the user was told
+// anything (its calls may have left the connection more to say or to send). `cause` follows
+// the recorded events.
+bool TcpStage::report_events(ConnId id, trace::EventId& cause) {
     auto& world = host().world();
     const auto node = host().id();
-    // What to tell the user after a round: a handful at most, kept off the heap.
+    // What to tell the user: a handful at most, kept off the heap.
     std::array<tcp::EventKind, 8> for_user_inline;
     std::vector<tcp::EventKind> for_user_more;
     std::size_t for_user_count = 0;
@@ -244,77 +247,86 @@ void TcpStage::service(ConnId id, trace::EventId cause) {
         std::vector<tcp::Event> events = std::move(home);
         ~Lend() { home = std::move(events); }
     } lend{events_};
-    for (int round = 0; round < 2; ++round) {
-        conns_[id].conn->take_events(lend.events);
-        for (const tcp::Event& ev : lend.events) {
-            switch (ev.kind) {
-            case tcp::EventKind::state_changed:
-                // A connection spawned by a listener starts in LISTEN: the port's LISTEN was
-                // already recorded when it opened, so its CLOSED → LISTEN is not news.
-                if (ev.from == tcp::State::closed && ev.to == tcp::State::listen) break;
-                cause = world.record_text(trace::Kind::state, node, 4,
-                                          world.tcp_state_text(ev.from, ev.to), cause, id);
-                break;
-            case tcp::EventKind::retransmit:
-                cause = world.record_text(
-                    trace::Kind::app, node, 4,
-                    "retransmission timeout: resend seq=" + std::to_string(ev.seq) + ", RTO now " +
-                        format_time(ev.rto),
-                    cause, id);
-                break;
-            case tcp::EventKind::fast_retransmit:
-                cause = world.record_text(
-                    trace::Kind::app, node, 4,
-                    "3 duplicate ACKs: fast retransmit seq=" + std::to_string(ev.seq), cause, id);
-                break;
-            case tcp::EventKind::zero_window_probe:
-                cause =
-                    world.record_text(trace::Kind::app, node, 4, "zero-window probe", cause, id);
-                break;
-            case tcp::EventKind::timed_out:
-                cause =
-                    world.record_text(trace::Kind::app, node, 4,
+    conns_[id].conn->take_events(lend.events);
+    for (const tcp::Event& ev : lend.events) {
+        switch (ev.kind) {
+        case tcp::EventKind::state_changed:
+            // A connection spawned by a listener starts in LISTEN: the port's LISTEN was
+            // already recorded when it opened, so its CLOSED → LISTEN is not news.
+            if (ev.from == tcp::State::closed && ev.to == tcp::State::listen) break;
+            cause = world.record_text(trace::Kind::state, node, 4,
+                                      world.tcp_state_text(ev.from, ev.to), cause, id);
+            break;
+        case tcp::EventKind::retransmit:
+            cause =
+                world.record_text(trace::Kind::app, node, 4,
+                                  "retransmission timeout: resend seq=" + std::to_string(ev.seq) +
+                                      ", RTO now " + format_time(ev.rto),
+                                  cause, id);
+            break;
+        case tcp::EventKind::fast_retransmit:
+            cause = world.record_text(
+                trace::Kind::app, node, 4,
+                "3 duplicate ACKs: fast retransmit seq=" + std::to_string(ev.seq), cause, id);
+            break;
+        case tcp::EventKind::zero_window_probe:
+            cause = world.record_text(trace::Kind::app, node, 4, "zero-window probe", cause, id);
+            break;
+        case tcp::EventKind::timed_out:
+            cause = world.record_text(trace::Kind::app, node, 4,
                                       "too many retransmissions: connection aborted", cause, id);
-                break;
-            case tcp::EventKind::reset:
-                cause = world.record_text(trace::Kind::app, node, 4, "connection reset by peer",
-                                          cause, id);
-                break;
-            case tcp::EventKind::connected:
-            case tcp::EventKind::data_readable:
-            case tcp::EventKind::peer_closed:
-            case tcp::EventKind::closed:
-                // Told to the user after this batch's state changes are recorded, so a user
-                // that closes in its callback does not print LAST-ACK before CLOSE-WAIT.
-                if (for_user_count < for_user_inline.size())
-                    for_user_inline[for_user_count++] = ev.kind;
-                else
-                    for_user_more.push_back(ev.kind);
-                break;
-            }
+            break;
+        case tcp::EventKind::reset:
+            cause =
+                world.record_text(trace::Kind::app, node, 4, "connection reset by peer", cause, id);
+            break;
+        case tcp::EventKind::connected:
+        case tcp::EventKind::data_readable:
+        case tcp::EventKind::peer_closed:
+        case tcp::EventKind::closed:
+            if (for_user_count < for_user_inline.size())
+                for_user_inline[for_user_count++] = ev.kind;
+            else
+                for_user_more.push_back(ev.kind);
+            break;
         }
-        for (std::size_t i = 0; i < for_user_count; ++i)
-            tell_user(id, for_user_inline[i], cause);
-        for (tcp::EventKind kind : for_user_more)
-            tell_user(id, kind, cause);
-        for_user_count = 0;
-        for_user_more.clear();
-        auto& conn = *conns_[id].conn;
-        while (auto seg = conn.poll_transmit(world.now()))
-            emit(*seg, conn.remote().addr, cause);
     }
-    auto& slot = conns_[id];
-    if (slot.conn->state() == tcp::State::closed) {
-        auto local = slot.conn->local();
-        auto remote = slot.conn->remote();
+    for (std::size_t i = 0; i < for_user_count; ++i)
+        tell_user(id, for_user_inline[i], cause);
+    for (tcp::EventKind kind : for_user_more)
+        tell_user(id, kind, cause);
+    return for_user_count != 0;
+}
+
+// After any input to a connection: trace what it says happened, tell the user, hand out
+// what it wants to send, and re-arm its timer. When the user was told something, a second
+// round takes what its calls left (the stage's own calls on the user's behalf, like recv()
+// or the close() of a plain application, do not service the connection themselves; the
+// user's send/close/abort through this stage do, re-entrantly). Without a user call, a
+// second round would find nothing: poll_transmit() adds no events, and it was drained.
+// Most inputs (a send; an ACK arriving) leave no events at all.
+void TcpStage::service(ConnId id, trace::EventId cause) {
+    auto& world = host().world();
+    const Time now = world.now();
+    tcp::Connection& conn = *conns_[id].conn; // stable: conns_ holds unique_ptrs
+    for (int round = 0; round < 2; ++round) {
+        const bool told = conn.has_events() && report_events(id, cause);
+        while (auto seg = conn.poll_transmit(now))
+            emit(*seg, conn.remote().addr, cause);
+        if (!told) break;
+    }
+    auto& slot = conns_[id]; // (after the user's calls: connect() may grow conns_)
+    if (conn.state() == tcp::State::closed) {
+        auto local = conn.local();
+        auto remote = conn.remote();
         const std::uint64_t k = key(local.port, remote.addr, remote.port);
         if (const ConnId* found = by_key_.find(k); found && *found == id) by_key_.erase(k);
     }
-    auto next = slot.conn->poll_timeout();
+    auto next = conn.poll_timeout();
     if (next != slot.timer_at) {
         if (slot.timer_at) world.kernel().cancel(slot.timer);
         slot.timer_at = next;
-        if (next) slot.timer = world.at(std::max(*next, world.now()), [this, id] { on_timer(id); });
+        if (next) slot.timer = world.at(std::max(*next, now), [this, id] { on_timer(id); });
     }
 }
 

@@ -69,6 +69,7 @@ private:
 
     ConnId add(std::unique_ptr<tcp::Connection> c);
     void service(ConnId id, trace::EventId cause);
+    bool report_events(ConnId id, trace::EventId& cause);
     void on_timer(ConnId id);
     void tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause);
     void emit(const tcp::Segment& s, std::uint32_t remote_ip, trace::EventId cause);

@@ -160,6 +160,7 @@ public:
     }
     // Events since the last call, oldest first.
     std::vector<Event> take_events();
+    bool has_events() const { return !events_.empty(); }
     // take_events() into `into` (cleared first), swapping buffers: a caller that keeps
     // `into` between calls lets both vectors keep their capacity (no allocation per segment).
     void take_events(std::vector<Event>& into) {
