@@ -43,10 +43,11 @@ void TcpStage::from_below(Packet p, Meta m) {
         drop(p, m, DropReason::not_for_me, "IP protocol " + std::to_string(m.ip_proto));
         return;
     }
-    std::string why;
     std::size_t offset = 0;
-    auto seg = wire::TcpRepr::parse(p.data(), m.src_ip, m.dst_ip, true, &why, &offset);
+    auto seg = wire::TcpRepr::parse(p.data(), m.src_ip, m.dst_ip, true, nullptr, &offset);
     if (!seg) {
+        std::string why; // (asked for only now: most segments are fine)
+        wire::TcpRepr::parse(p.data(), m.src_ip, m.dst_ip, true, &why, &offset);
         drop(p, m, DropReason::bad_checksum, why);
         return;
     }
@@ -168,7 +169,11 @@ void TcpStage::emit(const tcp::Segment& s, std::uint32_t remote_ip, trace::Event
     m.cause = cause;
     m.ip_proto = wire::ip_proto_tcp;
     m.dst_ip = remote_ip;
-    send_down(std::move(p), m);
+    // (send_down, without its extra hop: TCP always sits on IPv4)
+    if (Stage* b = below())
+        b->from_above(std::move(p), m);
+    else
+        send_down(std::move(p), m);
 }
 
 void TcpStage::on_timer(ConnId id) {
@@ -186,19 +191,12 @@ void TcpStage::tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause) {
         if (user_) user_->on_connected(id, cause);
         break;
     case tcp::EventKind::data_readable: {
-        // Read into the stack when it fits (the common case: one small segment's worth),
-        // so delivering data allocates nothing.
+        // Read without copying: the view into the connection's receive buffer stays valid
+        // while the user works on it (only an arriving segment writes there, and none can
+        // arrive during this call: links deliver through the kernel).
         tcp::Connection& conn = *conns_[id].conn;
-        const std::size_t readable = conn.bytes_readable();
-        if (readable == 0) break;
-        std::array<std::uint8_t, 2048> small;
-        wire::Bytes large;
-        std::span<std::uint8_t> data{small.data(), readable};
-        if (readable > small.size()) {
-            large.resize(readable);
-            data = large;
-        }
-        conn.recv(data);
+        if (conn.bytes_readable() == 0) break;
+        const wire::ByteView data = conn.recv_view();
         if (user_) {
             user_->on_data(id, data, cause);
         } else {

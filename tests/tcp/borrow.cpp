@@ -117,3 +117,50 @@ TEST_CASE("borrowed payload: a FIN alone carries an empty view, data+FIN the tai
     CHECK(fin.repr.seq == 1002);
     CHECK(fin.payload.empty());
 }
+
+TEST_CASE("recv_view: every readable byte, without a copy, and the window opens as with recv") {
+    Config cfg = quick_config();
+    cfg.recv_buffer = 4000;
+    Connection c = established_client(1000, 5000, cfg);
+    const Bytes first = pattern(2000), second = pattern(2000, 2000);
+    c.handle_segment(0, seg(TcpRepr::ACK, 5001, 1001), first, server_ep);
+    c.handle_segment(0, seg(TcpRepr::ACK, 7001, 1001), second, server_ep);
+    CHECK(drain(c, 0).back().repr.window == 0);
+    // Nothing readable: an empty view, and no window update.
+    Connection idle = established_client(1000, 5000, cfg);
+    CHECK(idle.recv_view().empty());
+    CHECK(drain(idle, 0).empty());
+
+    wirelab::wire::ByteView v = c.recv_view();
+    Bytes all = first;
+    all.insert(all.end(), second.begin(), second.end());
+    CHECK(bytes(v) == all);
+    CHECK(c.bytes_readable() == 0);
+    CHECK(c.rcv_wnd() == 4000);
+    // The window had closed: the update goes out at once, as after recv().
+    Sent update = only(c, 0);
+    CHECK(update.repr.window == 4000);
+    // The view survives what is not an arriving segment: polls, a send, its transmission.
+    REQUIRE(c.send(0, pattern(10)) == 10);
+    drain(c, 0);
+    CHECK(bytes(v) == all);
+    CHECK(c.recv_view().empty()); // read once only
+
+    // More data after the view was taken: read again, in order, the same way.
+    const Bytes third = pattern(300, 4000);
+    c.handle_segment(0, seg(TcpRepr::ACK, 9001, 1011), third, server_ep);
+    CHECK(bytes(c.recv_view()) == third);
+    CHECK(c.stats().bytes_received == 4300);
+}
+
+TEST_CASE("recv_view: a partial recv() first, then the rest as a view") {
+    Connection c = established_client(1000, 5000);
+    const Bytes data = pattern(1000);
+    c.handle_segment(0, seg(TcpRepr::ACK, 5001, 1001), data, server_ep);
+    drain(c, 0);
+    std::uint8_t head[100];
+    REQUIRE(c.recv(head) == 100);
+    CHECK(Bytes(head, head + 100) == Bytes(data.begin(), data.begin() + 100));
+    CHECK(bytes(c.recv_view()) == Bytes(data.begin() + 100, data.end()));
+    CHECK(c.bytes_readable() == 0);
+}

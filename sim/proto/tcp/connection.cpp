@@ -106,6 +106,20 @@ std::size_t Connection::recv(std::span<std::uint8_t> out) {
     std::size_t n = std::min(out.size(), readable_.size());
     if (n > 0) std::memcpy(out.data(), readable_.data(), n);
     readable_.erase_front(n);
+    after_read(n);
+    return n;
+}
+
+wire::ByteView Connection::recv_view() {
+    const wire::ByteView out = readable_.view();
+    // Taking everything empties the queue without moving a byte: the view stays intact
+    // until data is appended again.
+    readable_.erase_front(out.size());
+    after_read(out.size());
+    return out;
+}
+
+void Connection::after_read(std::size_t n) {
     // Receiver-side SWS avoidance (RFC 9293 3.8.6.2.2): announce the opened window once it
     // grew by min(buffer/2, MSS), or at once if it had closed.
     std::uint32_t edge = rcv_nxt_ + rcv_wnd();
@@ -117,7 +131,6 @@ std::size_t Connection::recv(std::span<std::uint8_t> out) {
     if (n > 0 && synchronized && seq_gt(edge, rcv_adv_) &&
         (grown >= threshold || rcv_adv_ == rcv_nxt_))
         ack_now();
-    return n;
 }
 
 wire::Bytes Connection::recv_all() {

@@ -132,6 +132,10 @@ public:
     // may queue a window update: call poll_transmit()).
     std::size_t recv(std::span<std::uint8_t> out);
     wire::Bytes recv_all();
+    // recv() of every readable byte without the copy: the bytes are taken (the window opens
+    // as with recv) and returned as a view into the receive buffer, valid until the next
+    // handle_segment (only arriving data writes there) or the connection's destruction.
+    wire::ByteView recv_view();
     // CLOSE: a FIN follows the queued data. In LISTEN or SYN-SENT the connection just closes.
     void close(std::int64_t now);
     // ABORT: an RST (when synchronized), everything queued is dropped, state CLOSED.
@@ -234,6 +238,7 @@ private:
         }
     }
     void arm_persist(std::int64_t now);
+    void after_read(std::size_t n); // recv's window update
     void drop_everything();
     // connection_input.cpp: RFC 9293 3.10.7 SEGMENT ARRIVES
     void on_listen(std::int64_t now, const wire::TcpRepr& r, Endpoint from);
