@@ -18,7 +18,7 @@ namespace eio = sio::engineio;
 
 namespace {
 
-wire::ByteView bytes_of(const std::string& s) {
+wire::ByteView bytes_of(std::string_view s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
@@ -91,15 +91,18 @@ trace::EventId SioStage::note(std::string text, ConnId id, trace::EventId cause,
                                       id);
 }
 
-trace::EventId SioStage::trace_frame(std::string_view data, bool binary, bool received, ConnId id,
-                                     trace::EventId cause) {
+trace::TextId SioStage::frame_text(std::string_view data, bool binary, bool received) {
     // Described once per distinct frame and direction: a broadcast's copies share the text.
     const std::uint32_t tag = (binary ? 1u : 0u) | (received ? 2u : 0u);
-    World& world = host().world();
-    const trace::TextId text = world.memo_text(tag, data, [&] {
+    return host().world().memo_text(tag, data, [&] {
         return describe_sio_frame({binary, std::string(data)}) + (received ? " received" : " sent");
     });
-    return world.record_text(Kind::app, host().id(), 7, text, cause, id);
+}
+
+trace::EventId SioStage::trace_frame(std::string_view data, bool binary, bool received, ConnId id,
+                                     trace::EventId cause) {
+    return host().world().record_text(Kind::app, host().id(), 7, frame_text(data, binary, received),
+                                      cause, id);
 }
 
 // ---- server ------------------------------------------------------------------------------
@@ -118,6 +121,7 @@ void SioStage::ensure_server(const SioServerOptions& options) {
             c = alphabet[host().world().random().next_u32() % 64];
         return id;
     };
+    config.share_broadcast_frames = options.share_broadcast_frames; // see server_dispatch
     server_ = std::make_unique<sock::Server>(std::move(config));
 }
 
@@ -133,16 +137,62 @@ void SioStage::server_dispatch(trace::EventId cause) {
     for (auto events = server_->events(); !events.empty(); events = server_->events())
         for (const sock::ServerEvent& e : events)
             on_server_event(e, cause);
-    for (sock::Transmit& t : server_->transmits()) {
+    for (const sock::Transmit& t : server_->transmits()) {
         const ConnId* found = from_sio_.find(t.conn);
         if (!found) continue;
         ConnId id = *found;
-        trace::EventId c = trace_frame(t.frame.data, t.frame.binary, false, id, cause);
-        host().ws()->send_to(id, bytes_of(t.frame.data), t.frame.binary, c);
+        if (t.shared && !t.close_after) {
+            send_shared(id, t, cause);
+            continue;
+        }
+        broadcast_ = {}; // other lookups in the trace's memo: the run is over
+        const std::string_view text = t.text();
+        trace::EventId c = trace_frame(text, t.frame.binary, false, id, cause);
+        host().ws()->send_to(id, bytes_of(text), t.frame.binary, c);
         if (t.close_after) host().ws()->close_conn(id, 1000, c);
     }
+    broadcast_ = {};
     drain_polling(cause);
     arm_server_timer();
+}
+
+// One send of a broadcast's shared frame: what the loop above does for any frame
+// (trace_frame, then WsStage::send_to), the WebSocket frame built once per broadcast and,
+// once the memo's answers are known, its two lookups per send skipped.
+void SioStage::send_shared(ConnId id, const sock::Transmit& t, trace::EventId cause) {
+    Broadcast& b = broadcast_;
+    if (b.shared != t.shared) {
+        b = {};
+        b.shared = t.shared;
+        b.frame = WsStage::prepare_text(*t.shared);
+    }
+    World& world = host().world();
+    WsStage& ws = *host().ws();
+    if (b.known) {
+        const trace::EventId c = world.record_text(Kind::app, host().id(), 7, b.text, cause, id);
+        // A fallback looked up other bytes in the memo: know nothing from here on.
+        if (ws.send_prepared(id, b.frame, true, c) == WsStage::SendResult::fallback) {
+            b.known = false;
+            b.seen = false;
+        }
+        return;
+    }
+    const trace::TextId text = frame_text(*t.shared, false, false);
+    const trace::EventId c = world.record_text(Kind::app, host().id(), 7, text, cause, id);
+    trace::EventId recorded = trace::no_event;
+    if (ws.send_prepared(id, b.frame, false, c, &recorded) != WsStage::SendResult::prepared) {
+        b.seen = false; // not the two lookups of a send: start over
+        return;
+    }
+    const trace::Event& e = world.trace()[recorded];
+    if (b.seen && text == b.text && e.pdu == b.frame.pdu && e.text == b.frame.text) {
+        b.known = true; // the second send in a row found what the first left: hits from now
+        return;
+    }
+    b.seen = true;
+    b.text = text;
+    b.frame.pdu = e.pdu;
+    b.frame.text = e.text;
 }
 
 void SioStage::on_server_event(const sock::ServerEvent& e, trace::EventId cause) {

@@ -38,6 +38,9 @@ namespace wirelab::stack {
 struct SioServerOptions {
     std::int64_t ping_interval_ms = 25000; // = 25000
     std::int64_t ping_timeout_ms = 20000;  // = 20000
+    // Not a lesson's knob but the broadcast fast path's switch (the same trace either way;
+    // tests compare the two): a broadcast's frame encoded and framed once for all sockets.
+    bool share_broadcast_frames = true;
 };
 struct SioClientOptions {
     std::int64_t timeout_ms = 20000; // = 20000
@@ -120,6 +123,8 @@ private:
     void arm_client_timer(std::size_t index);
     trace::EventId trace_frame(std::string_view data, bool binary, bool received, ConnId id,
                                trace::EventId cause);
+    trace::TextId frame_text(std::string_view data, bool binary, bool received);
+    void send_shared(ConnId id, const sio::socketio::Transmit& t, trace::EventId cause);
     trace::EventId note(std::string text, ConnId id, trace::EventId cause, bool state = false);
     ClientSlot* newest_client();
     // sio_polling.cpp
@@ -143,6 +148,19 @@ private:
     std::map<sio::socketio::SocketId, std::set<std::string>> rooms_; // the chat's rooms
     std::set<sio::socketio::SocketId> sockets_;                      // connected to "/"
     std::map<sio::socketio::SocketId, std::string> sids_;            // kept past the disconnect
+    // The broadcast server_dispatch is sending: its Engine.IO frame (Transmit::shared),
+    // framed for the WebSocket once, and what the trace's memo gives for it. The memo is a
+    // cache that one lookup can evict another from, so its answers are taken as known only
+    // once a second send in a row found both (the frame's PDU and the Socket.IO text) the
+    // same as the first: then every further send of the run is the same two hits.
+    struct Broadcast {
+        std::shared_ptr<const std::string> shared;
+        WsStage::Prepared frame;
+        trace::TextId text = trace::no_text; // frame_text's
+        bool seen = false;                   // one send traced through the memo
+        bool known = false;                  // frame.pdu, frame.text and text are the memo's
+    };
+    Broadcast broadcast_;
     TimerId server_timer_{};
     std::optional<Time> server_timer_at_;
     std::vector<std::unique_ptr<ClientSlot>> clients_;

@@ -279,6 +279,10 @@ void WsStage::flush(ConnId id, Session& s, trace::EventId cause) {
         transmit(id, out, false, cause);
         s.ws->consume_output(n);
     }
+    after_flush(id, s, cause);
+}
+
+void WsStage::after_flush(ConnId id, Session& s, trace::EventId cause) {
     note_state(id, s, cause);
     // RFC 6455 7.1.1: once the close handshake is done the server closes TCP first; the
     // client closes when it sees the server's FIN (on_peer_closed).
@@ -304,6 +308,10 @@ void WsStage::transmit(ConnId id, wire::ByteView bytes, bool is_http, trace::Eve
             used += n;
         }
     }
+    tcp_send(id, bytes, cause);
+}
+
+void WsStage::tcp_send(ConnId id, wire::ByteView bytes, trace::EventId cause) {
     std::size_t sent = host().tcp()->send(id, bytes, cause);
     if (sent < bytes.size())
         host().world().record_text(Kind::app, host().id(), 5,
@@ -349,6 +357,49 @@ bool WsStage::send_to(ConnId id, wire::ByteView data, bool binary, trace::EventI
     if (!s || !s->ws || s->ws->state() != ws::State::open) return false;
     send_on(id, *s, data, binary, cause);
     return true;
+}
+
+WsStage::Prepared WsStage::prepare_text(std::string_view text) {
+    ws::FrameHeader h;
+    h.fin = true;
+    h.opcode = ws::Opcode::text;
+    h.masked = false;
+    ws::ByteBuffer out;
+    write_frame(out, h, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    Prepared p;
+    p.frame.assign(out.data(), out.data() + out.size());
+    p.header_size = p.frame.size() - text.size();
+    return p;
+}
+
+WsStage::SendResult WsStage::send_prepared(ConnId id, const Prepared& p, bool known,
+                                           trace::EventId cause, trace::EventId* recorded) {
+    Session* s = find_session(id);
+    if (!s || !s->ws || s->ws->state() != ws::State::open) return SendResult::not_open;
+    if (!s->ws->sends_plain_frames()) {
+        send_on(id, *s, p.payload(), false, cause);
+        return SendResult::fallback;
+    }
+    // What send_on does when the connection queues just this frame: trace it (transmit's
+    // message event), hand it to TCP, then flush's state checks.
+    trace::EventId c;
+    if (known) {
+        trace::Event e;
+        e.kind = Kind::message;
+        e.node = host().id();
+        e.layer = 5;
+        e.pdu = p.pdu;
+        e.cause = cause;
+        e.aux = 0; // sent
+        e.text = p.text;
+        c = host().world().record(e);
+    } else {
+        c = record_message(p.frame, p.header_size, false, cause);
+    }
+    if (recorded) *recorded = c;
+    tcp_send(id, p.frame, c);
+    after_flush(id, *s, cause);
+    return SendResult::prepared;
 }
 
 bool WsStage::close_conn(ConnId id, std::uint16_t code, trace::EventId cause) {

@@ -66,6 +66,30 @@ public:
     bool listens(std::uint16_t port) const { return listening_.count(port) != 0; }
     // One message on session `id`; false unless it is open.
     bool send_to(ConnId id, wire::ByteView data, bool binary, trace::EventId cause);
+    // One text message framed once as a server sends it (unmasked, uncompressed, one
+    // frame): the same bytes on every plain server session, for a broadcast.
+    struct Prepared {
+        wire::Bytes frame; // header + payload
+        std::size_t header_size = 0;
+        // The PDU and summary the trace's memo gives these bytes, once the caller knows
+        // that it gives the same on every send (see send_prepared).
+        trace::PduId pdu = trace::no_pdu;
+        trace::TextId text = trace::no_text;
+        wire::ByteView payload() const { return wire::ByteView(frame).subspan(header_size); }
+    };
+    static Prepared prepare_text(std::string_view text);
+    enum class SendResult : std::uint8_t {
+        not_open, // nothing done (send_to's false)
+        prepared, // p.frame written to TCP as is, traced as one message event
+        fallback, // sent through the connection as send_to does (a client, deflate, output
+                  // already queued): other bytes, other trace lookups
+    };
+    // send_to(id, payload of p, text) with the frame built once: the same events in the
+    // same order. With `known`, the message event takes p.pdu and p.text instead of the
+    // memo's lookup of the bytes (the caller has checked that the lookup gives those);
+    // `recorded` gets the message event when there was one.
+    SendResult send_prepared(ConnId id, const Prepared& p, bool known, trace::EventId cause,
+                             trace::EventId* recorded = nullptr);
     // Starts the close handshake of session `id`; false unless it is open.
     bool close_conn(ConnId id, std::uint16_t code, trace::EventId cause);
     // The target (path and query) of the Upgrade GET server session `id` accepted; empty if
@@ -97,6 +121,8 @@ private:
     void receive_frames(ConnId id, Session& s, wire::ByteView data, trace::EventId cause);
     void process_events(ConnId id, Session& s, trace::EventId cause);
     void flush(ConnId id, Session& s, trace::EventId cause);
+    void after_flush(ConnId id, Session& s, trace::EventId cause);
+    void tcp_send(ConnId id, wire::ByteView bytes, trace::EventId cause);
     void send_on(ConnId id, Session& s, wire::ByteView payload, bool binary, trace::EventId cause);
     void transmit(ConnId id, wire::ByteView bytes, bool is_http, trace::EventId cause);
     trace::EventId record_message(wire::ByteView bytes, std::size_t header_len, bool received,

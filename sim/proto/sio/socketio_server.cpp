@@ -130,7 +130,7 @@ void Server::on_session(ConnId id, Conn& conn) {
 
 void Server::flush(ConnId id, Conn& conn) {
     for (auto& f : conn.session.pending_frames())
-        out_.push_back({id, std::move(f), false});
+        out_.push_back({id, std::move(f), false, nullptr});
     conn.session.clear_frames();
     if (auto r = conn.session.take_poll_response()) {
         HttpReply reply;
@@ -296,6 +296,33 @@ void Server::send_encoded(ConnId id, const Encoded& encoded) {
     flush(id, *conn);
 }
 
+std::shared_ptr<const std::string> Server::shared_frame(const Encoded& encoded) const {
+    if (!config_.share_broadcast_frames || !encoded.attachments.empty()) return nullptr;
+    // What ServerSession::send_text queues on a WebSocket: the message packet's type, then
+    // the Socket.IO text.
+    std::string text;
+    text.reserve(1 + encoded.text.size());
+    text.push_back(static_cast<char>('0' + static_cast<int>(engineio::PacketType::message)));
+    text.append(encoded.text);
+    return std::make_shared<const std::string>(std::move(text));
+}
+
+void Server::send_broadcast(ConnId id, const Encoded& encoded,
+                            const std::shared_ptr<const std::string>& shared) {
+    Conn* conn = find_conn(id);
+    if (!conn) return;
+    const auto& session = conn->session;
+    // send_text on an open WebSocket session only queues {text, "4" + message}, which
+    // flush() then moves out after the frames already pending: with none pending, the
+    // shared frame goes first and flush() does the rest (the poll response, the timers).
+    if (!shared || session.state() != engineio::SessionState::open ||
+        session.transport() != engineio::Transport::websocket ||
+        !conn->session.pending_frames().empty())
+        return send_encoded(id, encoded);
+    out_.push_back({id, {}, false, shared});
+    flush(id, *conn);
+}
+
 Packet Server::event_packet(std::string_view nsp, std::string_view event, const Json& args) const {
     Packet p;
     p.type = PacketType::event;
@@ -357,8 +384,9 @@ void Server::to_room_emit(std::string_view nsp, std::string_view room, std::stri
     // One transmit per member and frame: room for them all at once, not a doubling cascade
     // (transmits() hands the vector away, so it starts empty each time).
     out_.reserve(out_.size() + r->second.size() * (1 + encoded.attachments.size()));
+    const auto shared = shared_frame(encoded);
     for (const SocketId s : r->second) { // sending leaves the rooms as they are
-        if (s != except) send_encoded(find_socket(s)->conn, encoded);
+        if (s != except) send_broadcast(find_socket(s)->conn, encoded, shared);
     }
 }
 
@@ -366,15 +394,17 @@ void Server::broadcast_emit(SocketId sender, std::string_view event, const Json&
     const auto it = sockets_.find(sender);
     if (it == sockets_.end()) return;
     const Encoded encoded = encode(event_packet(it->second.nsp, event, args));
+    const auto shared = shared_frame(encoded);
     for (const auto& [id, s] : sockets_) {
-        if (id != sender && s.nsp == it->second.nsp) send_encoded(s.conn, encoded);
+        if (id != sender && s.nsp == it->second.nsp) send_broadcast(s.conn, encoded, shared);
     }
 }
 
 void Server::emit_all(std::string_view nsp, std::string_view event, const Json& args) {
     const Encoded encoded = encode(event_packet(nsp, event, args));
+    const auto shared = shared_frame(encoded);
     for (const auto& [id, s] : sockets_) {
-        if (s.nsp == nsp) send_encoded(s.conn, encoded);
+        if (s.nsp == nsp) send_broadcast(s.conn, encoded, shared);
     }
 }
 

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -38,6 +39,12 @@ struct ServerConfig {
     // seeded source for deterministic traces; empty = a counter ("sid0", "sid1", ...).
     std::function<std::string()> id_source;
     std::string path = "/socket.io/"; // = "/socket.io/"  // where handle_http answers
+    // A broadcast (to_room_emit, broadcast_emit, emit_all) of a packet without attachments
+    // builds its Engine.IO frame once: each open WebSocket session's Transmit then points
+    // `shared` at that one text and leaves frame.data empty (read Transmit::text()), as the
+    // reference adapter writes the same pre-encoded packet to every socket. Off: every
+    // Transmit has its own copy in frame.data.
+    bool share_broadcast_frames = false;
 };
 
 struct ServerEvent {
@@ -92,6 +99,10 @@ struct Transmit {
     ConnId conn = 0;
     engineio::Frame frame;
     bool close_after = false; // close the WebSocket after writing this (session ended)
+    // A broadcast's text frame, the same object for every session it went to (only with
+    // ServerConfig::share_broadcast_frames; frame.data is empty then).
+    std::shared_ptr<const std::string> shared;
+    std::string_view text() const { return shared ? std::string_view(*shared) : frame.data; }
 };
 
 class Server {
@@ -197,6 +208,11 @@ private:
     void on_packet(ConnId id, Conn& conn, Packet packet);
     void send_packet(ConnId id, const Packet& packet);
     void send_encoded(ConnId id, const Encoded& encoded);
+    // A broadcast's send to one session: `shared` ("4" + encoded.text, null when not
+    // shared) as is when the session would only queue that frame, else send_encoded.
+    void send_broadcast(ConnId id, const Encoded& encoded,
+                        const std::shared_ptr<const std::string>& shared);
+    std::shared_ptr<const std::string> shared_frame(const Encoded& encoded) const;
     void flush(ConnId id, Conn& conn);
     void rearm(ConnId id, Conn& conn);
     void drop_socket(SocketId socket, std::string reason);

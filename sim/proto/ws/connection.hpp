@@ -145,6 +145,14 @@ public:
 
     // ---- inspection ------------------------------------------------------------------------
     State state() const { return state_; }
+    // True when send_text/send_binary(data) (no fragmenting) would queue nothing but one
+    // unmasked, uncompressed frame of `data`, and nothing is queued before it: a server's
+    // OPEN connection without deflate, its output drained. The frame's bytes are then the
+    // same on every such connection, so a caller may build them once (a broadcast) and
+    // write them to the transport itself instead of sending through this connection.
+    bool sends_plain_frames() const {
+        return state_ == State::open && config_.role == Role::server && !deflater_ && out_.empty();
+    }
     Role role() const { return config_.role; }
     // True once the transport should be closed after flushing data_to_send() (RFC 6455
     // 7.1.1: the server closes TCP first; the client waits for it).
