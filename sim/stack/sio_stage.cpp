@@ -346,6 +346,8 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
          slot.client.take_events(lend.events)) {
         for (sock::ClientEvent& e : lend.events) {
             if (e.kind == sock::ClientEvent::Kind::event) {
+                // Room for a few from the first on: not a reallocation at 1, 2, 3, 5, ...
+                if (slot.received.capacity() == 0) slot.received.reserve(8);
                 slot.received.emplace_back(std::move(e.name), std::move(e.args));
                 if (e.ack_id) slot.client.ack(*e.ack_id, sio::Json::array());
                 continue;

@@ -38,6 +38,28 @@ public:
         return v;
     }
 
+    // run() for an array starting with a string, the string kept apart (parse_json_event).
+    bool event(std::string& name, Json& args) {
+        skip_space();
+        if (!eat('[')) return false;
+        skip_space();
+        // As array() at depth 1, the first item a string.
+        if (p_ == end_ || *p_ != '"' || !string(name)) return false;
+        args = Json::value_t::array;
+        auto& items = args.get_ref<Json::array_t&>();
+        for (;;) {
+            skip_space();
+            if (eat(']')) break;
+            if (!eat(',')) return false;
+            skip_space();
+            if (items.empty()) items.reserve(first_capacity - 1);
+            items.emplace_back();
+            if (!value(items.back(), 1)) return false;
+        }
+        skip_space();
+        return p_ == end_;
+    }
+
 private:
     const char* p_;
     const char* end_;
@@ -313,6 +335,10 @@ private:
 
 std::optional<Json> parse_json(std::string_view text) {
     return Parser(text).run();
+}
+
+bool parse_json_event(std::string_view text, std::string& name, Json& args) {
+    return Parser(text).event(name, args);
 }
 
 } // namespace wirelab::sio

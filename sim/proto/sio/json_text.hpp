@@ -29,6 +29,11 @@ bool json_equal(const Json& a, const Json& b);
 // JSON.parse(text): nullopt on malformed input (never throws). Nesting depth is limited
 // (512) so hostile input cannot exhaust the stack.
 std::optional<Json> parse_json(std::string_view text);
+// A Socket.IO event's payload, split as it is parsed: true exactly when parse_json(text)
+// would give an array whose first item is a string; then `name` is that string and `args`
+// an array of the items after it (the name never becomes a Json string of its own). False
+// leaves `name` and `args` unspecified: call parse_json for the answer.
+bool parse_json_event(std::string_view text, std::string& name, Json& args);
 
 // Standard base64 with padding (Node's Buffer "base64").
 std::string base64_encode(std::string_view bytes);

@@ -275,6 +275,13 @@ void Client::on_session(std::int64_t now) {
 // Manager.ondata: one Engine.IO message to the decoder; a decode error closes with "parse
 // error". False once the session is gone (that close, or the packet dropped the transport).
 bool Client::on_message(std::string_view data, bool binary, std::int64_t now) {
+    if (!binary && config_.nsp == "/") {
+        // A plain event for "/" (a broadcast's): decoded straight into the event on_packet
+        // would build from the packet, its name never a Json string.
+        ClientEvent& ev = events_.emplace_back();
+        if (decoder_.add_event_text(data, ev.name, ev.args)) return session_.has_value();
+        events_.pop_back();
+    }
     auto r = binary ? decoder_.add_binary(data) : decoder_.add_text(data);
     if (r.error) {
         commands_.push_back(TransportCommand::close);

@@ -74,6 +74,11 @@ public:
     };
     Result add_text(std::string_view text);
     Result add_binary(std::string_view bytes);
+    // add_text's most common case without the Packet: true exactly when add_text(text)
+    // would give an EVENT for "/" without an ack id whose data starts with a string, the
+    // event's name; `name` and `args` (the data after the name) are then filled. False:
+    // nothing happened (`name` and `args` unspecified), call add_text.
+    bool add_event_text(std::string_view text, std::string& name, Json& args);
     bool reconstructing() const { return pending_.has_value(); }
 
 private:
