@@ -37,6 +37,8 @@ ws::Config WsStage::ws_config(const Session& s) {
     ws::Config c;
     c.role = s.client ? ws::Role::client : ws::Role::server;
     c.deflate = s.deflate;
+    // receive_frames traces each frame from the bytes: no frame events to skip over.
+    c.frame_events = false;
     // Masking keys from the world's seeded generator: the same seed, the same bytes.
     c.mask_source = [this] {
         std::uint32_t r = host().world().random().next_u32();
@@ -181,12 +183,16 @@ void WsStage::start_ws(ConnId id, Session& s, trace::EventId cause) {
 
 void WsStage::receive_frames(ConnId id, Session& s, wire::ByteView data, trace::EventId cause) {
     // Trace each whole frame as it completes (the bytes exactly as they came), then hand
-    // the chunk to the connection, which does the real work.
-    s.rx.insert(s.rx.end(), data.begin(), data.end());
+    // the chunk to the connection, which does the real work. The frames are read where
+    // they lie: in `data` when no partial frame waits (the usual case), else in rx after
+    // it; only what is left of a partial frame is kept.
+    const bool partial = !s.rx.empty();
+    if (partial) s.rx.insert(s.rx.end(), data.begin(), data.end());
+    const wire::ByteView in = partial ? wire::ByteView(s.rx) : data;
     std::size_t used = 0;
     while (true) {
         wire::websocket::FrameHeader h;
-        wire::ByteView rest{s.rx.data() + used, s.rx.size() - used};
+        wire::ByteView rest = in.subspan(used);
         if (wire::websocket::parse_header(rest, h) != wire::websocket::HeaderStatus::complete)
             break;
         if (h.length > rest.size() - h.header_size) break;
@@ -194,7 +200,10 @@ void WsStage::receive_frames(ConnId id, Session& s, wire::ByteView data, trace::
         cause = record_message(rest.first(n), h.header_size, true, cause);
         used += n;
     }
-    s.rx.erase(s.rx.begin(), s.rx.begin() + static_cast<std::ptrdiff_t>(used));
+    if (partial)
+        s.rx.erase(s.rx.begin(), s.rx.begin() + static_cast<std::ptrdiff_t>(used));
+    else
+        s.rx.assign(data.begin() + static_cast<std::ptrdiff_t>(used), data.end());
     s.ws->receive_data(data);
     process_events(id, s, cause);
 }
