@@ -244,6 +244,8 @@ private:
     void on_listen(std::int64_t now, const wire::TcpRepr& r, Endpoint from);
     void on_syn_sent(std::int64_t now, const wire::TcpRepr& r);
     void on_synchronized(std::int64_t now, wire::TcpRepr r, wire::ByteView payload);
+    bool predicted(const wire::TcpRepr& r, std::size_t payload_len) const;
+    void on_predicted(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
     bool process_ack(std::int64_t now, const wire::TcpRepr& r, std::size_t payload_len);
     void on_new_ack(std::int64_t now, std::uint32_t ack);
     void on_duplicate_ack();

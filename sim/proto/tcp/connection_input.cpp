@@ -18,9 +18,57 @@ void Connection::handle_segment(std::int64_t now, const TcpRepr& r, wire::ByteVi
     case State::closed: return; // the stage answers with reset_for_unmatched()
     case State::listen: on_listen(now, r, from); break;
     case State::syn_sent: on_syn_sent(now, r); break;
+    case State::established:
+        if (predicted(r, payload.size())) {
+            on_predicted(now, r, payload);
+            break;
+        }
+        [[fallthrough]];
     default: on_synchronized(now, r, payload); break;
     }
     update_persist(now);
+}
+
+// Header prediction (Van Jacobson's, as in BSD's tcp_input): the segment the steady state of
+// a connection receives — in ESTABLISHED, ACK without SYN, FIN or RST, exactly at RCV.NXT,
+// its text within the window, acknowledging nothing beyond SND.MAX, with nothing waiting out
+// of order and no FIN queued. For such a segment on_synchronized's checks all come out the
+// same way: it is acceptable (at RCV.NXT, within the window, or empty at a zero window), not
+// a probe, needs no trimming, carries an ACK worth processing, leaves the state as it is
+// (no FIN of ours to be acknowledged), and its text goes straight to the readable bytes.
+// on_predicted() does only what is left, in the same order, through the same helpers.
+bool Connection::predicted(const TcpRepr& r, std::size_t payload_len) const {
+    return (r.flags & (TcpRepr::SYN | TcpRepr::FIN | TcpRepr::RST | TcpRepr::ACK)) ==
+               TcpRepr::ACK &&
+           r.seq == rcv_nxt_ && payload_len <= rcv_wnd() && seq_le(r.ack, snd_max_) &&
+           !fin_queued_ && ooo_.empty() && !ooo_fin_;
+}
+
+void Connection::on_predicted(std::int64_t now, const TcpRepr& r, wire::ByteView payload) {
+    // Fifth: the ACK field (process_ack, ESTABLISHED, r.ack <= SND.MAX).
+    if (seq_gt(r.ack, snd_una_)) {
+        on_new_ack(now, r.ack);
+    } else if (r.ack == snd_una_ && payload.empty() && r.window == snd_wnd_ &&
+               snd_max_ != snd_una_) {
+        on_duplicate_ack();
+    }
+    if (snd_wnd_ == 0 && r.window == 0) retries_ = 0;
+    if (seq_lt(snd_wl1_, r.seq) || (snd_wl1_ == r.seq && seq_le(snd_wl2_, r.ack))) {
+        if (snd_wnd_ == 0 && r.window > 0 && r.ack == snd_una_) snd_nxt_ = snd_una_;
+        snd_wnd_ = r.window;
+        max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
+        snd_wl1_ = r.seq;
+        snd_wl2_ = r.ack;
+    }
+    // Seventh: the text, in order, with no hole to fill (process_text).
+    if (!payload.empty()) {
+        readable_.append(payload);
+        auto n = static_cast<std::uint32_t>(payload.size());
+        rcv_nxt_ += n;
+        stats_.bytes_received += n;
+        push_event({EventKind::data_readable, state_, state_, 0, 0, readable_.size()});
+        ack_later(now);
+    }
 }
 
 void Connection::learn_options(const TcpRepr& r) {
