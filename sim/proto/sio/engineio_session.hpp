@@ -222,6 +222,7 @@ public:
         into.swap(events_);
     }
     std::vector<Frame> frames_to_send() { return std::exchange(out_, {}); }
+    bool has_frames() const { return !out_.empty(); }
     // HTTP requests to send: at most one GET and one POST are in flight at a time.
     std::vector<PollRequest> poll_requests() { return std::exchange(requests_, {}); }
     // True once after the polling session opened with "websocket" in its upgrades: open a

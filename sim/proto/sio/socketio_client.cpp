@@ -177,7 +177,7 @@ void Client::disconnect() {
 // ---- output ------------------------------------------------------------------------------
 
 std::vector<engineio::Frame> Client::frames_to_send() {
-    if (session_) {
+    if (session_ && session_->has_frames()) { // usually none: no vectors moved about
         for (auto& f : session_->frames_to_send())
             out_.push_back(std::move(f));
     }

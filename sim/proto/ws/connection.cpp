@@ -26,6 +26,9 @@ void Connection::receive_data(wire::ByteView data) {
     compact();
     while (!input_closed_) {
         if (parser_.at_frame_boundary()) {
+            // All of it taken, frame by frame: the parser would only say need_more. (Inside
+            // a frame an empty input may still complete one: a zero-length payload.)
+            if (data.empty()) return;
             if (single_frame_message(data)) continue;
             // A whole frame in the caller's buffer skips the parser's piecewise state (same
             // checks, same order).
