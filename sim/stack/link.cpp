@@ -140,21 +140,10 @@ void Link::transmit(int side, Queued q) {
 }
 
 void Link::deliver(int side, Packet frame, trace::EventId tx, Time after) {
-    // The frame waits in a slot of the link while it travels, so the scheduled event
-    // captures a few integers (inline in the Callback) rather than the whole Packet.
-    std::uint32_t slot;
-    if (free_slots_.empty()) {
-        slot = static_cast<std::uint32_t>(in_flight_.size());
-        in_flight_.push_back(std::move(frame));
-    } else {
-        slot = free_slots_.back();
-        free_slots_.pop_back();
-        in_flight_[slot] = std::move(frame);
-    }
-    std::uint64_t epoch = dir_[side].epoch;
-    world_.at(world_.now() + after, [this, side, slot, tx, epoch] {
-        Packet p = std::move(in_flight_[slot]);
-        free_slots_.push_back(slot);
+    // The frame travels inside the scheduled event: a Packet is a 16-byte handle, so the
+    // capture fits the Callback's inline storage and the arrival touches no table of the link.
+    const std::uint64_t epoch = dir_[side].epoch;
+    auto arrive = [this, side, tx, epoch, p = std::move(frame)]() mutable {
         if (dir_[side].epoch != epoch) { // the link was cut while the frame travelled
             drop(side, p, DropReason::link_down, tx, true);
             return;
@@ -170,7 +159,9 @@ void Link::deliver(int side, Packet frame, trace::EventId tx, Time after) {
         e.aux = node_id_[side];
         trace::EventId arrival = world_.record(e);
         to.receive(port_[1 - side], std::move(p), arrival);
-    });
+    };
+    static_assert(sizeof(arrive) <= Callback::inline_size, "an arrival must not allocate");
+    world_.at(world_.now() + after, std::move(arrive));
 }
 
 void Link::cut() {

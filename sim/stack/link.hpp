@@ -90,8 +90,6 @@ private:
     trace::NodeId node_id_[2];     // a_'s and b_'s, so a frame's trace events need not visit them
     std::size_t port_[2] = {0, 0}; // which port of a_ / b_ this link is
     LinkParams params_;
-    std::vector<Packet> in_flight_;         // frames on their way, by slot
-    std::vector<std::uint32_t> free_slots_; // slots of in_flight_ free for reuse
     Node& a_;
     Node& b_;
     std::string name_;
