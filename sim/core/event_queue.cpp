@@ -3,12 +3,20 @@
 #include "sim/core/event_queue.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 #include <string>
 
 namespace wirelab {
 
-EventQueue::EventQueue() : buckets_(std::make_unique<std::vector<Entry>[]>(bucket_count)) {}
+EventQueue::EventQueue(std::uint32_t generation_epoch)
+    : buckets_(std::make_unique<std::vector<Entry>[]>(bucket_count)),
+      generation_mask_(generation_epoch - 1) {
+    if (generation_epoch < 2 || generation_epoch > (1u << 30) ||
+        !std::has_single_bit(generation_epoch))
+        throw std::invalid_argument(
+            "EventQueue: generation_epoch must be a power of two in [2, 2^30]");
+}
 EventQueue::~EventQueue() = default;
 
 std::uint32_t EventQueue::allocate_slot() {
@@ -19,8 +27,10 @@ std::uint32_t EventQueue::allocate_slot() {
     }
     if (slot_count_ == TimerId::invalid_slot)
         throw std::length_error("EventQueue: too many pending events");
-    if ((slot_count_ & (chunk_size - 1)) == 0)
+    if ((slot_count_ & (chunk_size - 1)) == 0) {
         chunks_.push_back(std::make_unique<Slot[]>(chunk_size));
+        cancelled_.resize(std::size_t{slot_count_} + chunk_size, ~std::uint32_t{0});
+    }
     return slot_count_++;
 }
 
@@ -42,10 +52,11 @@ bool EventQueue::cancel(TimerId id) {
     if (!is_pending(id)) return false;
     Slot& s = slot(id.slot);
     s.cb.reset();
-    ++s.generation;
+    cancelled_[id.slot] = s.generation++;
     free_slot(id.slot);
     --live_;
     ++dead_;
+    on_new_generation(id.slot, s.generation);
     // Cancelled far-future timers (a TCP retransmission timer re-armed on every ACK) would
     // otherwise sit in the high buckets until their time comes.
     if (dead_ > 64 && dead_ > live_) sweep();
@@ -63,6 +74,13 @@ void EventQueue::drop_dead(std::vector<Entry>& bucket) {
                                      [this](const Entry& e) { return !is_live(e); });
     dead_ -= static_cast<std::size_t>(bucket.end() - dead);
     bucket.erase(dead, bucket.end());
+}
+
+void EventQueue::renew_generations(std::uint32_t i, std::uint32_t g) {
+    // Slot i holds no pending event now (it is running or free), so every entry of it still
+    // in a bucket is dead: once they are swept, all its generations before g are done with.
+    sweep();
+    cancelled_[i] = g - 1;
 }
 
 void EventQueue::sweep() {
@@ -85,6 +103,8 @@ void EventQueue::clear() {
     }
     for (unsigned b = 0; b < bucket_count; ++b)
         buckets_[b].clear();
+    for (std::uint32_t i = 0; i < slot_count_; ++i) // no entry left: every window starts anew
+        cancelled_[i] = slot(i).generation - 1;
     head_ = 0;
     nonempty_.clear();
     live_ = 0;

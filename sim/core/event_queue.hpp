@@ -26,6 +26,18 @@
 // (time, slot, generation). Cancel frees the slot at once and bumps its generation; the
 // entry left in its bucket is dead and dropped when it is next looked at, and all dead
 // entries are swept when they outnumber the live ones.
+//
+// Telling a dead entry from a live one must not load the entry's slot: finding the dead
+// among a bucket's entries (a TCP retransmission timer is cancelled by nearly every ACK)
+// would then miss the cache once per entry. A slot's generations only grow, and an entry
+// that ran was consumed, so an entry still in a bucket is dead exactly when its slot's
+// latest cancelled generation is at least the entry's (while an entry is pending its slot
+// is not reused, so every cancel on that slot so far was of an older generation). That
+// latest cancelled generation is kept per slot in a dense array, 16 to a cache line,
+// stored to by cancel alone: pushing and running an event never touch it. The comparison
+// is of 32-bit differences, so every 2^30 generations of a slot (renew_generations) its
+// dead entries are swept and its latest cancelled generation moved up, keeping everything
+// compared within 2^31 of each other however long the run.
 #pragma once
 
 #include "sim/core/callback.hpp"
@@ -55,7 +67,9 @@ struct TimerId {
 
 class EventQueue {
 public:
-    EventQueue();
+    // generation_epoch: generations of a slot between renewals (a power of two in [2, 2^30];
+    // tests lower it to exercise renewal).
+    explicit EventQueue(std::uint32_t generation_epoch = 1u << 30);
     ~EventQueue();
     EventQueue(const EventQueue&) = delete;
     EventQueue& operator=(const EventQueue&) = delete;
@@ -152,10 +166,16 @@ private:
     const Slot& slot(std::uint32_t i) const {
         return chunks_[i >> chunk_bits][i & (chunk_size - 1)];
     }
-    bool is_live(const Entry& e) const {
-        const Slot& s = slot(e.slot);
-        return s.generation == e.generation && s.state == State::pending;
+    bool is_live(const Entry& e) const { // differences, so a wrapped generation still works
+        return static_cast<std::int32_t>(cancelled_[e.slot] - e.generation) < 0;
     }
+    // The slot's generation just became g (its event ran or was cancelled): at each epoch's
+    // start, sweep the dead entries and move the slot's latest cancelled generation up.
+    void on_new_generation(std::uint32_t i, std::uint32_t g) {
+        if ((g & generation_mask_) == 0) [[unlikely]]
+            renew_generations(i, g);
+    }
+    void renew_generations(std::uint32_t i, std::uint32_t g);
     std::uint32_t allocate_slot();
     void free_slot(std::uint32_t i) {
         slot(i).state = State::free;
@@ -173,6 +193,9 @@ private:
     BucketBitmap nonempty_;
     std::uint64_t last_ = 0; // key of the last event run: the floor for pushes
     std::vector<std::unique_ptr<Slot[]>> chunks_;
+    // By slot: the generation of its latest cancelled event (initially one before the first).
+    std::vector<std::uint32_t> cancelled_;
+    std::uint32_t generation_mask_;
     std::vector<std::uint32_t> free_;
     std::uint32_t slot_count_ = 0;
     std::size_t live_ = 0;
@@ -277,7 +300,7 @@ template <class Before> bool EventQueue::run_next(Time limit, Before&& before) {
     --live_;
     Slot& s = slot(i);
     s.state = State::running;
-    ++s.generation;
+    on_new_generation(i, ++s.generation);
     struct Release {
         EventQueue& q;
         std::uint32_t i;

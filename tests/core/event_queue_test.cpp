@@ -185,10 +185,13 @@ TEST_CASE("EventQueue clear drops everything and stales the handles") {
 }
 
 TEST_CASE("EventQueue matches a multimap model under random push, cancel and pop") {
+    // The default generation epoch, and tiny ones: a slot then renews (sweeps its dead
+    // entries, moves its latest cancelled generation up) every few events it runs or loses.
+    const std::uint32_t epoch = GENERATE(1u << 30, 2u, 8u);
     const auto seed = GENERATE(range<std::uint64_t>(1, 41));
-    CAPTURE(seed);
+    CAPTURE(epoch, seed);
     Random rng{seed};
-    EventQueue q;
+    EventQueue q{epoch};
     // Model: (time, seq) -> label; seq is the insertion order, so the map order is the
     // order the queue must run events in.
     std::map<std::pair<Time, std::uint64_t>, int> model;
@@ -231,6 +234,35 @@ TEST_CASE("EventQueue matches a multimap model under random push, cancel and pop
         model.erase(model.begin());
     }
     CHECK(q.empty());
+}
+
+TEST_CASE("EventQueue a cancelled far-future event stays dead while its slot is reused") {
+    const std::uint32_t epoch = GENERATE(2u, 4u, 1u << 30);
+    CAPTURE(epoch);
+    EventQueue q{epoch};
+    Recorder r{q};
+    // A retransmission timer armed far ahead and cancelled: its entry waits in a high bucket
+    // while the slot it used runs thousands of near events (each push reuses the slot).
+    const TimerId far = q.push(1'000'000'000, [&r] { r.ran.emplace_back(-1, -1); });
+    REQUIRE(q.cancel(far));
+    for (int k = 0; k < 5000; ++k) {
+        r.push(k, k);
+        REQUIRE(r.run_one());
+    }
+    r.push(2'000'000'000, 7); // a live event beyond the dead one
+    while (r.run_one()) {}
+    REQUIRE(r.ran.size() == 5001);
+    CHECK(r.ran.back() == std::pair<Time, int>{2'000'000'000, 7});
+    CHECK_FALSE(q.cancel(far));
+    CHECK(q.empty());
+}
+
+TEST_CASE("EventQueue refuses a generation epoch that is not a power of two in [2, 2^30]") {
+    CHECK_THROWS_AS(EventQueue{0}, std::invalid_argument);
+    CHECK_THROWS_AS(EventQueue{1}, std::invalid_argument);
+    CHECK_THROWS_AS(EventQueue{12}, std::invalid_argument);
+    CHECK_THROWS_AS(EventQueue{1u << 31}, std::invalid_argument);
+    CHECK_NOTHROW(EventQueue{2});
 }
 
 TEST_CASE("EventQueue refuses a push before the last event run, and an empty callback") {
