@@ -8,6 +8,7 @@
 #include <array>
 #include <span>
 #include <string>
+#include <utility>
 
 namespace wirelab::stack {
 
@@ -44,14 +45,15 @@ void TcpStage::from_below(Packet p, Meta m) {
         return;
     }
     std::size_t offset = 0;
-    auto seg = wire::TcpRepr::parse(p.data(), m.src_ip, m.dst_ip, true, nullptr, &offset);
+    const wire::ByteView bytes = std::as_const(p).data();
+    auto seg = wire::TcpRepr::parse(bytes, m.src_ip, m.dst_ip, true, nullptr, &offset);
     if (!seg) {
         std::string why; // (asked for only now: most segments are fine)
-        wire::TcpRepr::parse(p.data(), m.src_ip, m.dst_ip, true, &why, &offset);
+        wire::TcpRepr::parse(bytes, m.src_ip, m.dst_ip, true, &why, &offset);
         drop(p, m, DropReason::bad_checksum, why);
         return;
     }
-    wire::ByteView payload = p.data().subspan(offset);
+    const wire::ByteView payload = bytes.subspan(offset);
     tcp::Endpoint from{m.src_ip, seg->src_port};
 
     ConnId id = no_conn;
@@ -162,9 +164,10 @@ const tcp::Connection* TcpStage::connection(ConnId id) const {
 void TcpStage::emit(const tcp::Segment& s, std::uint32_t remote_ip, trace::EventId cause) {
     Packet p(s.payload);
     p.mark_payload(7);
-    std::size_t len = s.repr.header_len();
-    p.push_header(len, 4);
-    s.repr.emit(p.data(), p.data().subspan(len), host().ip(), remote_ip);
+    const std::size_t len = s.repr.header_len();
+    // The header's bytes, and the payload right behind them (so emit copies nothing).
+    std::uint8_t* const at = p.push_header(len, 4).data();
+    s.repr.emit({at, len + s.payload.size()}, {at + len, s.payload.size()}, host().ip(), remote_ip);
     Meta m;
     m.cause = cause;
     m.ip_proto = wire::ip_proto_tcp;
