@@ -247,6 +247,9 @@ private:
     bool predicted(const wire::TcpRepr& r, std::size_t payload_len) const;
     void on_predicted(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
     bool process_ack(std::int64_t now, const wire::TcpRepr& r, std::size_t payload_len);
+    // An acceptable ACK (at most SND.MAX): a new ACK or a duplicate (RFC 5681 2), then the
+    // send window update (RFC 9293 3.10.7.4). Shared by the full path and the prediction.
+    void take_ack(std::int64_t now, const wire::TcpRepr& r, std::size_t payload_len);
     void on_new_ack(std::int64_t now, std::uint32_t ack);
     void on_duplicate_ack();
     void process_text(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);

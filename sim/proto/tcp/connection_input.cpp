@@ -46,20 +46,7 @@ bool Connection::predicted(const TcpRepr& r, std::size_t payload_len) const {
 
 void Connection::on_predicted(std::int64_t now, const TcpRepr& r, wire::ByteView payload) {
     // Fifth: the ACK field (process_ack, ESTABLISHED, r.ack <= SND.MAX).
-    if (seq_gt(r.ack, snd_una_)) {
-        on_new_ack(now, r.ack);
-    } else if (r.ack == snd_una_ && payload.empty() && r.window == snd_wnd_ &&
-               snd_max_ != snd_una_) {
-        on_duplicate_ack();
-    }
-    if (snd_wnd_ == 0 && r.window == 0) retries_ = 0;
-    if (seq_lt(snd_wl1_, r.seq) || (snd_wl1_ == r.seq && seq_le(snd_wl2_, r.ack))) {
-        if (snd_wnd_ == 0 && r.window > 0 && r.ack == snd_una_) snd_nxt_ = snd_una_;
-        snd_wnd_ = r.window;
-        max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
-        snd_wl1_ = r.seq;
-        snd_wl2_ = r.ack;
-    }
+    take_ack(now, r, payload.size());
     // Seventh: the text, in order, with no hole to fill (process_text).
     if (!payload.empty()) {
         readable_.append(payload);
@@ -68,6 +55,25 @@ void Connection::on_predicted(std::int64_t now, const TcpRepr& r, wire::ByteView
         stats_.bytes_received += n;
         push_event({EventKind::data_readable, state_, state_, 0, 0, readable_.size()});
         ack_later(now);
+    }
+}
+
+void Connection::take_ack(std::int64_t now, const TcpRepr& r, std::size_t payload_len) {
+    if (seq_gt(r.ack, snd_una_)) {
+        on_new_ack(now, r.ack);
+    } else if (r.ack == snd_una_ && payload_len == 0 && !r.has(TcpRepr::FIN) &&
+               r.window == snd_wnd_ && snd_max_ != snd_una_) {
+        on_duplicate_ack(); // RFC 5681 2: same ACK, no data, same window, data in flight
+    }
+    if (snd_wnd_ == 0 && r.window == 0) retries_ = 0; // the peer is alive, just full
+    // Window update if the segment is newer than the one that last set it (3.10.7.4).
+    if (seq_lt(snd_wl1_, r.seq) || (snd_wl1_ == r.seq && seq_le(snd_wl2_, r.ack))) {
+        // The window reopened: a probe byte beyond the old edge was dropped; send it again.
+        if (snd_wnd_ == 0 && r.window > 0 && r.ack == snd_una_) snd_nxt_ = snd_una_;
+        snd_wnd_ = r.window;
+        max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
+        snd_wl1_ = r.seq;
+        snd_wl2_ = r.ack;
     }
 }
 
@@ -226,22 +232,7 @@ bool Connection::process_ack(std::int64_t now, const TcpRepr& r, std::size_t pay
         ack_now();
         return false;
     }
-    if (seq_gt(r.ack, snd_una_)) {
-        on_new_ack(now, r.ack);
-    } else if (r.ack == snd_una_ && payload_len == 0 && !r.has(TcpRepr::FIN) &&
-               r.window == snd_wnd_ && snd_max_ != snd_una_) {
-        on_duplicate_ack(); // RFC 5681 2: same ACK, no data, same window, data in flight
-    }
-    if (snd_wnd_ == 0 && r.window == 0) retries_ = 0; // the peer is alive, just full
-    // Window update if the segment is newer than the one that last set it (3.10.7.4).
-    if (seq_lt(snd_wl1_, r.seq) || (snd_wl1_ == r.seq && seq_le(snd_wl2_, r.ack))) {
-        // The window reopened: a probe byte beyond the old edge was dropped; send it again.
-        if (snd_wnd_ == 0 && r.window > 0 && r.ack == snd_una_) snd_nxt_ = snd_una_;
-        snd_wnd_ = r.window;
-        max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
-        snd_wl1_ = r.seq;
-        snd_wl2_ = r.ack;
-    }
+    take_ack(now, r, payload_len);
 
     if (fin_acked()) {
         switch (state_) {
