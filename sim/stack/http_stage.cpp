@@ -175,7 +175,7 @@ void HttpStage::server_data(ConnId id, Server& s, wire::ByteView data, trace::Ev
             wire::Bytes rest = s.reader.take_buffered();
             bytes.insert(bytes.end(), rest.begin(), rest.end());
             servers_.erase(id);
-            handed_up_.insert(id);
+            host().tcp()->set_user_of(id, upper_); // its data goes straight up from now on
             upper_->on_connected(id, cause);
             upper_->on_data(id, bytes, cause);
             return;

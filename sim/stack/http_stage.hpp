@@ -135,7 +135,6 @@ private:
     std::set<std::uint16_t> ports_;
     std::map<ConnId, Client> clients_;
     std::map<ConnId, Server> servers_;
-    std::set<ConnId> handed_up_; // served connections that became WebSockets
     std::map<std::pair<std::uint16_t, std::string>, HttpHandler*> routes_; // (port, prefix)
     std::map<ConnId, HandledClient> handled_; // client connections of handlers
 };

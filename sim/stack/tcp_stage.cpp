@@ -186,12 +186,17 @@ void TcpStage::on_timer(ConnId id) {
     service(id, trace::no_event);
 }
 
+void TcpStage::set_user_of(ConnId id, TcpUser* user) {
+    if (id < conns_.size()) conns_[id].user = user;
+}
+
 void TcpStage::tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause) {
     auto& world = host().world();
     const auto node = host().id();
+    TcpUser* const user = conns_[id].user ? conns_[id].user : user_;
     switch (kind) {
     case tcp::EventKind::connected:
-        if (user_) user_->on_connected(id, cause);
+        if (user) user->on_connected(id, cause);
         break;
     case tcp::EventKind::data_readable: {
         // Read without copying: the view into the connection's receive buffer stays valid
@@ -200,8 +205,8 @@ void TcpStage::tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause) {
         tcp::Connection& conn = *conns_[id].conn;
         if (conn.bytes_readable() == 0) break;
         const wire::ByteView data = conn.recv_view();
-        if (user_) {
-            user_->on_data(id, data, cause);
+        if (user) {
+            user->on_data(id, data, cause);
         } else {
             std::string text;
             text.reserve(96);
@@ -215,15 +220,15 @@ void TcpStage::tell_user(ConnId id, tcp::EventKind kind, trace::EventId cause) {
         break;
     }
     case tcp::EventKind::peer_closed:
-        if (user_) {
-            user_->on_peer_closed(id, cause);
+        if (user) {
+            user->on_peer_closed(id, cause);
         } else {
             // A plain application reads end-of-stream and closes its side too.
             conns_[id].conn->close(world.now());
         }
         break;
     case tcp::EventKind::closed:
-        if (user_) user_->on_closed(id, cause);
+        if (user) user->on_closed(id, cause);
         break;
     default: break;
     }

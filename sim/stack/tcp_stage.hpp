@@ -43,6 +43,10 @@ public:
     void from_below(Packet p, Meta m) override;
 
     void set_user(TcpUser* user) { user_ = user; }
+    // From now on, connection id's events go to `user` instead of the stage's user: a
+    // WebSocket stage takes the connections an HTTP stage upgraded (and its own) this way,
+    // so their data does not pass through the HTTP stage's tables.
+    void set_user_of(ConnId id, TcpUser* user);
     void listen(std::uint16_t port, trace::EventId cause);
     ConnId connect(std::uint32_t ip, std::uint16_t port, trace::EventId cause);
     std::size_t send(ConnId, wire::ByteView data, trace::EventId cause);
@@ -61,6 +65,7 @@ private:
         TimerId timer{};
         std::optional<Time> timer_at;
         bool closed_reported = false;
+        TcpUser* user = nullptr; // null: the stage's user_
     };
     // (local port, remote address, remote port) packed into one integer for hashing.
     static std::uint64_t key(std::uint16_t local_port, std::uint32_t ip, std::uint16_t port) {

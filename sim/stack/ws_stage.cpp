@@ -56,6 +56,7 @@ void WsStage::listen(std::uint16_t port, std::string path, trace::EventId cause)
 ConnId WsStage::connect(std::uint32_t ip, std::uint16_t port, std::string host_header,
                         std::string path, trace::EventId cause) {
     ConnId id = host().tcp()->connect(ip, port, cause);
+    host().tcp()->set_user_of(id, this); // past an HTTP stage below us: it is ours alone
     Session s;
     s.client = true;
     s.path = path.empty() ? "/" : std::move(path);
@@ -100,6 +101,7 @@ void WsStage::on_connected(ConnId id, trace::EventId cause) {
     }
     const tcp::Connection* c = host().tcp()->connection(id);
     if (!c || !listening_.count(c->local().port)) return;
+    host().tcp()->set_user_of(id, this);
     Session s;
     s.path = listening_[c->local().port];
     http::ServerOptions o;

@@ -169,3 +169,47 @@ TEST_CASE("tcp stage: the retransmission timer is armed per flight and cancelled
     CHECK(net.server.tcp()->connection(0)->stats().bytes_received == 6);
     CHECK(net.world.kernel().pending() == 0);
 }
+
+namespace {
+// Records which connections it was told about, and closes when the peer does.
+struct ConnRecorder : TcpUser {
+    TcpStage* tcp = nullptr;
+    std::vector<ConnId> connected, closed;
+    std::string received;
+    void on_connected(ConnId id, trace::EventId) override { connected.push_back(id); }
+    void on_data(ConnId, wire::ByteView data, trace::EventId) override {
+        received.append(reinterpret_cast<const char*>(data.data()), data.size());
+    }
+    void on_peer_closed(ConnId id, trace::EventId cause) override { tcp->close(id, cause); }
+    void on_closed(ConnId id, trace::EventId) override { closed.push_back(id); }
+};
+} // namespace
+
+TEST_CASE("tcp stage: a connection given its own user tells it, not the stage's user") {
+    Pair net;
+    EchoUser echo;
+    echo.tcp = net.server.tcp();
+    net.server.tcp()->set_user(&echo);
+    net.server.tcp()->listen(80, trace::no_event);
+    TcpStage& tcp = *net.client.tcp();
+    ConnRecorder general, own;
+    general.tcp = own.tcp = &tcp;
+    tcp.set_user(&general);
+    const ConnId a = tcp.connect(net.server.ip(), 80, trace::no_event);
+    tcp.set_user_of(a, &own);
+    const ConnId b = tcp.connect(net.server.ip(), 80, trace::no_event);
+    net.world.at(ms(50), [&] {
+        tcp.send(a, bytes_of("to a"), trace::no_event);
+        tcp.send(b, bytes_of("to b"), trace::no_event);
+    });
+    net.world.at(ms(100), [&] { net.server.tcp()->close(0, trace::no_event); }); // a's peer
+    net.world.at(ms(100), [&] { net.server.tcp()->close(1, trace::no_event); }); // b's peer
+    net.world.run_until(seconds(2));
+
+    CHECK(own.connected == std::vector<ConnId>{a});
+    CHECK(own.received == "to a");
+    CHECK(own.closed == std::vector<ConnId>{a});
+    CHECK(general.connected == std::vector<ConnId>{b});
+    CHECK(general.received == "to b");
+    CHECK(general.closed == std::vector<ConnId>{b});
+}
