@@ -23,6 +23,10 @@ struct Meta {
     std::uint16_t ethertype = 0;
     wire::MacAddr src_mac{}, dst_mac{};
     bool dst_mac_known = false;
+    // Going up: the frame arrived exactly as the sending stack built it (its FCS seal held,
+    // see Packet::seal_fcs), so the IPv4 and TCP checksums that stack computed hold as well
+    // and need not be computed again. A frame from anywhere else is checked in full.
+    bool pristine = false;
     trace::EventId cause = trace::no_event; // the trace event this PDU stems from
 };
 

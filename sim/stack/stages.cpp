@@ -67,6 +67,7 @@ void EthStage::from_below(Packet p, Meta m) {
         drop(p, m, DropReason::not_for_me, "to " + wire::format_mac(eth->dst));
         return;
     }
+    m.pristine = p.fcs_sealed(); // before the pulls below unseal it
     p.truncate(p.size() - wire::ethernet_fcs_len);
     p.pull_header(wire::ethernet_header_len);
     m.ethertype = eth->ethertype;
@@ -200,7 +201,7 @@ void Ipv4Stage::from_below(Packet p, Meta m) {
         return;
     }
     std::string why;
-    auto ip = wire::Ipv4Repr::parse(p.data(), true, &why);
+    auto ip = wire::Ipv4Repr::parse(std::as_const(p).data(), !m.pristine, &why);
     if (!ip) {
         drop(p, m, DropReason::bad_checksum, why);
         return;

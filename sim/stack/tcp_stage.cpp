@@ -46,7 +46,7 @@ void TcpStage::from_below(Packet p, Meta m) {
     }
     std::size_t offset = 0;
     const wire::ByteView bytes = std::as_const(p).data();
-    auto seg = wire::TcpRepr::parse(bytes, m.src_ip, m.dst_ip, true, nullptr, &offset);
+    auto seg = wire::TcpRepr::parse(bytes, m.src_ip, m.dst_ip, !m.pristine, nullptr, &offset);
     if (!seg) {
         std::string why; // (asked for only now: most segments are fine)
         wire::TcpRepr::parse(bytes, m.src_ip, m.dst_ip, true, &why, &offset);
