@@ -65,6 +65,13 @@ struct EchoUser : TcpUser {
     void on_closed(ConnId, trace::EventId) override { ++closed; }
 };
 
+// The server echoes on port 80.
+void serve_echo(Pair& net, EchoUser& echo) {
+    echo.tcp = net.server.tcp();
+    net.server.tcp()->set_user(&echo);
+    net.server.tcp()->listen(80, trace::no_event);
+}
+
 } // namespace
 
 TEST_CASE("tcp stage: a plain application closes on the peer's FIN, traced in order") {
@@ -100,9 +107,7 @@ TEST_CASE("tcp stage: a plain application closes on the peer's FIN, traced in or
 TEST_CASE("tcp stage: a user that sends and closes from its callbacks") {
     Pair net;
     EchoUser echo;
-    echo.tcp = net.server.tcp();
-    net.server.tcp()->set_user(&echo);
-    net.server.tcp()->listen(80, trace::no_event);
+    serve_echo(net, echo);
     ConnId c = net.client.tcp()->connect(net.server.ip(), 80, trace::no_event);
     const std::string first(300, 'a'), second = "second write";
     net.world.at(ms(50), [&] { net.client.tcp()->send(c, bytes_of(first), trace::no_event); });
@@ -188,9 +193,7 @@ struct ConnRecorder : TcpUser {
 TEST_CASE("tcp stage: a connection given its own user tells it, not the stage's user") {
     Pair net;
     EchoUser echo;
-    echo.tcp = net.server.tcp();
-    net.server.tcp()->set_user(&echo);
-    net.server.tcp()->listen(80, trace::no_event);
+    serve_echo(net, echo);
     TcpStage& tcp = *net.client.tcp();
     ConnRecorder general, own;
     general.tcp = own.tcp = &tcp;
