@@ -85,6 +85,11 @@ public:
         }
         return record_message_event(node, head_layer, slot.pdu, slot.text, received, cause);
     }
+    // The message event alone, for bytes already stored as `pdu` with summary `text` (a
+    // caller that knows what the memo would answer for them).
+    trace::EventId record_message_event(trace::NodeId node, std::uint8_t head_layer,
+                                        trace::PduId pdu, trace::TextId text, bool received,
+                                        trace::EventId cause);
     // A text about some bytes (a decoded Socket.IO packet, say), built by `make()` the first
     // time these bytes come with this tag, and interned in the trace.
     template <class F> trace::TextId memo_text(std::uint32_t tag, std::string_view key, F&& make) {
@@ -118,9 +123,6 @@ private:
     MemoSlot& memo_slot(std::uint64_t tag, std::string_view key);
     trace::PduId add_message_pdu(std::span<const std::uint8_t> bytes, std::uint8_t head_layer,
                                  std::size_t head_size);
-    trace::EventId record_message_event(trace::NodeId node, std::uint8_t head_layer,
-                                        trace::PduId pdu, trace::TextId text, bool received,
-                                        trace::EventId cause);
 
     Kernel kernel_;
     trace::Trace trace_;

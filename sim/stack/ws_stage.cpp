@@ -393,20 +393,9 @@ WsStage::SendResult WsStage::send_prepared(ConnId id, const Prepared& p, bool kn
     }
     // What send_on does when the connection queues just this frame: trace it (transmit's
     // message event), hand it to TCP, then flush's state checks.
-    trace::EventId c;
-    if (known) {
-        trace::Event e;
-        e.kind = Kind::message;
-        e.node = host().id();
-        e.layer = 5;
-        e.pdu = p.pdu;
-        e.cause = cause;
-        e.aux = 0; // sent
-        e.text = p.text;
-        c = host().world().record(e);
-    } else {
-        c = record_message(p.frame, p.header_size, false, cause);
-    }
+    const trace::EventId c =
+        known ? host().world().record_message_event(host().id(), 5, p.pdu, p.text, false, cause)
+              : record_message(p.frame, p.header_size, false, cause);
     if (recorded) *recorded = c;
     tcp_send(id, p.frame, c);
     after_flush(id, *s, cause);
