@@ -56,13 +56,22 @@ void WsStage::listen(std::uint16_t port, std::string path, trace::EventId cause)
 ConnId WsStage::connect(std::uint32_t ip, std::uint16_t port, std::string host_header,
                         std::string path, trace::EventId cause) {
     ConnId id = host().tcp()->connect(ip, port, cause);
-    host().tcp()->set_user_of(id, this); // past an HTTP stage below us: it is ours alone
     Session s;
     s.client = true;
     s.path = path.empty() ? "/" : std::move(path);
     s.host_header = std::move(host_header);
-    sessions_[id] = std::move(s);
+    add_session(id, std::move(s)); // past an HTTP stage below us: it is ours alone
     return id;
+}
+
+WsStage::Session& WsStage::add_session(ConnId id, Session s) {
+    Session& slot = sessions_[id];
+    slot = std::move(s);
+    slot.stage = this;
+    if (by_id_.size() <= id) by_id_.resize(std::size_t{id} + 1, nullptr);
+    by_id_[id] = &slot;
+    host().tcp()->set_user_of(id, &slot);
+    return slot;
 }
 
 void WsStage::on_connected(ConnId id, trace::EventId cause) {
@@ -101,7 +110,6 @@ void WsStage::on_connected(ConnId id, trace::EventId cause) {
     }
     const tcp::Connection* c = host().tcp()->connection(id);
     if (!c || !listening_.count(c->local().port)) return;
-    host().tcp()->set_user_of(id, this);
     Session s;
     s.path = listening_[c->local().port];
     http::ServerOptions o;
@@ -115,21 +123,14 @@ void WsStage::on_connected(ConnId id, trace::EventId cause) {
         };
     }
     s.server_hs.emplace(std::move(o));
-    sessions_[id] = std::move(s);
-}
-
-WsStage::Session* WsStage::find_session(ConnId id) {
-    if (Session** known = index_.find(id)) return *known;
-    auto it = sessions_.find(id);
-    if (it == sessions_.end()) return nullptr;
-    index_[id] = &it->second;
-    return &it->second;
+    add_session(id, std::move(s));
 }
 
 void WsStage::on_data(ConnId id, wire::ByteView data, trace::EventId cause) {
-    Session* found = find_session(id);
-    if (!found) return;
-    Session& s = *found;
+    if (Session* s = find_session(id)) session_data(id, *s, data, cause);
+}
+
+void WsStage::session_data(ConnId id, Session& s, wire::ByteView data, trace::EventId cause) {
     if (s.ws) {
         receive_frames(id, s, data, cause);
         return;
@@ -178,7 +179,7 @@ void WsStage::on_data(ConnId id, wire::ByteView data, trace::EventId cause) {
 }
 
 void WsStage::start_ws(ConnId id, Session& s, trace::EventId cause) {
-    s.ws.emplace(ws_config(s));
+    s.ws = std::make_unique<ws::Connection>(ws_config(s));
     s.last_state = ws::State::connecting;
     note_state(id, s, cause);
 }

@@ -10,7 +10,6 @@
 //   -> events -> trace + app ; app/scenario -> ws::Connection::send_* -> data_to_send -> TcpStage
 #pragma once
 
-#include "sim/core/flat_map.hpp"
 #include "sim/proto/http/client_handshake.hpp"
 #include "sim/proto/http/server_handshake.hpp"
 #include "sim/proto/ws/connection.hpp"
@@ -18,8 +17,10 @@
 #include "sim/stack/tcp_stage.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace wirelab::stack {
 
@@ -102,19 +103,38 @@ public:
     void on_closed(ConnId, trace::EventId cause) override;
 
 private:
-    struct Session {
+    // One session, and TCP's user for its connection: TCP's callbacks for it come here
+    // directly (set_user_of), so a segment's data reaches its session without a lookup.
+    // Laid out for a cold cache (thousands of sessions): what every message touches is in
+    // the first line (the object starts on one); the handshakes and strings come after.
+    struct alignas(64) Session final : TcpUser {
+        WsStage* stage = nullptr;
+        std::unique_ptr<ws::Connection> ws; // once the Upgrade is done
+        wire::Bytes rx;                     // received bytes not yet traced as whole frames
         bool client = false;
+        ws::State last_state = ws::State::connecting;
+        bool tcp_closing = false;
+        bool user_open = false; // the user was told on_open and not yet on_close
         std::string path, host_header;
         std::optional<http::ClientHandshake> client_hs;
         std::optional<http::ServerHandshake> server_hs;
-        std::optional<ws::Connection> ws;
         std::optional<ws::DeflateConfig> deflate; // agreed in the handshake
-        ws::State last_state = ws::State::connecting;
-        wire::Bytes rx; // received bytes not yet traced as whole frames
-        bool tcp_closing = false;
-        bool user_open = false; // the user was told on_open and not yet on_close
+
+        void on_connected(ConnId id, trace::EventId cause) override {
+            stage->on_connected(id, cause);
+        }
+        void on_data(ConnId id, wire::ByteView data, trace::EventId cause) override {
+            stage->session_data(id, *this, data, cause);
+        }
+        void on_peer_closed(ConnId id, trace::EventId cause) override {
+            stage->on_peer_closed(id, cause);
+        }
+        void on_closed(ConnId id, trace::EventId cause) override { stage->on_closed(id, cause); }
     };
 
+    // Stores session `id` (bound to this stage, indexed, and made TCP's user of the id).
+    Session& add_session(ConnId id, Session s);
+    void session_data(ConnId id, Session& s, wire::ByteView data, trace::EventId cause);
     Session* session_for(std::uint32_t peer_ip, ConnId* id);
     ws::Config ws_config(const Session& s);
     void start_ws(ConnId id, Session& s, trace::EventId cause);
@@ -134,11 +154,11 @@ private:
     WsUser* user_ = nullptr;
     std::map<std::uint16_t, std::string> listening_; // port -> path
     std::map<ConnId, Session> sessions_;
-    // sessions_ by id for the per-message lookups: a hash probe instead of a walk down a
-    // tree of 10,000 nodes. Sessions are never erased and map nodes never move, so an entry,
-    // filled on first use, stays right.
-    FlatMap<Session*> index_;
-    Session* find_session(ConnId id);
+    // sessions_ by id for the per-message lookups (ConnIds are TcpStage's dense indexes):
+    // one load instead of a walk down a tree of 10,000 nodes. Sessions are never erased and
+    // map nodes never move, so an entry stays right; null where no session was made.
+    std::vector<Session*> by_id_;
+    Session* find_session(ConnId id) { return id < by_id_.size() ? by_id_[id] : nullptr; }
 };
 
 } // namespace wirelab::stack

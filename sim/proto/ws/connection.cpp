@@ -73,7 +73,7 @@ bool Connection::single_frame_message(wire::ByteView& data) {
     const std::uint8_t op = b0 & 0x0f;
     if ((b0 & 0xf0) != 0x80 || (op != 1 && op != 2)) return false;
     const bool masked = (b1 & 0x80) != 0;
-    if (masked != (config_.role == Role::server)) return false;
+    if (masked != server_) return false;
     std::size_t len = b1 & 0x7f;
     std::size_t hs = 2;
     if (len == 126) {
@@ -87,9 +87,7 @@ bool Connection::single_frame_message(wire::ByteView& data) {
     const std::size_t mask_at = hs;
     if (masked) hs += 4;
     if (avail - hs < len || avail < hs) return false;
-    if ((config_.max_frame_size && len > config_.max_frame_size) ||
-        (config_.max_message_size && len > config_.max_message_size))
-        return false;
+    if (len > single_frame_limit_) return false; // (max_frame_size, max_message_size)
 
     frame_.fin = true;
     frame_.rsv = 0;
@@ -98,7 +96,7 @@ bool Connection::single_frame_message(wire::ByteView& data) {
     frame_.length = len;
     frame_.header_size = hs;
     if (masked) std::memcpy(frame_.mask.data(), p + mask_at, 4);
-    if (config_.frame_events) queue_event(Event::Kind::frame, 0, 0, 0).frame = frame_;
+    if (frame_events_) queue_event(Event::Kind::frame, 0, 0, 0).frame = frame_;
     message_opcode_ = frame_.opcode;
     message_start_ = arena_.size();
     std::uint8_t* dst = arena_.extend(len);

@@ -87,7 +87,7 @@ struct Event {
 };
 std::string_view to_string(Event::Kind k); // "frame", "text", ...
 
-class Connection {
+class alignas(64) Connection {
 public:
     explicit Connection(Config config);
     ~Connection();
@@ -151,7 +151,7 @@ public:
     // same on every such connection, so a caller may build them once (a broadcast) and
     // write them to the transport itself instead of sending through this connection.
     bool sends_plain_frames() const {
-        return state_ == State::open && config_.role == Role::server && !deflater_ && out_.empty();
+        return state_ == State::open && plain_server_ && out_.empty();
     }
     Role role() const { return config_.role; }
     // True once the transport should be closed after flushing data_to_send() (RFC 6455
@@ -181,8 +181,8 @@ private:
     // Inline fast path of send_text/send_binary: a server's single uncompressed frame of at
     // most 125 bytes, the most common message, written without leaving this header.
     bool send_small(std::uint8_t b0, wire::ByteView data, std::size_t fragment_size) {
-        if (state_ != State::open || data.size() > 125 || config_.role != Role::server ||
-            deflater_ || (fragment_size && fragment_size < data.size()))
+        if (state_ != State::open || data.size() > 125 || !plain_server_ ||
+            (fragment_size && fragment_size < data.size()))
             return false;
         std::uint8_t* p = out_.extend(2 + data.size());
         p[0] = b0; // FIN + opcode
@@ -197,38 +197,47 @@ private:
     // connection_state.cpp: the one table of state transitions
     void transition(Input input);
 
-    Config config_;
+    // The members are ordered by when they are touched, not by topic: with thousands of
+    // connections each one's state is cold when a message arrives, so every cache line a
+    // steady-state call touches is a miss. The object starts on a line (alignas below);
+    // line 0 holds all a server's broadcast send asks (state_, plain_server_, out_'s size)
+    // and the receive path's flags and offsets; lines 1-3 the arenas and event queues, the
+    // parser's boundary test and the frame being received; the rest is rarely read.
     State state_ = State::open;
-    FrameParser parser_;
-
-    // receive side
-    FrameHeader frame_{};     // the frame being received
     bool in_message_ = false; // a fragmented data message is in progress
     Opcode message_opcode_ = Opcode::text;
-    bool message_compressed_ = false;
-    std::uint64_t message_size_ = 0; // bytes received so far (on the wire, before inflating)
-    std::size_t message_start_ = 0;  // offset of the message in arena_
-    Utf8Validator utf8_;
-    std::array<std::uint8_t, 125> control_{};
-    ByteBuffer arena_;                // message payloads (delivered + the one in progress)
-    ByteBuffer control_arena_;        // control payloads awaiting events()
-    ByteBuffer scratch_;              // unmasked compressed bytes on their way to the inflater
-    std::size_t drained_arena_ = 0;   // arena_ bytes that belong to drained events
-    std::size_t drained_control_ = 0; // control_arena_ bytes that belong to drained events
-    ByteBuffer early_;                // bytes received while CONNECTING, parsed at open()
-    std::vector<Event> queued_;       // events since the last events(), views unresolved
-    std::vector<Pending> queued_at_;  // where each queued event's views point
-    std::vector<Event> drained_;      // what the last events() returned
-    std::string fail_reason_;
     bool input_closed_ = false;
+    // Constant after construction, derived from config_ (read here instead of there):
+    bool server_ = true;       // config_.role == Role::server
+    bool plain_server_ = true; // server_ and no deflater_: sends_plain_frames' constant part
+    bool frame_events_ = true; // config_.frame_events
+    bool message_compressed_ = false;
     bool failed_ = false;
+    bool eof_received_ = false;
+    std::size_t single_frame_limit_ = 0; // the smaller nonzero of the two size limits, or max
+    std::size_t message_start_ = 0;      // offset of the message in arena_
+    std::size_t drained_arena_ = 0;      // arena_ bytes that belong to drained events
+    std::size_t drained_control_ = 0;    // control_arena_ bytes that belong to drained events
+    ByteBuffer out_;                     // send side: bytes for the transport
+    ByteBuffer arena_;                   // message payloads (delivered + the one in progress)
+    ByteBuffer control_arena_;           // control payloads awaiting events()
+    Utf8Validator utf8_;
+    std::vector<Event> queued_;      // events since the last events(), views unresolved
+    std::vector<Pending> queued_at_; // where each queued event's views point
+    std::vector<Event> drained_;     // what the last events() returned
+    FrameHeader frame_{};            // the frame being received
+    FrameParser parser_; // (its boundary test reads its first 16 bytes: the end of line 3)
 
-    // send side
-    ByteBuffer out_;
+    // Rarely touched.
+    Config config_;
+    std::uint64_t message_size_ = 0; // bytes received so far (on the wire, before inflating)
+    std::array<std::uint8_t, 125> control_{};
+    ByteBuffer scratch_; // unmasked compressed bytes on their way to the inflater
+    ByteBuffer early_;   // bytes received while CONNECTING, parsed at open()
+    std::string fail_reason_;
     ByteBuffer deflate_out_;
     std::optional<std::uint16_t> close_rcvd_;
     std::optional<std::uint16_t> close_sent_;
-    bool eof_received_ = false;
     std::optional<Deflater> deflater_;
     std::optional<Inflater> inflater_;
 };

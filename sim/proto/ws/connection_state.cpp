@@ -11,6 +11,7 @@
 #include "sim/proto/ws/connection.hpp"
 #include "sim/proto/ws/connection_internal.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -73,6 +74,13 @@ void Connection::transition(Input input) {
 
 Connection::Connection(Config config) : config_(std::move(config)) {
     state_ = config_.start_open ? State::open : State::connecting;
+    server_ = config_.role == Role::server;
+    frame_events_ = config_.frame_events;
+    // single_frame_message's size check: len > limit exactly when len exceeds a nonzero limit.
+    std::uint64_t limit = ~std::uint64_t{0};
+    if (config_.max_frame_size) limit = std::min(limit, config_.max_frame_size);
+    if (config_.max_message_size) limit = std::min(limit, config_.max_message_size);
+    single_frame_limit_ = static_cast<std::size_t>(std::min<std::uint64_t>(limit, ~std::size_t{0}));
     if (config_.deflate) {
         const DeflateConfig& d = *config_.deflate;
         const bool server = config_.role == Role::server;
@@ -84,6 +92,7 @@ Connection::Connection(Config config) : config_(std::move(config)) {
         deflater_.emplace(out_bits, out_reset, d.compression_level, d.memory_level);
         inflater_.emplace(in_bits, in_reset);
     }
+    plain_server_ = server_ && !deflater_;
 }
 
 Connection::~Connection() = default;

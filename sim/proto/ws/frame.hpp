@@ -54,13 +54,14 @@ public:
     void reset();
 
 private:
-    FrameHeader header_{};
-    std::array<std::uint8_t, wire::websocket::max_header_size> partial_{};
+    // at_frame_boundary()'s two first: a caller checks it on every chunk.
     std::size_t buffered_ = 0; // header bytes held in partial_
     bool in_payload_ = false;  // header delivered, payload pieces pending
-    std::uint64_t seen_ = 0;   // payload bytes handed out for the current frame
     bool failed_ = false;
     HeaderStatus error_ = HeaderStatus::complete;
+    std::uint64_t seen_ = 0; // payload bytes handed out for the current frame
+    FrameHeader header_{};
+    std::array<std::uint8_t, wire::websocket::max_header_size> partial_{};
 };
 
 // Appends one frame to `out`: header (minimal length form) then the payload, masked with
