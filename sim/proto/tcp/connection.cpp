@@ -30,9 +30,12 @@ const char* to_string(EventKind k) {
 }
 
 Connection::Connection(Config config, Endpoint local, Endpoint remote, std::uint32_t isn)
-    : config_(config), local_(local), remote_(remote), iss_(isn), snd_una_(isn), snd_nxt_(isn),
-      snd_max_(isn), buf_seq_(isn + 1), rtt_(config.initial_rto, config.min_rto, config.max_rto) {
-    config_.recv_buffer = std::min<std::uint32_t>(config_.recv_buffer, 65535);
+    : delays_acks_(config.delayed_ack > 0), congestion_control_(config.congestion_control),
+      iss_(isn), snd_una_(isn), snd_nxt_(isn), snd_max_(isn), buf_seq_(isn + 1), mss_(config.mss),
+      recv_buffer_(std::min<std::uint32_t>(config.recv_buffer, 65535)),
+      send_buffer_(config.send_buffer), local_(local), remote_(remote),
+      rtt_(config.initial_rto, config.min_rto, config.max_rto), config_(config) {
+    config_.recv_buffer = recv_buffer_;
     send_mss_ = std::min<std::uint16_t>(536, config_.mss);
 }
 
@@ -47,7 +50,7 @@ void Connection::transition(std::int64_t now, Input input) {
     push_event({EventKind::state_changed, from, state_});
     if (state_ == State::established && from != State::established) {
         push_event({EventKind::connected, from, state_});
-        if (config_.congestion_control)
+        if (congestion_control_)
             cwnd_ = syn_retransmitted_ ? send_mss_ : config_.initial_cwnd_segments * send_mss_;
     }
     if (state_ == State::time_wait) {
@@ -95,8 +98,7 @@ std::size_t Connection::send(std::int64_t, wire::ByteView data) {
     bool open = state_ == State::syn_sent || state_ == State::syn_received ||
                 state_ == State::established || state_ == State::close_wait;
     if (!open || fin_queued_) return 0;
-    std::size_t room =
-        config_.send_buffer > send_buf_.size() ? config_.send_buffer - send_buf_.size() : 0;
+    std::size_t room = send_buffer_ > send_buf_.size() ? send_buffer_ - send_buf_.size() : 0;
     std::size_t n = std::min(room, data.size());
     send_buf_.append(data.first(n));
     return n;
@@ -124,7 +126,7 @@ void Connection::after_read(std::size_t n) {
     // grew by min(buffer/2, MSS), or at once if it had closed.
     std::uint32_t edge = rcv_nxt_ + rcv_wnd();
     std::uint32_t grown = edge - rcv_adv_;
-    std::uint32_t threshold = std::min<std::uint32_t>(config_.recv_buffer / 2, config_.mss);
+    std::uint32_t threshold = std::min<std::uint32_t>(recv_buffer_ / 2, mss_);
     bool synchronized = is_synchronized(state_) && state_ != State::close_wait &&
                         state_ != State::closing && state_ != State::last_ack &&
                         state_ != State::time_wait;
@@ -170,7 +172,8 @@ void Connection::send_reset(std::uint32_t seq, std::optional<std::uint32_t> ack)
         r.flags |= wire::TcpRepr::ACK;
         r.ack = *ack;
     }
-    rst_pending_ = r;
+    rst_ = r;
+    rst_pending_ = true;
 }
 
 void Connection::ack_now() {
@@ -180,7 +183,7 @@ void Connection::ack_now() {
 
 void Connection::ack_later(std::int64_t now) {
     // RFC 9293 3.8.6.3: delay at most config.delayed_ack, and ACK every second full segment.
-    if (config_.delayed_ack <= 0 || delayed_ack_at_) return ack_now();
+    if (!delays_acks_ || delayed_ack_at_) return ack_now();
     delayed_ack_at_ = now + config_.delayed_ack;
 }
 

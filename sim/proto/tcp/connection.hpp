@@ -95,20 +95,20 @@ struct Event {
     std::size_t length = 0;
 };
 
-struct Stats {
+struct Stats { // (the counters every segment updates first)
     std::uint64_t segments_sent = 0;
     std::uint64_t segments_received = 0;
+    std::uint64_t bytes_sent = 0;     // payload bytes handed to poll_transmit, re-sends included
+    std::uint64_t bytes_acked = 0;    // payload bytes acknowledged by the peer
+    std::uint64_t bytes_received = 0; // payload bytes delivered in order to the receive buffer
+    std::uint64_t rtt_samples = 0;
     std::uint64_t retransmissions = 0; // segments re-sent (timeout, fast retransmit)
     std::uint64_t timeouts = 0;        // retransmission timer expiries
-    std::uint64_t bytes_sent = 0;      // payload bytes handed to poll_transmit, re-sends included
-    std::uint64_t bytes_acked = 0;     // payload bytes acknowledged by the peer
-    std::uint64_t bytes_received = 0;  // payload bytes delivered in order to the receive buffer
     std::uint64_t duplicates = 0;      // segments carrying only already-received data
     std::uint64_t out_of_order = 0;    // segments buffered beyond rcv_nxt
-    std::uint64_t rtt_samples = 0;
 };
 
-class Connection {
+class alignas(64) Connection {
 public:
     // `remote` may be {0, 0} for a connection that will listen. `isn` is our initial
     // sequence number, drawn by the caller (the simulator's seeded RNG).
@@ -186,7 +186,7 @@ public:
     std::uint32_t rcv_nxt() const { return rcv_nxt_; }
     std::uint32_t rcv_wnd() const {
         auto used = static_cast<std::uint32_t>(readable_.size());
-        return used >= config_.recv_buffer ? 0 : config_.recv_buffer - used;
+        return used >= recv_buffer_ ? 0 : recv_buffer_ - used;
     }
     std::uint16_t send_mss() const { return send_mss_; }
     std::uint32_t cwnd() const { return cwnd_; }
@@ -269,11 +269,21 @@ private:
     void on_retransmit_timeout(std::int64_t now);
     void on_persist_timeout(std::int64_t now);
 
-    Config config_;
-    Endpoint local_;
-    Endpoint remote_;
+    // The members are ordered by when they are touched, not by topic: with thousands of
+    // connections each one's state is cold when a segment arrives or data is sent, so every
+    // cache line a steady-state call touches is a miss. The object starts on a line
+    // (alignas): line 0 holds the state, the flags and the sequence space; 1 the two byte
+    // queues; 2 the timers; 3 reassembly, events and endpoints; 4-5 congestion control,
+    // RTT timing and the counters; 6 the RTT estimator; then what the steady state never reads.
     State state_ = State::closed;
-    bool from_listen_ = false; // SYN-RECEIVED entered from LISTEN (an RST returns there)
+    bool fin_queued_ = false;
+    bool ack_pending_ = false;
+    bool resend_head_ = false; // retransmit the first unacknowledged segment
+    bool probe_pending_ = false;
+    bool rst_pending_ = false; // rst_ is to be sent
+    // Constant after construction, from config_ (read here instead of there):
+    bool delays_acks_ = false;       // config_.delayed_ack > 0
+    bool congestion_control_ = true; // config_.congestion_control
 
     // Send sequence space (RFC 9293 3.3.1). send_buf_[0] has sequence number buf_seq_:
     // acknowledged bytes are popped, unsent ones wait for the window. The FIN, once queued,
@@ -286,46 +296,48 @@ private:
     std::uint32_t snd_wl1_ = 0;
     std::uint32_t snd_wl2_ = 0;
     std::uint32_t max_snd_wnd_ = 0;
-    std::uint16_t send_mss_ = 536; // RFC 9293 3.7.1 default until the peer's MSS arrives
     std::uint32_t buf_seq_ = 0;
-    ByteQueue send_buf_;
-    bool fin_queued_ = false;
-
     // Receive sequence space.
-    std::uint32_t irs_ = 0;
     std::uint32_t rcv_nxt_ = 0;
-    std::uint32_t rcv_adv_ = 0;            // right edge of the window we last advertised
+    std::uint32_t rcv_adv_ = 0;     // right edge of the window we last advertised
+    std::uint16_t send_mss_ = 536;  // RFC 9293 3.7.1 default until the peer's MSS arrives
+    std::uint16_t mss_ = 0;         // config_.mss
+    std::uint32_t recv_buffer_ = 0; // config_.recv_buffer (clamped)
+    std::uint32_t send_buffer_ = 0; // config_.send_buffer
+
+    ByteQueue send_buf_;
+    ByteQueue readable_;
+
+    // Timers (absolute ns).
+    std::optional<std::int64_t> retransmit_at_;
+    std::optional<std::int64_t> persist_at_;
+    std::optional<std::int64_t> delayed_ack_at_;
+    std::optional<std::int64_t> time_wait_at_;
+
     Reassembly ooo_;                       // out-of-order data beyond rcv_nxt_
     std::optional<std::uint32_t> ooo_fin_; // sequence number of a FIN that arrived early
-    ByteQueue readable_;
+    std::vector<Event> events_;
+    Endpoint local_;
+    Endpoint remote_;
+    std::uint32_t irs_ = 0;
+    bool from_listen_ = false; // SYN-RECEIVED entered from LISTEN (an RST returns there)
+    bool syn_retransmitted_ = false;
 
     // Congestion control (RFC 5681, NewReno recovery of RFC 6582 in its simplest form).
     std::uint32_t cwnd_ = 0xffffffff;
     std::uint32_t ssthresh_ = 0xffffffff;
     std::uint32_t ca_acked_ = 0; // bytes acked since cwnd last grew in congestion avoidance
     int dup_acks_ = 0;
-    std::optional<std::uint32_t> recover_; // set while in fast recovery: snd_max at entry
-
-    // Timers (absolute ns) and the RTT estimator.
-    RttEstimator rtt_;
-    std::optional<std::int64_t> retransmit_at_;
-    std::optional<std::int64_t> persist_at_;
-    int persist_count_ = 0;
-    std::optional<std::int64_t> delayed_ack_at_;
-    std::optional<std::int64_t> time_wait_at_;
     int retries_ = 0;
-    bool syn_retransmitted_ = false;
+    int persist_count_ = 0;
+    std::optional<std::uint32_t> recover_;   // set while in fast recovery: snd_max at entry
     std::optional<std::uint32_t> timed_seq_; // first byte of the segment timed for RTT
     std::int64_t timed_at_ = 0;
-
-    // Pending output.
-    bool ack_pending_ = false;
-    bool resend_head_ = false; // retransmit the first unacknowledged segment
-    bool probe_pending_ = false;
-    std::optional<wire::TcpRepr> rst_pending_;
-
-    std::vector<Event> events_;
     Stats stats_;
+    RttEstimator rtt_;
+
+    Config config_;
+    wire::TcpRepr rst_; // the RST to send while rst_pending_
 };
 
 // For a segment that matched no connection: the RST a closed port answers with

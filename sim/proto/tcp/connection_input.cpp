@@ -79,7 +79,7 @@ void Connection::take_ack(std::int64_t now, const TcpRepr& r, std::size_t payloa
 
 void Connection::learn_options(const TcpRepr& r) {
     // RFC 9293 3.7.1: without the option the peer can take 536; we never exceed our own.
-    send_mss_ = std::min<std::uint16_t>(r.mss.value_or(536), config_.mss);
+    send_mss_ = std::min<std::uint16_t>(r.mss.value_or(536), mss_);
     // No window scaling: we never offer the option, so RFC 7323 says neither side scales.
 }
 
@@ -269,7 +269,7 @@ void Connection::on_new_ack(std::int64_t now, std::uint32_t ack) {
     else
         retransmit_at_ = now + rtt_.rto(); // RFC 6298 5.3
 
-    if (!config_.congestion_control || data == 0) {
+    if (!congestion_control_ || data == 0) {
         dup_acks_ = 0;
         return;
     }
@@ -296,7 +296,7 @@ void Connection::on_new_ack(std::int64_t now, std::uint32_t ack) {
 
 void Connection::on_duplicate_ack() {
     ++dup_acks_;
-    if (!config_.congestion_control) return;
+    if (!congestion_control_) return;
     if (dup_acks_ == 3 && !recover_) { // fast retransmit (RFC 5681 3.2)
         ssthresh_ = std::max(flight_size() / 2, 2u * send_mss_);
         cwnd_ = ssthresh_ + 3u * send_mss_;

@@ -25,8 +25,8 @@ std::vector<Event> Connection::take_events() {
 std::optional<Segment> Connection::next_segment(std::int64_t now) {
     std::optional<Segment> seg;
     if (rst_pending_) {
-        seg = Segment{*rst_pending_, {}};
-        rst_pending_.reset();
+        seg = Segment{rst_, {}};
+        rst_pending_ = false;
     } else if (state_ != State::closed && state_ != State::listen) {
         // Each source is asked only when it may have something: the SYN while SND.NXT is
         // still at the ISS, new data while bytes or a FIN are unsent (the steady state asks
@@ -163,7 +163,7 @@ void Connection::on_retransmit_timeout(std::int64_t now) {
     ++stats_.timeouts;
     rtt_.back_off();    // RFC 6298 5.5
     timed_seq_.reset(); // Karn: the timed segment may be the one we resend
-    if (config_.congestion_control && syn_acked()) {
+    if (congestion_control_ && syn_acked()) {
         ssthresh_ = std::max(flight_size() / 2, 2u * send_mss_); // RFC 5681 (4)
         cwnd_ = send_mss_;
         ca_acked_ = 0;

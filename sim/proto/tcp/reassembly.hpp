@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 
 namespace wirelab::tcp {
 
@@ -20,11 +21,25 @@ public:
     // become contiguous at the new RCV.NXT (which the caller then appends and advances past).
     wire::Bytes advance(std::uint32_t n);
     std::size_t buffered() const;
-    bool empty() const { return blocks_.empty(); }
-    void clear() { blocks_.clear(); }
+    bool empty() const { return !blocks_ || blocks_->empty(); }
+    void clear() { blocks_.reset(); }
+
+    Reassembly() = default;
+    Reassembly(const Reassembly& o)
+        : blocks_(o.blocks_ ? std::make_unique<Blocks>(*o.blocks_) : nullptr) {}
+    Reassembly& operator=(const Reassembly& o) {
+        if (this != &o) blocks_ = o.blocks_ ? std::make_unique<Blocks>(*o.blocks_) : nullptr;
+        return *this;
+    }
+    Reassembly(Reassembly&&) noexcept = default;
+    Reassembly& operator=(Reassembly&&) noexcept = default;
 
 private:
-    std::map<std::uint32_t, wire::Bytes> blocks_; // offset from RCV.NXT -> bytes, disjoint
+    using Blocks = std::map<std::uint32_t, wire::Bytes>; // offset from RCV.NXT -> bytes, disjoint
+    // Made on the first out-of-order segment: most connections never see one, and their
+    // segments' empty() test then reads one pointer (kept on a hot line of the connection)
+    // rather than a map header's count.
+    std::unique_ptr<Blocks> blocks_;
 };
 
 } // namespace wirelab::tcp
