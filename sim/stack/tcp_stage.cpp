@@ -56,17 +56,16 @@ void TcpStage::from_below(Packet p, Meta m) {
     const wire::ByteView payload = bytes.subspan(offset);
     tcp::Endpoint from{m.src_ip, seg->src_port};
 
-    ConnId id = no_conn;
-    if (const ConnId* found = by_key_.find(key(seg->dst_port, m.src_ip, seg->src_port))) {
-        id = *found;
-    } else if (listening_.count(seg->dst_port) && seg->has(wire::TcpRepr::SYN) &&
-               !seg->has(wire::TcpRepr::ACK) && !seg->has(wire::TcpRepr::RST)) {
+    const std::uint64_t k = key(seg->dst_port, m.src_ip, seg->src_port);
+    ConnId id = lookup(k);
+    if (id == no_conn && listening_.count(seg->dst_port) && seg->has(wire::TcpRepr::SYN) &&
+        !seg->has(wire::TcpRepr::ACK) && !seg->has(wire::TcpRepr::RST)) {
         auto c =
             std::make_unique<tcp::Connection>(config_, tcp::Endpoint{host().ip(), seg->dst_port},
                                               tcp::Endpoint{}, world.random().next_u32());
         c->open_passive();
         id = add(std::move(c));
-        by_key_[key(seg->dst_port, m.src_ip, seg->src_port)] = id;
+        bind(k, id);
     }
     if (id == no_conn) {
         drop(p, m, DropReason::no_socket,
@@ -123,7 +122,7 @@ ConnId TcpStage::connect(std::uint32_t ip, std::uint16_t port, trace::EventId ca
     auto c = std::make_unique<tcp::Connection>(config_, tcp::Endpoint{host().ip(), local},
                                                tcp::Endpoint{ip, port}, world.random().next_u32());
     ConnId id = add(std::move(c));
-    by_key_[key(local, ip, port)] = id;
+    bind(key(local, ip, port), id);
     conns_[id].conn->open_active(world.now());
     service(id, cause);
     return id;
@@ -326,7 +325,7 @@ void TcpStage::service(ConnId id, trace::EventId cause) {
         auto local = conn.local();
         auto remote = conn.remote();
         const std::uint64_t k = key(local.port, remote.addr, remote.port);
-        if (const ConnId* found = by_key_.find(k); found && *found == id) by_key_.erase(k);
+        if (const ConnId* found = by_key_.find(k); found && *found == id) unbind(k);
     }
     auto next = conn.poll_timeout();
     if (next != slot.timer_at) {

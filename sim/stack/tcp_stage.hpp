@@ -34,7 +34,7 @@ public:
     virtual void on_closed(ConnId, trace::EventId cause) = 0;
 };
 
-class TcpStage final : public Stage {
+class alignas(64) TcpStage final : public Stage {
 public:
     TcpStage(tcp::Config config) : config_(config) {}
     std::uint8_t layer() const override { return 4; }
@@ -72,6 +72,26 @@ private:
         return std::uint64_t{local_port} << 48 | std::uint64_t{ip} << 16 | port;
     }
 
+    // by_key_ behind a one-entry cache of the last key looked up (a client host's segments
+    // all go to its one connection: no probe of the table, no line of it touched).
+    ConnId lookup(std::uint64_t k) {
+        if (k == last_key_ && last_id_ != no_conn) return last_id_;
+        const ConnId* found = by_key_.find(k);
+        if (!found) return no_conn;
+        last_key_ = k;
+        last_id_ = *found;
+        return *found;
+    }
+    void bind(std::uint64_t k, ConnId id) {
+        by_key_[k] = id;
+        last_key_ = k;
+        last_id_ = id;
+    }
+    void unbind(std::uint64_t k) {
+        by_key_.erase(k);
+        if (k == last_key_) last_id_ = no_conn;
+    }
+
     ConnId add(std::unique_ptr<tcp::Connection> c);
     void service(ConnId id, trace::EventId cause);
     bool report_events(ConnId id, trace::EventId& cause);
@@ -80,12 +100,16 @@ private:
     void emit(const tcp::Segment& s, std::uint32_t remote_ip, trace::EventId cause);
     std::uint16_t ephemeral_port();
 
-    tcp::Config config_;
+    // What a segment touches first (the stage of each of thousands of hosts is cold when
+    // its segment arrives): right after the Stage's pointers, in its first two lines.
     TcpUser* user_ = nullptr;
     std::vector<Slot> conns_;
     std::vector<tcp::Event> events_; // service()'s buffer, kept
-    FlatMap<ConnId> by_key_;         // never iterated: order-free
+    std::uint64_t last_key_ = 0;     // lookup()'s cache: valid unless last_id_ is no_conn
+    ConnId last_id_ = no_conn;
+    FlatMap<ConnId> by_key_; // never iterated: order-free
     std::map<std::uint16_t, bool> listening_;
+    tcp::Config config_;
     std::uint16_t next_port_ = 0;
 };
 
