@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <utility>
 
 using namespace wstest;
 using Kind = wirelab::ws::Event::Kind;
@@ -38,25 +39,15 @@ void check_too_big(const std::vector<Got>& got) {
 } // namespace
 
 TEST_CASE("single frame at the smaller limit is delivered, one byte over fails with 1009") {
-    SECTION("max_frame_size is the smaller") {
-        check_delivered(receive_whole(20, 30, 20), 20);
-        check_too_big(receive_whole(20, 30, 21));
+    // (max_frame_size, max_message_size): either the smaller, or the only one set.
+    const std::pair<std::uint64_t, std::uint64_t> limits[] = {{20, 30}, {30, 20}, {20, 0}, {0, 20}};
+    for (const auto& [max_frame, max_message] : limits) {
+        INFO("max_frame_size " << max_frame << ", max_message_size " << max_message);
+        check_delivered(receive_whole(max_frame, max_message, 20), 20);
+        check_too_big(receive_whole(max_frame, max_message, 21));
     }
-    SECTION("max_message_size is the smaller") {
-        check_delivered(receive_whole(30, 20, 20), 20);
-        check_too_big(receive_whole(30, 20, 21));
-    }
-    SECTION("only max_frame_size") {
-        check_delivered(receive_whole(20, 0, 20), 20);
-        check_too_big(receive_whole(20, 0, 21));
-    }
-    SECTION("only max_message_size") {
-        check_delivered(receive_whole(0, 20, 20), 20);
-        check_too_big(receive_whole(0, 20, 21));
-    }
-    SECTION("no limit at all") {
-        check_delivered(receive_whole(0, 0, 70000), 70000);
-    }
+    // No limit at all.
+    check_delivered(receive_whole(0, 0, 70000), 70000);
 }
 
 TEST_CASE("single frame: the masking rule follows the role") {
