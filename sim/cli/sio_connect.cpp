@@ -243,7 +243,7 @@ private:
         case Kind::connect_error: line["data"] = printable(e.data); break;
         case Kind::event:
             line["name"] = e.name;
-            line["args"] = printable(e.args);
+            line["args"] = printable(e.args.json());
             if (e.ack_id) line["ack_id"] = *e.ack_id;
             break;
         case Kind::ack:
@@ -254,7 +254,7 @@ private:
                     acks_.erase(it);
                 }
             }
-            line["args"] = printable(e.args);
+            line["args"] = printable(e.args.json());
             break;
         case Kind::reconnect_attempt:
         case Kind::reconnect: line["attempt"] = e.attempt; break;

@@ -457,7 +457,7 @@ bool SioStage::client_connected(std::size_t index) const {
     return index < clients_.size() && clients_[index]->client.connected();
 }
 
-const std::vector<std::pair<std::string, sio::Json>>&
+const std::vector<std::pair<std::string, sio::EventArgs>>&
 SioStage::client_received(std::size_t index) const {
     return clients_.at(index)->received;
 }

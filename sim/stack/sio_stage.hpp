@@ -91,8 +91,9 @@ public:
     const sio::socketio::Server* server() const { return server_.get(); }
     std::size_t client_count() const { return clients_.size(); }
     bool client_connected(std::size_t index) const;
-    // Events ("chat", ...) each client received, with their args, in order.
-    const std::vector<std::pair<std::string, sio::Json>>& client_received(std::size_t i) const;
+    // Events ("chat", ...) each client received, with their args (.json() for the value),
+    // in order.
+    const std::vector<std::pair<std::string, sio::EventArgs>>& client_received(std::size_t i) const;
 
 private:
     struct ClientSlot {
@@ -103,7 +104,7 @@ private:
         ConnId conn = no_conn;
         TimerId timer{};
         std::optional<Time> timer_at;
-        std::vector<std::pair<std::string, sio::Json>> received;
+        std::vector<std::pair<std::string, sio::EventArgs>> received;
         Time waiting_since = 0; // when the client last started waiting to reconnect
         // Polling: the upgrade's probe WebSocket, and one connection for the long-poll GETs
         // and one for the POSTs (both may be in flight at once, as in a browser).

@@ -35,7 +35,7 @@ TEST_CASE("sio-chat-rooms: room A hears c01, room B does not, the ack counts 14"
         CHECK(io->client_connected(0));
         for (const auto& [event, args] : io->client_received(0)) {
             if (event == "chat") {
-                CHECK(sio::stringify(args) == R"(["Homework is due Friday"])");
+                CHECK(sio::stringify(args.json()) == R"(["Homework is due Friday"])");
                 heard_chat.push_back(student(i));
             } else if (event == "announce") {
                 heard_announce.push_back(student(i));

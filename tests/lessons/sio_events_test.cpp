@@ -72,7 +72,7 @@ TEST_CASE("sio-events: the event and its ack on the wire, byte for byte") {
     REQUIRE(friend_io);
     REQUIRE(friend_io->client_received(0).size() == 1);
     CHECK(friend_io->client_received(0)[0].first == "chat");
-    CHECK(sio::stringify(friend_io->client_received(0)[0].second) == R"(["hello"])");
+    CHECK(sio::stringify(friend_io->client_received(0)[0].second.json()) == R"(["hello"])");
     auto* browser_io = p.world().host("browser")->sio();
     REQUIRE(browser_io);
     CHECK(browser_io->client_received(0).empty());

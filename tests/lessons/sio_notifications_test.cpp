@@ -54,7 +54,8 @@ void every_client_gets_the_alert_once(const std::string& lesson, int clients) {
         for (const auto& [event, args] : io->client_received(0))
             if (event == "alert") {
                 ++alerts;
-                CHECK(sio::stringify(args) == R"(["Storm warning: stay indoors",{"level":3}])");
+                CHECK(sio::stringify(args.json()) ==
+                      R"(["Storm warning: stay indoors",{"level":3}])");
             }
         if (alerts == 1 && frames[phone(i)] == 1 && io->client_connected(0)) ++once;
     }

@@ -1,5 +1,8 @@
 // sio::parse_json (JSON.parse) against a table of RFC 8259 cases, and differentially against
-// nlohmann's parser, which it replaced, on generated and mutated texts.
+// nlohmann's parser, which it replaced, on generated and mutated texts. Each text is also
+// checked as an event's argument by scan_json_event (which only checks, builds nothing).
+#include "event_scan_check.hpp"
+
 #include "sim/proto/sio/json_text.hpp"
 
 #include <catch2/catch.hpp>
@@ -27,6 +30,8 @@ bool agrees_with_reference(const std::string& text) {
     const auto theirs = reference(text);
     REQUIRE(ours.has_value() == theirs.has_value());
     if (ours) CHECK(*ours == *theirs);
+    // The same text after an event's name: the scan's verdict and value are parse_json's.
+    CHECK(wirelab::sio::test::event_agrees("[\"e\"," + text + "]"));
     return ours.has_value();
 }
 
@@ -123,6 +128,9 @@ TEST_CASE("parse_json refuses what JSON.parse refuses") {
                             "// c\n1"}) {
         INFO("text: " << bad);
         CHECK_FALSE(parse_json(bad));
+        std::string name;
+        std::string_view tail;
+        CHECK_FALSE(wirelab::sio::scan_json_event("[\"e\"," + std::string(bad) + "]", name, tail));
     }
     // A NUL byte is not whitespace (nlohmann stopped at one as at the end of a C string).
     CHECK_FALSE(parse_json(std::string("\"a\"\0x", 5)));

@@ -89,8 +89,8 @@ TEST_CASE("SioStage: polling, a chat with an ack, the upgrade, a chat over the W
     CHECK(poller.sio()->client_connected(0));
     const auto& got = other.sio()->client_received(0);
     REQUIRE(got.size() == 2);
-    CHECK(sio::stringify(got[0].second) == R"(["over polling"])");
-    CHECK(sio::stringify(got[1].second) == R"(["over websocket"])");
+    CHECK(sio::stringify(got[0].second.json()) == R"(["over polling"])");
+    CHECK(sio::stringify(got[1].second.json()) == R"(["over websocket"])");
 
     // The order on the polling client's side.
     const auto p = poller.id();

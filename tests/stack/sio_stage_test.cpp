@@ -83,7 +83,7 @@ TEST_CASE("SioStage: rooms of the built-in chat, acks, heartbeats on the world's
     CHECK(got(0).empty());
     REQUIRE(got(1).size() == 1);
     CHECK(got(1)[0].first == "chat");
-    CHECK(sio::stringify(got(1)[0].second) == "[\"hi\"]");
+    CHECK(sio::stringify(got(1)[0].second.json()) == "[\"hi\"]");
     REQUIRE(got(2).size() == 1);
     CHECK(got(2)[0].first == "news");
     CHECK(got(3).empty());

@@ -1,7 +1,9 @@
 // JSON.parse for Socket.IO payloads (json_text.hpp): a one-pass recursive-descent parser
-// that builds the Json value directly. Every client of a broadcast parses the packet it
-// receives, so this is on the simulator's hot path; nlohmann's lexer, one character and one
-// token-buffer push at a time, cost more than the rest of the Socket.IO layer together.
+// that builds the Json value directly, or (scan_json_event) only checks the text. Every
+// client of a broadcast checks the packet it receives, so this is on the simulator's hot
+// path; nlohmann's lexer, one character and one token-buffer push at a time, cost more than
+// the rest of the Socket.IO layer together, and so did building the tree the client then
+// only stored (it keeps the checked text instead: EventArgs).
 //
 // Accepts exactly RFC 8259 JSON text, as JSON.parse does: no BOM, no trailing commas, no
 // comments, strings of valid UTF-8 without raw control characters, lone surrogates in \u
@@ -25,6 +27,8 @@ constexpr int max_depth = 512;
 // growing 1 -> 2 -> 4 would allocate twice.
 constexpr std::size_t first_capacity = 4;
 
+// Build = true makes the Json value; false only checks the text (scan_json_event), taking
+// exactly the same decisions, so the two can never disagree on what is JSON.
 class Parser {
 public:
     explicit Parser(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
@@ -32,32 +36,33 @@ public:
     std::optional<Json> run() {
         Json v;
         skip_space();
-        if (!value(v, 0)) return std::nullopt;
+        if (!value<true>(&v, 0)) return std::nullopt;
         skip_space();
         if (p_ != end_) return std::nullopt;
         return v;
     }
 
-    // run() for an array starting with a string, the string kept apart (parse_json_event).
-    bool event(std::string& name, Json& args) {
+    // run() for an array starting with a string, the string decoded, the rest only checked
+    // (scan_json_event).
+    bool scan_event(std::string& name, std::string_view& args_tail) {
         skip_space();
         if (!eat('[')) return false;
         skip_space();
         // As array() at depth 1, the first item a string.
-        if (p_ == end_ || *p_ != '"' || !string(name)) return false;
-        args = Json::value_t::array;
-        auto& items = args.get_ref<Json::array_t&>();
+        if (p_ == end_ || *p_ != '"' || !string<true>(&name)) return false;
+        skip_space();
+        const char* tail = p_ != end_ && *p_ == ',' ? p_ + 1 : p_;
         for (;;) {
             skip_space();
             if (eat(']')) break;
             if (!eat(',')) return false;
             skip_space();
-            if (items.empty()) items.reserve(first_capacity - 1);
-            items.emplace_back();
-            if (!value(items.back(), 1)) return false;
+            if (!value<false>(nullptr, 1)) return false;
         }
         skip_space();
-        return p_ == end_;
+        if (p_ != end_) return false;
+        args_tail = std::string_view(tail, static_cast<std::size_t>(end_ - tail));
+        return true;
     }
 
 private:
@@ -81,53 +86,70 @@ private:
         return true;
     }
 
-    bool value(Json& out, int depth) {
+    // `out` is written only when Build (it may be null otherwise); so are the strings below.
+    template <bool Build> bool value(Json* out, int depth) {
         if (p_ == end_) return false;
         switch (*p_) {
-        case '{': return object(out, depth + 1);
-        case '[': return array(out, depth + 1);
-        case '"': out = Json::value_t::string; return string(out.get_ref<std::string&>());
-        case 't': out = true; return literal("true");
-        case 'f': out = false; return literal("false");
-        case 'n': out = nullptr; return literal("null");
-        default: return number(out);
+        case '{': return object<Build>(out, depth + 1);
+        case '[': return array<Build>(out, depth + 1);
+        case '"':
+            if constexpr (Build) {
+                *out = Json::value_t::string;
+                return string<true>(&out->get_ref<std::string&>());
+            } else {
+                return string<false>(nullptr);
+            }
+        case 't': return assign<Build>(out, true) && literal("true");
+        case 'f': return assign<Build>(out, false) && literal("false");
+        case 'n': return assign<Build>(out, nullptr) && literal("null");
+        default: return number<Build>(out);
         }
     }
 
-    bool array(Json& out, int depth) {
+    template <bool Build, class T> static bool assign(Json* out, T&& v) {
+        if constexpr (Build) *out = std::forward<T>(v);
+        return true;
+    }
+
+    template <bool Build> bool array(Json* out, int depth) {
         if (depth > max_depth) return false;
         ++p_; // '['
-        out = Json::value_t::array;
-        auto& items = out.get_ref<Json::array_t&>();
+        Json::array_t* items = nullptr;
+        if constexpr (Build) {
+            *out = Json::value_t::array;
+            items = &out->get_ref<Json::array_t&>();
+        }
         skip_space();
         if (eat(']')) return true;
-        items.reserve(first_capacity); // [event, arg]: one allocation, not two
+        if constexpr (Build) items->reserve(first_capacity); // [event, arg]: one allocation
         for (;;) {
             skip_space();
-            items.emplace_back();
-            if (!value(items.back(), depth)) return false;
+            Json* item = nullptr;
+            if constexpr (Build) item = &items->emplace_back();
+            if (!value<Build>(item, depth)) return false;
             skip_space();
             if (eat(']')) return true;
             if (!eat(',')) return false;
         }
     }
 
-    bool object(Json& out, int depth) {
+    template <bool Build> bool object(Json* out, int depth) {
         if (depth > max_depth) return false;
         ++p_; // '{'
-        out = Json::value_t::object;
+        if constexpr (Build) *out = Json::value_t::object;
         skip_space();
         if (eat('}')) return true;
         std::string key;
         for (;;) {
             skip_space();
-            if (p_ == end_ || *p_ != '"' || !string(key)) return false;
+            if (p_ == end_ || *p_ != '"' || !string<Build>(&key)) return false;
             skip_space();
             if (!eat(':')) return false;
             skip_space();
             Json v;
-            if (!value(v, depth)) return false;
-            out[key] = std::move(v); // a duplicate key keeps its place, takes the new value
+            if (!value<Build>(&v, depth)) return false;
+            // A duplicate key keeps its place, takes the new value.
+            if constexpr (Build) (*out)[key] = std::move(v);
             skip_space();
             if (eat('}')) return true;
             if (!eat(',')) return false;
@@ -159,13 +181,13 @@ private:
             ++p_;
     }
 
-    bool string(std::string& out) {
+    template <bool Build> bool string(std::string* out) {
         ++p_; // '"'
-        out.clear();
+        if constexpr (Build) out->clear();
         for (;;) {
             const char* run = p_;
             skip_plain();
-            out.append(run, static_cast<std::size_t>(p_ - run));
+            if constexpr (Build) out->append(run, static_cast<std::size_t>(p_ - run));
             if (p_ == end_) return false;
             const auto c = static_cast<unsigned char>(*p_);
             if (c == '"') {
@@ -173,10 +195,10 @@ private:
                 return true;
             }
             if (c == '\\') {
-                if (!escape(out)) return false;
+                if (!escape<Build>(out)) return false;
             } else if (c < 0x20) {
                 return false; // a raw control character
-            } else if (!utf8(out)) {
+            } else if (!utf8<Build>(out)) {
                 return false;
             }
         }
@@ -200,20 +222,25 @@ private:
         return true;
     }
 
-    bool escape(std::string& out) {
+    template <bool Build> bool escape(std::string* out) {
         ++p_; // '\'
         if (p_ == end_) return false;
+        char c = 0;
         switch (*p_++) {
-        case '"': out.push_back('"'); return true;
-        case '\\': out.push_back('\\'); return true;
-        case '/': out.push_back('/'); return true;
-        case 'b': out.push_back('\b'); return true;
-        case 'f': out.push_back('\f'); return true;
-        case 'n': out.push_back('\n'); return true;
-        case 'r': out.push_back('\r'); return true;
-        case 't': out.push_back('\t'); return true;
+        case '"': c = '"'; break;
+        case '\\': c = '\\'; break;
+        case '/': c = '/'; break;
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
         case 'u': break;
         default: return false;
+        }
+        if (c != 0) {
+            if constexpr (Build) out->push_back(c);
+            return true;
         }
         std::uint32_t cp = 0;
         if (!hex4(cp)) return false;
@@ -223,10 +250,9 @@ private:
             if (!literal("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
         }
-        append_utf8(out, cp);
+        if constexpr (Build) append_utf8(*out, cp);
         return true;
     }
-
     static void append_utf8(std::string& out, std::uint32_t cp) {
         if (cp < 0x80) {
             out.push_back(static_cast<char>(cp));
@@ -247,7 +273,7 @@ private:
 
     // One multi-byte UTF-8 sequence, checked as RFC 3629 table 2 (no overlongs, no
     // surrogates, nothing above U+10FFFF), copied as it is.
-    bool utf8(std::string& out) {
+    template <bool Build> bool utf8(std::string* out) {
         const auto* s = reinterpret_cast<const unsigned char*>(p_);
         const auto left = static_cast<std::size_t>(end_ - p_);
         const unsigned char b0 = s[0];
@@ -269,14 +295,14 @@ private:
         if (left < n || s[1] < lo || s[1] > hi) return false;
         for (std::size_t i = 2; i < n; ++i)
             if (s[i] < 0x80 || s[i] > 0xBF) return false;
-        out.append(p_, n);
+        if constexpr (Build) out->append(p_, n);
         p_ += n;
         return true;
     }
 
     static bool digit(char c) { return c >= '0' && c <= '9'; }
 
-    bool number(Json& out) {
+    template <bool Build> bool number(Json* out) {
         const char* start = p_;
         const bool negative = eat('-');
         if (p_ == end_ || !digit(*p_)) return false;
@@ -304,16 +330,10 @@ private:
         if (integral) {
             if (negative) {
                 std::int64_t v = 0;
-                if (std::from_chars(start, p_, v).ec == std::errc{}) {
-                    out = v;
-                    return true;
-                }
+                if (std::from_chars(start, p_, v).ec == std::errc{}) return assign<Build>(out, v);
             } else {
                 std::uint64_t v = 0;
-                if (std::from_chars(start, p_, v).ec == std::errc{}) {
-                    out = v;
-                    return true;
-                }
+                if (std::from_chars(start, p_, v).ec == std::errc{}) return assign<Build>(out, v);
             }
         }
         double d = 0;
@@ -326,8 +346,7 @@ private:
         } else if (r.ec != std::errc{} || r.ptr != p_) {
             return false;
         }
-        out = d;
-        return true;
+        return assign<Build>(out, d);
     }
 };
 
@@ -337,8 +356,8 @@ std::optional<Json> parse_json(std::string_view text) {
     return Parser(text).run();
 }
 
-bool parse_json_event(std::string_view text, std::string& name, Json& args) {
-    return Parser(text).event(name, args);
+bool scan_json_event(std::string_view text, std::string& name, std::string_view& args_tail) {
+    return Parser(text).scan_event(name, args_tail);
 }
 
 } // namespace wirelab::sio

@@ -29,11 +29,13 @@ bool json_equal(const Json& a, const Json& b);
 // JSON.parse(text): nullopt on malformed input (never throws). Nesting depth is limited
 // (512) so hostile input cannot exhaust the stack.
 std::optional<Json> parse_json(std::string_view text);
-// A Socket.IO event's payload, split as it is parsed: true exactly when parse_json(text)
-// would give an array whose first item is a string; then `name` is that string and `args`
-// an array of the items after it (the name never becomes a Json string of its own). False
-// leaves `name` and `args` unspecified: call parse_json for the answer.
-bool parse_json_event(std::string_view text, std::string& name, Json& args);
+// A Socket.IO event's payload, checked without building it: true exactly when
+// parse_json(text) would give an array whose first item is a string; then `name` is that
+// string and `args_tail` the rest of `text` from just after the comma that follows the name
+// (or from the closing bracket when nothing follows it), so that "[" + args_tail is the JSON
+// text of the array of the items after the name. False leaves `name` and `args_tail`
+// unspecified: call parse_json for the answer.
+bool scan_json_event(std::string_view text, std::string& name, std::string_view& args_tail);
 
 // Standard base64 with padding (Node's Buffer "base64").
 std::string base64_encode(std::string_view bytes);

@@ -277,9 +277,13 @@ void Client::on_session(std::int64_t now) {
 bool Client::on_message(std::string_view data, bool binary, std::int64_t now) {
     if (!binary && config_.nsp == "/") {
         // A plain event for "/" (a broadcast's): decoded straight into the event on_packet
-        // would build from the packet, its name never a Json string.
+        // would build from the packet, its name never a Json string, its args kept as text.
         ClientEvent& ev = events_.emplace_back();
-        if (decoder_.add_event_text(data, ev.name, ev.args)) return session_.has_value();
+        std::string_view args_tail;
+        if (decoder_.add_event_text(data, ev.name, args_tail)) {
+            ev.args.assign_tail(args_tail); // the checked text, no JSON tree
+            return session_.has_value();
+        }
         events_.pop_back();
     }
     auto r = binary ? decoder_.add_binary(data) : decoder_.add_text(data);

@@ -17,6 +17,7 @@
 
 #include "sim/proto/sio/backoff.hpp"
 #include "sim/proto/sio/engineio_session.hpp"
+#include "sim/proto/sio/event_args.hpp"
 #include "sim/proto/sio/socketio_packet.hpp"
 
 #include <cstdint>
@@ -66,7 +67,7 @@ struct ClientEvent {
     };
     Kind kind = Kind::event;
     std::string name;
-    Json args;
+    EventArgs args; // json() for the value: a plain event for "/" keeps its text
     Json data;
     std::optional<std::uint64_t> ack_id;
     std::string reason;

@@ -221,12 +221,13 @@ Decoder::Result Decoder::add_text(std::string_view text) {
     return {};
 }
 
-bool Decoder::add_event_text(std::string_view text, std::string& name, Json& args) {
+bool Decoder::add_event_text(std::string_view text, std::string& name,
+                             std::string_view& args_tail) {
     // "2[": an EVENT, no attachments, namespace "/" (no '/'), no ack id (no digit); then
     // decode_into's payload: valid JSON (parse_json), an array, a string first (not a
     // number), not a reserved name (payload_valid).
     if (pending_ || text.size() < 2 || text[0] != '2' || text[1] != '[') return false;
-    if (!parse_json_event(text.substr(1), name, args)) return false;
+    if (!scan_json_event(text.substr(1), name, args_tail)) return false;
     return std::find(reserved_events.begin(), reserved_events.end(), name) == reserved_events.end();
 }
 

@@ -74,11 +74,12 @@ public:
     };
     Result add_text(std::string_view text);
     Result add_binary(std::string_view bytes);
-    // add_text's most common case without the Packet: true exactly when add_text(text)
-    // would give an EVENT for "/" without an ack id whose data starts with a string, the
-    // event's name; `name` and `args` (the data after the name) are then filled. False:
-    // nothing happened (`name` and `args` unspecified), call add_text.
-    bool add_event_text(std::string_view text, std::string& name, Json& args);
+    // add_text's most common case without the Packet or its JSON value: true exactly when
+    // add_text(text) would give an EVENT for "/" without an ack id whose data starts with a
+    // string, the event's name; `name` and `args_tail` (a view into `text`: "[" + args_tail
+    // is the JSON text of the data after the name, as scan_json_event says) are then set.
+    // False: nothing happened (`name` and `args_tail` unspecified), call add_text.
+    bool add_event_text(std::string_view text, std::string& name, std::string_view& args_tail);
     bool reconstructing() const { return pending_.has_value(); }
 
 private:
