@@ -2,9 +2,11 @@
 // rejected without a crash, and whatever decodes must re-encode to something that decodes
 // to the same packet (Socket.IO) or to the same bytes (Engine.IO text packets). The
 // polling transport gets the same bytes as a POST body, a GET answer and an HTTP target;
-// and parse_json is compared with nlohmann's parser on them.
+// parse_json is compared with nlohmann's parser on them, and the client's event scan
+// (scan_json_event, which builds nothing) with parse_json.
 #include "sim/proto/sio/engineio_packet.hpp"
 #include "sim/proto/sio/engineio_session.hpp"
+#include "sim/proto/sio/event_args.hpp"
 #include "sim/proto/sio/json_text.hpp"
 #include "sim/proto/sio/socketio_client.hpp"
 #include "sim/proto/sio/socketio_packet.hpp"
@@ -101,6 +103,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const Json theirs = Json::parse(in.begin(), in.end(), nullptr, false);
         if (ours.has_value() == theirs.is_discarded()) std::abort();
         if (ours && !(*ours == theirs)) std::abort();
+    }
+
+    // scan_json_event: yes exactly when parse_json gives an array with a string first, and
+    // then that name and (as EventArgs) the items after it.
+    std::string name;
+    std::string_view tail;
+    const bool scanned = scan_json_event(in, name, tail);
+    const auto whole = parse_json(in);
+    if (scanned != (whole && whole->is_array() && !whole->empty() && (*whole)[0].is_string()))
+        std::abort();
+    if (scanned) {
+        const auto& items = whole->get_ref<const Json::array_t&>();
+        if (name != items[0].get_ref<const std::string&>()) std::abort();
+        if (!(EventArgs::from_tail(tail).json() ==
+              Json(Json::array_t(items.begin() + 1, items.end()))))
+            std::abort();
     }
     return 0;
 }
