@@ -387,25 +387,30 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
         }
     }
     // Frames go on the WebSocket, or on the probe WebSocket while upgrading (2probe, 5).
+    // (Most deliveries leave neither frames nor commands: no empty vectors are made then.)
     const ConnId ws_conn = slot.conn != no_conn ? slot.conn : slot.upgrade_conn;
-    for (const eio::Frame& f : slot.client.frames_to_send()) {
-        if (ws_conn == no_conn) break;
-        trace::EventId c = trace_frame(f.data, f.binary, false, ws_conn, cause);
-        host().ws()->send_to(ws_conn, bytes_of(f.data), f.binary, c);
+    if (slot.client.has_frames_to_send()) {
+        for (const eio::Frame& f : slot.client.frames_to_send()) {
+            if (ws_conn == no_conn) break;
+            trace::EventId c = trace_frame(f.data, f.binary, false, ws_conn, cause);
+            host().ws()->send_to(ws_conn, bytes_of(f.data), f.binary, c);
+        }
     }
     if (session_ended) {
         drop_client_conn(slot, cause);
         close_polling(slot, cause);
     }
-    for (sock::TransportCommand cmd : slot.client.transport_commands()) {
-        if (cmd == sock::TransportCommand::open) {
-            ConnId id =
-                host().ws()->connect(slot.ip, slot.port, slot.host_header,
-                                     std::string(path) + "?EIO=4&transport=websocket", cause);
-            slot.conn = id;
-            client_of_[id] = index;
-        } else {
-            client_command(index, cmd, cause);
+    if (slot.client.has_transport_commands()) {
+        for (sock::TransportCommand cmd : slot.client.transport_commands()) {
+            if (cmd == sock::TransportCommand::open) {
+                ConnId id =
+                    host().ws()->connect(slot.ip, slot.port, slot.host_header,
+                                         std::string(path) + "?EIO=4&transport=websocket", cause);
+                slot.conn = id;
+                client_of_[id] = index;
+            } else {
+                client_command(index, cmd, cause);
+            }
         }
     }
     finish_upgrade(slot, cause);

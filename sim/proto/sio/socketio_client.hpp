@@ -140,6 +140,12 @@ public:
     }
     std::vector<engineio::Frame> frames_to_send();
     std::vector<TransportCommand> transport_commands() { return std::exchange(commands_, {}); }
+    // False when frames_to_send() / transport_commands() would give nothing (after most
+    // received events): a caller may skip the call and its empty vector.
+    bool has_frames_to_send() const {
+        return !out_.empty() || (session_ && session_->has_frames());
+    }
+    bool has_transport_commands() const { return !commands_.empty(); }
     // One per http_request command, in the same order. `query` goes after the path (e.g.
     // /socket.io/?...); POST bodies are text/plain;charset=UTF-8.
     std::vector<engineio::PollRequest> http_requests() { return std::exchange(http_out_, {}); }
