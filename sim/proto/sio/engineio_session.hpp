@@ -225,6 +225,7 @@ public:
     bool has_frames() const { return !out_.empty(); }
     // HTTP requests to send: at most one GET and one POST are in flight at a time.
     std::vector<PollRequest> poll_requests() { return std::exchange(requests_, {}); }
+    bool has_poll_requests() const { return !requests_.empty(); }
     // True once after the polling session opened with "websocket" in its upgrades: open a
     // WebSocket to upgrade_query(), then handle_upgrade_open / handle_upgrade_error.
     bool take_upgrade_request() { return std::exchange(upgrade_wanted_, false); }

@@ -220,9 +220,11 @@ void Client::open_transport(std::int64_t now) {
 // The session's HTTP requests and upgrade wish become commands, in order.
 void Client::pump() {
     if (!session_) return;
-    for (auto& r : session_->poll_requests()) {
-        http_out_.push_back(std::move(r));
-        commands_.push_back(TransportCommand::http_request);
+    if (session_->has_poll_requests()) { // never on a WebSocket: no empty vector per message
+        for (auto& r : session_->poll_requests()) {
+            http_out_.push_back(std::move(r));
+            commands_.push_back(TransportCommand::http_request);
+        }
     }
     if (session_->take_upgrade_request()) commands_.push_back(TransportCommand::open_upgrade);
 }
