@@ -319,7 +319,9 @@ void Server::send_broadcast(ConnId id, const Encoded& encoded,
         session.transport() != engineio::Transport::websocket ||
         !conn->session.pending_frames().empty())
         return send_encoded(id, encoded);
-    out_.push_back({id, {}, false, shared});
+    Transmit& t = out_.emplace_back(); // filled in place: no Transmit moved per socket
+    t.conn = id;
+    t.shared = shared;
     flush(id, *conn);
 }
 
