@@ -27,10 +27,16 @@ TEST_CASE("EventArgs keeps a short or long text and parses it on demand") {
         CHECK(copy.text() == "[" + tail);
         EventArgs moved = std::move(a);
         CHECK(moved.text() == "[" + tail);
+        CHECK_NOTHROW(a.json()); // NOLINT(bugprone-use-after-move): still a valid object
+        CHECK_NOTHROW(a.text());
         EventArgs assigned;
         assigned = copy;
         CHECK(assigned.is_text());
         CHECK(assigned == Json::array({1, item}));
+        EventArgs long_text = EventArgs::from_tail(tail);
+        assigned = std::move(long_text);
+        CHECK(assigned.text() == "[" + tail);
+        CHECK_NOTHROW(long_text.text()); // NOLINT(bugprone-use-after-move)
         assigned = EventArgs(Json::array({true}));
         CHECK_FALSE(assigned.is_text());
         CHECK(assigned.text().empty());

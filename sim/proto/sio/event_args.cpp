@@ -13,50 +13,63 @@ EventArgs EventArgs::from_tail(std::string_view args_tail) {
 }
 
 void EventArgs::assign_tail(std::string_view args_tail) {
-    if (!value_.is_null()) value_ = nullptr;
     is_text_ = true;
     const std::size_t size = 1 + args_tail.size();
     size_ = static_cast<std::uint32_t>(size);
-    char* out = inline_;
     if (size > inline_capacity) {
-        long_.resize(size);
-        out = long_.data();
+        std::string text;
+        text.reserve(size);
+        text += '[';
+        text += args_tail;
+        value_ = std::move(text);
+        return;
     }
-    out[0] = '[';
-    std::memcpy(out + 1, args_tail.data(), args_tail.size());
+    if (!value_.is_null()) value_ = nullptr;
+    inline_[0] = '[';
+    std::memcpy(inline_ + 1, args_tail.data(), args_tail.size());
 }
 
-// The inline bytes in use (long_ is copied or moved by the caller).
-void EventArgs::take_text(const EventArgs& o) {
-    size_ = o.size_;
-    is_text_ = o.is_text_;
-    if (size_ <= inline_capacity) std::memcpy(inline_, o.inline_, size_);
+bool EventArgs::uses_value() const {
+    return !is_text_ || size_ > inline_capacity;
 }
 
-EventArgs::EventArgs(const EventArgs& o) : value_(o.value_) {
-    if (o.size_ > inline_capacity) long_ = o.long_;
-    take_text(o);
+// Moved from: a null value, whatever it held.
+void EventArgs::forget() {
+    size_ = 0;
+    is_text_ = false;
 }
 
-EventArgs::EventArgs(EventArgs&& o) noexcept {
-    if (!o.is_text_) value_ = std::move(o.value_);
-    if (o.size_ > inline_capacity) long_ = std::move(o.long_);
-    take_text(o);
+EventArgs::EventArgs(const EventArgs& o) : size_(o.size_), is_text_(o.is_text_) {
+    if (o.uses_value())
+        value_ = o.value_;
+    else
+        std::memcpy(inline_, o.inline_, size_);
+}
+
+EventArgs::EventArgs(EventArgs&& o) noexcept : size_(o.size_), is_text_(o.is_text_) {
+    if (o.uses_value()) {
+        value_ = std::move(o.value_);
+        o.forget();
+    } else {
+        std::memcpy(inline_, o.inline_, size_);
+    }
 }
 
 EventArgs& EventArgs::operator=(const EventArgs& o) {
-    if (this == &o) return *this;
-    value_ = o.value_;
-    if (o.size_ > inline_capacity) long_ = o.long_;
-    take_text(o);
+    if (this != &o) *this = EventArgs(o);
     return *this;
 }
 
 EventArgs& EventArgs::operator=(EventArgs&& o) noexcept {
     if (this == &o) return *this;
-    if (!o.is_text_ || !value_.is_null()) value_ = std::move(o.value_); // a text's is null
-    if (o.size_ > inline_capacity) long_ = std::move(o.long_);
-    take_text(o);
+    const bool moved = o.uses_value();
+    if (moved || !value_.is_null()) value_ = std::move(o.value_); // else both null
+    size_ = o.size_;
+    is_text_ = o.is_text_;
+    if (moved)
+        o.forget();
+    else
+        std::memcpy(inline_, o.inline_, size_);
     return *this;
 }
 

@@ -29,7 +29,7 @@ public:
     // from_tail in place: the text replaces what was held.
     void assign_tail(std::string_view args_tail);
 
-    // Only the storage in use is copied: a text moves without touching the Json.
+    // Only the storage in use is copied: an inline text moves without touching the Json.
     EventArgs(const EventArgs& o);
     EventArgs(EventArgs&& o) noexcept;
     EventArgs& operator=(const EventArgs& o);
@@ -41,17 +41,20 @@ public:
     // True when kept as the received JSON text, which text() gives (else it is empty).
     bool is_text() const { return is_text_; }
     std::string_view text() const {
-        return size_ <= inline_capacity ? std::string_view(inline_, size_) : long_;
+        return size_ <= inline_capacity ? std::string_view(inline_, size_)
+                                        : std::string_view(value_.get_ref<const std::string&>());
     }
 
     // Value equality, as Json's operator== (object members in order).
     friend bool operator==(const EventArgs& a, const Json& b) { return a.json() == b; }
 
 private:
-    void take_text(const EventArgs& o);
+    bool uses_value() const; // value_ holds the value or the long text
+    void forget();
 
-    Json value_;             // when !is_text_ (else null)
-    std::string long_;       // the text, if longer than inline_capacity
+    // The value when !is_text_; a text longer than inline_capacity as a Json string; else
+    // null. (A separate std::string would add 32 bytes to every received event.)
+    Json value_;
     std::uint32_t size_ = 0; // the text's length
     bool is_text_ = false;
     char inline_[inline_capacity]; // the text, if it fits (only size_ bytes are set)
