@@ -12,6 +12,7 @@
 // range is refused. A later duplicate key replaces the value in place, as JSON.parse does.
 #include "sim/proto/sio/json_text.hpp"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -159,24 +160,35 @@ private:
     // A run of bytes that need no attention: printable ASCII other than '"' and '\'.
     static bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
-    // True if none of the 8 bytes at `s` needs attention (all plain). Exact: a borrow out of
-    // a byte only starts at a byte that matches, so no clean word is ever flagged, and each
-    // kind of byte sets its own top bit (>= 0x80 in `v`, < 0x20 in `v - 0x20..`, '"' and
-    // '\' as a zero byte after the xor).
-    static bool plain8(const char* s) {
+    // The top bit of each of the 8 bytes at `s` that needs attention (not plain): zero for a
+    // clean word, exactly (a borrow out of a byte only starts at a byte that matches, so no
+    // clean word is ever flagged), and each kind of byte sets its own top bit (>= 0x80 in
+    // `v`, < 0x20 in `v - 0x20..`, '"' and '\\' as a zero byte after the xor). A borrow runs
+    // towards the more significant bytes only, so the least significant flag is exact too.
+    static std::uint64_t attention8(const char* s) {
         constexpr std::uint64_t ones = 0x0101010101010101ULL;
         constexpr std::uint64_t tops = 0x8080808080808080ULL;
         std::uint64_t v = 0;
         std::memcpy(&v, s, 8);
         const std::uint64_t quote = v ^ (ones * '"');
         const std::uint64_t slash = v ^ (ones * '\\');
-        return ((v | (v - ones * 0x20) | (quote - ones) | (slash - ones)) & tops) == 0;
+        return (v | (v - ones * 0x20) | (quote - ones) | (slash - ones)) & tops;
     }
 
-    // The plain run starting at p_: eight bytes at a time, then byte by byte.
+    // The plain run starting at p_: eight bytes at a time. Where a word holds a byte that
+    // needs attention, a little-endian machine (the word's first byte least significant)
+    // steps straight to it; otherwise the bytes are looked at one by one.
     void skip_plain() {
-        while (end_ - p_ >= 8 && plain8(p_))
-            p_ += 8;
+        while (end_ - p_ >= 8) {
+            const std::uint64_t flags = attention8(p_);
+            if (flags == 0) {
+                p_ += 8;
+                continue;
+            }
+            if constexpr (std::endian::native == std::endian::little)
+                p_ += std::countr_zero(flags) / 8;
+            break;
+        }
         while (p_ != end_ && plain(static_cast<unsigned char>(*p_)))
             ++p_;
     }
