@@ -46,11 +46,13 @@ std::string_view trim(std::string_view s) {
 }
 
 // Text as a person reads it in one line: printable ASCII kept, the rest escaped, cut at `max`.
+// Quotes are kept as they are: the summary's own quotes only mark where the text starts and
+// ends, and Socket.IO's JSON (42["chat","hi"]) must read as it is sent, not as 42[\"chat\"….
 std::string preview(ByteView bytes, std::size_t max = 40) {
     std::string out;
     for (std::size_t i = 0; i < bytes.size() && i < max; ++i) {
         const unsigned char c = bytes[i];
-        if (c == '"' || c == '\\') {
+        if (c == '\\') {
             out += '\\';
             out += static_cast<char>(c);
         } else if (c >= 0x20 && c < 0x7f) {

@@ -70,6 +70,17 @@ TEST_CASE("short labels of HTTP and WebSocket summaries") {
     CHECK(short_label(d) == "CLOSE");
     d.summary = "TEXT fin=1 mask=0 len=12 \"42[\"chat\",\"hi\"]\"";
     CHECK(classify(d) == Protocol::socketio);
+    CHECK(short_label(d) == "TEXT \"42[\"chat\",\"hi\"]\"");
+    // A long text is cut with an ellipsis, also where the cut falls just after a quote...
+    d.summary = "TEXT fin=1 mask=0 len=52 \"42[\"announce\",\"Lab 3 starts now, room B\"]\"";
+    CHECK(short_label(d) == "TEXT \"42[\"announce\",\"Lab 3 st…\"");
+    d.summary = "TEXT fin=1 mask=0 len=40 \"42[\"announce\",\"xxxxxxxxxxxxx\"]\"";
+    CHECK(short_label(d) == "TEXT \"42[\"announce\",\"xxxxxxxx…\"");
+    d.summary = "TEXT fin=1 mask=0 len=40 \"42[\"a\",\"bcdefghijklmn\",\"op\"]\"";
+    CHECK(short_label(d) == "TEXT \"42[\"a\",\"bcdefghijklmn\",…\"");
+    // ...and never inside a UTF-8 sequence (é is two bytes; the cut would split it).
+    d.summary = "TEXT fin=1 mask=1 len=26 \"abcdefghijklmnopqrstuv\xc3\xa9xyz\"";
+    CHECK(short_label(d) == "TEXT \"abcdefghijklmnopqrstuv…\"");
 }
 
 TEST_CASE("the SYN is on the cable between its send and its arrival, head before tail") {

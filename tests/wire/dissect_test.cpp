@@ -201,7 +201,7 @@ TEST_CASE("dissect_frame: WebSocket data and control frames", "[dissect]") {
     const Bytes pong = ws_frame(Opcode::pong, "", false);
     two.insert(two.end(), pong.begin(), pong.end());
     CHECK(dissect_frame(tcp_frame(psh_ack(), two)).summary ==
-          "TEXT fin=1 mask=0 len=15 \"42[\\\"chat\\\",\\\"hi\\\"]\"; PONG");
+          "TEXT fin=1 mask=0 len=15 \"42[\"chat\",\"hi\"]\"; PONG");
 
     // Bytes that are neither HTTP nor whole frames stay TCP data.
     const Bytes junk = text_bytes("\x81\x7e\x01\x00partial");

@@ -84,9 +84,14 @@ std::string ws_label(std::string_view s) {
     auto q = s.find('"');
     if (q != std::string_view::npos) {
         auto text = s.substr(q);
-        if (text.size() > 26) text = std::string_view(text.substr(0, 24));
-        out += " " + std::string(text);
-        if (out.back() != '"') out += "…\"";
+        if (text.size() > 26) {
+            std::size_t cut = 24; // not inside a UTF-8 sequence
+            while (cut > 1 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
+                --cut;
+            out += " " + std::string(text.substr(0, cut)) + "…\"";
+        } else {
+            out += " " + std::string(text);
+        }
     }
     return out;
 }

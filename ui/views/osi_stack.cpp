@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 namespace wirelab::ui {
 
@@ -66,6 +67,29 @@ ImU32 span_color(std::string_view name, std::uint8_t layer) {
     return layer_color(layer);
 }
 
+// `text` as it fits in `room` pixels: at font size `fs` if it can, else down to 85 % of it,
+// else cut at a character with an ellipsis. A box's text is never clipped mid-letter
+// ("Engine.IO / WebSocket / HTTI" in a narrow column read as a typo).
+std::pair<std::string, float> fit_text(std::string text, float room, float fs) {
+    const auto width = [](const std::string& t, float size) {
+        return ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, t.c_str()).x;
+    };
+    const float w = width(text, fs);
+    if (w <= room) return {std::move(text), fs};
+    const float size = std::max(0.85f * fs, fs * room / w);
+    if (w * size / fs <= room) return {std::move(text), size};
+    const std::string ellipsis = "…";
+    while (!text.empty() && width(text + ellipsis, size) > room) {
+        std::size_t cut = text.size() - 1;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+            --cut; // a whole UTF-8 character
+        text.resize(cut);
+        while (!text.empty() && text.back() == ' ')
+            text.pop_back();
+    }
+    return {text + ellipsis, size};
+}
+
 // One host's column of seven rows plus its encapsulation bar; returns the rows' right edge.
 void draw_stack(ViewContext& ctx, ImDrawList* dl, trace::NodeId node, ImVec2 p0, float width,
                 float row_h, float name_w, bool first) {
@@ -102,8 +126,9 @@ void draw_stack(ViewContext& ctx, ImDrawList* dl, trace::NodeId node, ImVec2 p0,
             text += act->pass->down ? "   ↓ + " + what + (row.layer == 1 ? "" : " header")
                                     : "   ↑ − " + what + (row.layer == 1 ? "" : " header");
         }
+        const auto [shown, size] = fit_text(std::move(text), b.x - a.x - 10 * ctx.scale, fs);
         dl->PushClipRect(a, b, true);
-        draw_label(ctx, dl, view, {a.x + 6 * ctx.scale, y + (row_h - fs) / 2}, tc, text, fs);
+        draw_label(ctx, dl, view, {a.x + 6 * ctx.scale, y + (row_h - size) / 2}, tc, shown, size);
         dl->PopClipRect();
     }
 
@@ -126,9 +151,8 @@ void draw_stack(ViewContext& ctx, ImDrawList* dl, trace::NodeId node, ImVec2 p0,
     const std::string title = std::string(pass.down ? "↓ sends " : "↑ receives ") +
                               s.catalog().info(pass.pdu).label + " (" +
                               std::to_string(bytes.size()) + " B)";
-    dl->PushClipRect({p0.x + name_w, bar_y}, {p0.x + width, bar_y + fs * 3}, true);
-    draw_label(ctx, dl, view, {p0.x + name_w, bar_y}, ctx.theme.text, title, fs);
-    dl->PopClipRect();
+    const auto [title_shown, title_size] = fit_text(title, width - name_w, fs);
+    draw_label(ctx, dl, view, {p0.x + name_w, bar_y}, ctx.theme.text, title_shown, title_size);
     const auto& rows_of_pdu = s.catalog().info(pass.pdu).dissection.rows;
     float x = p0.x + name_w;
     const float bar_w = width - name_w, h = fs * 1.5f, y = bar_y + fs * 1.3f;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace wirelab::ui {
 
@@ -40,21 +41,37 @@ std::string bandwidth_text(std::int64_t bps) {
     return buf;
 }
 
-void label_box(ViewContext& ctx, ImDrawList* dl, ImVec2 at, ImU32 edge, const std::string& text,
-               float size) {
+// Where a label box for `text` goes: centred on `at` (its bottom edge there), but kept inside
+// the canvas (a frame just leaving a host at the edge).
+struct LabelBox {
+    ImVec2 p0, p1;
+    bool overlaps(const LabelBox& o) const {
+        return p0.x < o.p1.x && o.p0.x < p1.x && p0.y < o.p1.y && o.p0.y < p1.y;
+    }
+};
+LabelBox place_label(ViewContext& ctx, ImDrawList* dl, ImVec2 at, const std::string& text,
+                     float size) {
     const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str());
     const float pad = 3 * ctx.scale;
-    // Centred on `at`, but kept inside the canvas (a frame just leaving a host at the edge).
     const ImVec2 lo = dl->GetClipRectMin(), hi = dl->GetClipRectMax();
     const float w = ts.x + 2 * pad;
     const float x0 = std::max(lo.x + pad, std::min(at.x - w / 2, hi.x - pad - w));
-    const ImVec2 p0{x0, at.y - ts.y - 2 * pad};
-    const ImVec2 p1{x0 + w, at.y};
-    dl->AddRectFilled(p0, p1,
+    return {{x0, at.y - ts.y - 2 * pad}, {x0 + w, at.y}};
+}
+
+void draw_label_box(ViewContext& ctx, ImDrawList* dl, const LabelBox& box, ImU32 edge,
+                    const std::string& text, float size) {
+    const float pad = 3 * ctx.scale;
+    dl->AddRectFilled(box.p0, box.p1,
                       ctx.theme.light ? IM_COL32(255, 255, 255, 235) : IM_COL32(20, 22, 26, 230),
                       3 * ctx.scale);
-    dl->AddRect(p0, p1, edge, 3 * ctx.scale, 0, 1.5f * ctx.scale);
-    draw_label(ctx, dl, view, {p0.x + pad, p0.y + pad}, ctx.theme.text, text, size);
+    dl->AddRect(box.p0, box.p1, edge, 3 * ctx.scale, 0, 1.5f * ctx.scale);
+    draw_label(ctx, dl, view, {box.p0.x + pad, box.p0.y + pad}, ctx.theme.text, text, size);
+}
+
+void label_box(ViewContext& ctx, ImDrawList* dl, ImVec2 at, ImU32 edge, const std::string& text,
+               float size) {
+    draw_label_box(ctx, dl, place_label(ctx, dl, at, text, size), edge, text, size);
 }
 
 // A frame's label on the map stays short enough not to run over the hosts and the legend: a
@@ -180,6 +197,13 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
     const bool label_all = in.size() <= 24;
     const int focus = current_flight(ctx);
     int hovered_flight = -1;
+    struct Label {
+        LabelBox box;
+        ImU32 edge;
+        std::string text;
+        bool focus;
+    };
+    std::vector<Label> labels;
     for (const auto& f : in) {
         const Flight& fl = flights[f.flight];
         const PduInfo& info = s.catalog().info(fl.pdu);
@@ -201,8 +225,27 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
             const float side = b.x >= a.x ? -1.0f : 1.0f;
             ImVec2 at = lerp(tail, head, 0.5f);
             at.y += side < 0 ? -thick : thick + fs + 8 * ctx.scale;
-            label_box(ctx, dl, at, col, map_label(info.label), fs * 1.15f);
+            std::string text = map_label(info.label);
+            const LabelBox box = place_label(ctx, dl, at, text, fs * 1.15f);
+            labels.push_back(
+                {box, col, std::move(text), f.flight == static_cast<std::uint32_t>(focus)});
         }
+    }
+    // Labels over every segment, none on top of another: the followed frame's first, then
+    // each one that finds room (15 ACKs leaving a room's hosts at once would otherwise pile
+    // up into an unreadable stack; their dots still show, and hovering one names it).
+    std::stable_partition(labels.begin(), labels.end(), [](const Label& l) { return l.focus; });
+    std::vector<LabelBox> placed;
+    std::size_t hidden_labels = 0;
+    for (const Label& l : labels) {
+        const bool free = std::none_of(placed.begin(), placed.end(),
+                                       [&](const LabelBox& b) { return b.overlaps(l.box); });
+        if (!free && !l.focus) {
+            ++hidden_labels;
+            continue;
+        }
+        placed.push_back(l.box);
+        draw_label_box(ctx, dl, l.box, l.edge, l.text, fs * 1.15f);
     }
     // Drops: a cross where the frame died, with why, for a moment after.
     const Time show_for = std::max<Time>(ctx.dwell * 2, 1);
@@ -248,6 +291,9 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
         draw_label(ctx, dl, view, {p.x + 2.4f * fs, p.y}, ctx.theme.text, "dropped frame", fs);
     }
     std::string footer = "t = " + format_time(ctx.playhead.time);
+    if (hidden_labels > 0)
+        footer += "      " + std::to_string(in.size()) + " frames in flight (" +
+                  std::to_string(hidden_labels) + " labels left out: hover a frame)";
     if (alike)
         footer += "      every link: " + bandwidth_text(topo.links[0].bandwidth_bps) + " · " +
                   format_time(topo.links[0].delay);
