@@ -134,6 +134,14 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     // labels would be unreadable there, and the frame must stay cheap.
     const bool dense = hi - lo > 200;
     if (hi - lo > 2000) lo = hi - 2000;
+    struct ArrowLabel {
+        ImVec2 at;
+        float width;
+        ImU32 col;
+        std::string text;
+        bool sel;
+    };
+    std::vector<ArrowLabel> arrow_labels;
     for (std::size_t i = lo; i < hi; ++i) {
         const auto& a = lad.arrows[i];
         if (a.t1 < t_top || a.from_lane < 0 || a.to_lane < 0) continue;
@@ -173,8 +181,11 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
                     ym = (y_of(a.t0) + y_of(a.t1)) / 2;
         // Centred, but inside the panel: a long polling URL near the first lane stays readable.
         const float lx = std::max(c0.x + 2, std::min(xm - tw / 2, c0.x + avail.x - tw - 2));
-        draw_label(ctx, dl, view, {lx, std::max(std::max(ym, p0.y) - fs - 2, top + 2)},
-                   sel ? ctx.theme.text : col, text, fs);
+        arrow_labels.push_back({{lx, std::max(std::max(ym, p0.y) - fs - 2, top + 2)},
+                                tw,
+                                sel ? ctx.theme.text : col,
+                                std::move(text),
+                                sel});
         if (hovered) {
             const ImVec2 m = io.MousePos;
             const float dx = p1.x - p0.x, dy = p1.y - p0.y;
@@ -184,6 +195,24 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
                 hovered_arrow = static_cast<int>(a.flight);
         }
     }
+    // Arrow labels never on top of one another (arrows close in time, or several that began
+    // above the window and so share its top line): the followed frame's first, then the
+    // latest arrows', each where it finds room. An arrow left unlabelled names itself on hover.
+    std::vector<std::pair<ImVec2, ImVec2>> taken;
+    const auto place = [&](const ArrowLabel& l) {
+        const ImVec2 a{l.at.x - 2, l.at.y}, b{l.at.x + l.width + 2, l.at.y + fs};
+        const bool free = std::none_of(taken.begin(), taken.end(), [&](const auto& r) {
+            return a.x < r.second.x && r.first.x < b.x && a.y < r.second.y && r.first.y < b.y;
+        });
+        if (!free && !l.sel) return;
+        taken.push_back({a, b});
+        draw_label(ctx, dl, view, l.at, l.col, l.text, fs);
+    };
+    for (const ArrowLabel& l : arrow_labels)
+        if (l.sel) place(l);
+    for (auto it = arrow_labels.rbegin(); it != arrow_labels.rend(); ++it)
+        if (!it->sel) place(*it);
+
     // Notes: state changes beside their lifeline (outside edges get their text inward).
     auto [nlo, nhi] = lad.notes_in(t_top, std::min(t_bottom, now));
     std::vector<float> lane_next_y(lad.lanes.size(), -1e9f); // notes close in time stack down

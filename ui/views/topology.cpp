@@ -119,9 +119,25 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
     const auto px = [&](Point p) {
         return ImVec2{centre.x + (p.x - 0.5f) * w * st.zoom, centre.y + (p.y - 0.5f) * h * st.zoom};
     };
-    const float r = std::max(std::min(w, h) * layout.node_radius * st.zoom, 6.0f * ctx.scale);
     const float fs = ImGui::GetFontSize();
     const bool many = topo.nodes.size() > 24;
+    // A classroom of 30 keeps discs a finger can point at; 1,000 phones on one ring get dots
+    // and hairline links, so the ring and the star read as such instead of one grey disc, and
+    // the server (the host named so, as the layout places it) keeps its full size and name.
+    const float crowd =
+        std::sqrt(24.0f / static_cast<float>(std::max<std::size_t>(topo.nodes.size(), 24)));
+    const float r_full = std::max(std::min(w, h) * layout.node_radius * st.zoom, 6.0f * ctx.scale);
+    const float r_node = std::max(std::min(w, h) * layout.node_radius * st.zoom,
+                                  std::max(1.5f, 6.0f * crowd) * ctx.scale);
+    const float r = r_node; // links, labels and frames keep clear of a host's disc
+    const auto prominent = [&](const trace::Node& n) {
+        return n.is_switch || (many && n.name.find("server") != std::string::npos);
+    };
+    ImU32 link_col = ctx.theme.link;
+    if (crowd < 0.5f) { // more than ~100 nodes: fainter links, so that they do not fill the disc
+        const auto alpha = static_cast<unsigned>(255 * std::max(0.25f, 2 * crowd));
+        link_col = (link_col & ~IM_COL32_A_MASK) | (alpha << IM_COL32_A_SHIFT);
+    }
 
     // Links with their name, bandwidth and delay. When every link of a star is alike, the
     // labels would only repeat one another over the hosts' names: say it once, at the bottom.
@@ -131,7 +147,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
                 l.delay == topo.links[0].delay;
     for (const auto& l : topo.links) {
         const ImVec2 a = px(layout.nodes[l.a]), b = px(layout.nodes[l.b]);
-        dl->AddLine(a, b, ctx.theme.link, 3.0f * ctx.scale);
+        dl->AddLine(a, b, link_col, std::max(0.75f, 3.0f * crowd) * ctx.scale);
         if (!many && !alike) {
             const std::string text =
                 l.name + " · " + bandwidth_text(l.bandwidth_bps) + " · " + format_time(l.delay);
@@ -168,25 +184,30 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
         const ImVec2 p = px(layout.nodes[i]);
         const bool sel = ctx.selection.node == i;
         const ImU32 edge = sel ? ctx.theme.lit : ctx.theme.node_edge;
+        const float nr = prominent(n) ? r_full : r_node;
         if (n.is_switch) {
-            dl->AddRectFilled({p.x - r, p.y - r * 0.6f}, {p.x + r, p.y + r * 0.6f},
+            dl->AddRectFilled({p.x - nr, p.y - nr * 0.6f}, {p.x + nr, p.y + nr * 0.6f},
                               ctx.theme.node_fill, 4);
-            dl->AddRect({p.x - r, p.y - r * 0.6f}, {p.x + r, p.y + r * 0.6f}, edge, 4, 0,
+            dl->AddRect({p.x - nr, p.y - nr * 0.6f}, {p.x + nr, p.y + nr * 0.6f}, edge, 4, 0,
                         2 * ctx.scale);
+        } else if (nr < 4 * ctx.scale && !sel) {
+            dl->AddCircleFilled(p, nr, edge, 8); // a dot: an outline would be all there is
         } else {
-            dl->AddCircleFilled(p, r, ctx.theme.node_fill, 32);
-            dl->AddCircle(p, r, edge, 32, (sel ? 4.0f : 2.0f) * ctx.scale);
+            dl->AddCircleFilled(p, nr, ctx.theme.node_fill, 32);
+            dl->AddCircle(p, nr, edge, 32, (sel ? 4.0f : 2.0f) * ctx.scale);
         }
-        if (hovered && std::hypot(io.MousePos.x - p.x, io.MousePos.y - p.y) <= r) hovered_node = i;
-        if (many && !sel && hovered_node != i) continue;
+        const float reach = std::max(nr, 4 * ctx.scale); // a dot is still easy to hover
+        if (hovered && std::hypot(io.MousePos.x - p.x, io.MousePos.y - p.y) <= reach)
+            hovered_node = static_cast<int>(i);
+        if (many && !sel && hovered_node != i && !prominent(n)) continue;
         const float big = fs * 1.25f;
         const float tw = ImGui::GetFont()->CalcTextSizeA(big, 1e9f, 0, n.name.c_str()).x;
-        draw_label(ctx, dl, view, {p.x - tw / 2, p.y + r + 4 * ctx.scale}, ctx.theme.text, n.name,
+        draw_label(ctx, dl, view, {p.x - tw / 2, p.y + nr + 4 * ctx.scale}, ctx.theme.text, n.name,
                    big);
         if (!n.is_switch) {
             const std::string ip = scenario::format_ipv4(n.ip);
             const float iw = ImGui::CalcTextSize(ip.c_str()).x;
-            draw_label(ctx, dl, view, {p.x - iw / 2, p.y + r + 6 * ctx.scale + big},
+            draw_label(ctx, dl, view, {p.x - iw / 2, p.y + nr + 6 * ctx.scale + big},
                        ctx.theme.text_dim, ip);
         }
     }
