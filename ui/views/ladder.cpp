@@ -105,7 +105,14 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
         const float tw = ImGui::CalcTextSize(name.c_str()).x;
         draw_label(ctx, dl, view, {x - tw / 2, c0.y + 2}, ctx.theme.text, name, fs);
     }
-    // Squeezed quiet gaps: a dotted band saying how long nothing happened.
+    // Squeezed quiet gaps: a dotted band saying how long nothing happened (its words are drawn
+    // after the arrows' labels, where they leave room).
+    struct GapLabel {
+        ImVec2 at;
+        float width;
+        std::string text;
+    };
+    std::vector<GapLabel> gap_labels;
     for (const auto& [g0, g1] : st.axis.gaps_in(t_top, std::min(t_bottom, now))) {
         const float y0 = y_of(g0) + fs * 0.6f, y1 = std::min(y_of(g1), y_of(now)) - fs * 0.6f;
         if (y1 - y0 < fs) continue;
@@ -116,14 +123,15 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
         const std::string text = g1 <= now ? "⋯ " + format_time(g1 - g0) + " later ⋯"
                                            : "⋯ nothing for " + format_time(now - g0) + " ⋯";
         const float tw = ImGui::CalcTextSize(text.c_str()).x;
-        draw_label(ctx, dl, view, {c0.x + avail.x / 2 - tw / 2, (y0 + y1 - fs) / 2},
-                   ctx.theme.text_dim, text, fs);
+        gap_labels.push_back({{c0.x + avail.x / 2 - tw / 2, (y0 + y1 - fs) / 2}, tw, text});
     }
     const float y_now = y_of(now);
     dl->AddLine({c0.x, y_now}, {c1.x, y_now}, ctx.theme.playhead, 2 * ctx.scale);
+    // The time under the middle of the playhead line: nothing is drawn below it yet (arrows
+    // stop at now), and the notes beside the lifelines stay clear of it.
     const std::string now_text = format_time(now);
     draw_label(ctx, dl, view,
-               {c1.x - ImGui::CalcTextSize(now_text.c_str()).x * 0.9f - 6, y_now - fs - 2},
+               {c0.x + avail.x / 2 - ImGui::CalcTextSize(now_text.c_str()).x * 0.45f, y_now + 3},
                ctx.theme.playhead, now_text, fs * 0.9f);
 
     // Arrows: drawn up to where the frame is now; a lost one ends in ✗.
@@ -253,9 +261,18 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
             const float tw = width(lines[k]);
             const float lx = first ? x - tw - 10 * ctx.scale : x + 10 * ctx.scale;
             draw_label(ctx, dl, view, {lx, y - nfs / 2 + k * nfs}, col, lines[k], nfs);
+            taken.push_back({{lx, y - nfs / 2 + k * nfs}, {lx + tw, y + nfs / 2 + k * nfs}});
             lane_next_y[n.lane] = y + (k + 1) * nfs;
         }
     }
+    // The gaps' words last, where arrows' labels and notes leave room: centred, else
+    // off-centre, else left out (the dotted band still shows the gap).
+    for (const GapLabel& g : gap_labels)
+        for (const float dx : {0.0f, -0.25f, 0.25f}) {
+            const std::size_t before = taken.size();
+            place({{g.at.x + dx * avail.x, g.at.y}, g.width, ctx.theme.text_dim, g.text, false});
+            if (taken.size() > before) break;
+        }
     dl->PopClipRect();
     if (hovered_arrow >= 0) {
         ImGui::BeginTooltip();
