@@ -145,19 +145,18 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
     for (const auto& l : topo.links)
         alike = alike && l.bandwidth_bps == topo.links[0].bandwidth_bps &&
                 l.delay == topo.links[0].delay;
+    struct LinkLabel {
+        ImVec2 a, b;
+        std::string text;
+    };
+    std::vector<LinkLabel> link_labels; // drawn after the hosts, clear of their names
     for (const auto& l : topo.links) {
         const ImVec2 a = px(layout.nodes[l.a]), b = px(layout.nodes[l.b]);
         dl->AddLine(a, b, link_col, std::max(0.75f, 3.0f * crowd) * ctx.scale);
-        if (!many && !alike) {
-            const std::string text =
-                l.name + " · " + bandwidth_text(l.bandwidth_bps) + " · " + format_time(l.delay);
-            const ImVec2 m = lerp(a, b, 0.5f);
-            const float tw = ImGui::CalcTextSize(text.c_str()).x;
-            // Below the hosts' names and addresses, and below the band where frames going left
-            // carry their labels.
-            const float below = std::max(3.4f * fs, r + 2.4f * fs + 14 * ctx.scale);
-            draw_label(ctx, dl, view, {m.x - tw / 2, m.y + below}, ctx.theme.text_dim, text);
-        }
+        if (!many && !alike)
+            link_labels.push_back(
+                {a, b,
+                 l.name + " · " + bandwidth_text(l.bandwidth_bps) + " · " + format_time(l.delay)});
     }
     // Link state (cut links drawn dashed-red) from the latest link_state event per link.
     {
@@ -179,6 +178,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
 
     // Hosts and switches.
     int hovered_node = -1;
+    std::vector<LabelBox> node_boxes; // each host's disc with its name and address
     for (trace::NodeId i = 0; i < topo.nodes.size(); ++i) {
         const auto& n = topo.nodes[i];
         const ImVec2 p = px(layout.nodes[i]);
@@ -204,12 +204,40 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
         const float tw = ImGui::GetFont()->CalcTextSizeA(big, 1e9f, 0, n.name.c_str()).x;
         draw_label(ctx, dl, view, {p.x - tw / 2, p.y + nr + 4 * ctx.scale}, ctx.theme.text, n.name,
                    big);
+        float name_w = tw, name_bottom = p.y + nr + 4 * ctx.scale + big;
         if (!n.is_switch) {
             const std::string ip = scenario::format_ipv4(n.ip);
             const float iw = ImGui::CalcTextSize(ip.c_str()).x;
             draw_label(ctx, dl, view, {p.x - iw / 2, p.y + nr + 6 * ctx.scale + big},
                        ctx.theme.text_dim, ip);
+            name_w = std::max(name_w, iw);
+            name_bottom += 2 * ctx.scale + fs;
         }
+        const float half = std::max(nr, name_w / 2) + fs; // and a space's room around it
+        node_boxes.push_back({{p.x - half, p.y - nr}, {p.x + half, name_bottom}});
+    }
+    // Each link's name, bandwidth and delay below its middle (below the band where frames going
+    // left carry their labels); where that would cover a host's name, a little along the link
+    // or above it instead.
+    const float below = std::max(3.4f * fs, r + 2.4f * fs + 14 * ctx.scale);
+    for (const LinkLabel& l : link_labels) {
+        const float tw = ImGui::CalcTextSize(l.text.c_str()).x;
+        LabelBox chosen{};
+        bool found = false;
+        for (const float t : {0.5f, 0.62f, 0.38f}) {
+            for (const float dy : {below, -below + fs}) {
+                const ImVec2 m = lerp(l.a, l.b, t);
+                const LabelBox box{{m.x - tw / 2, m.y + dy}, {m.x + tw / 2, m.y + dy + fs}};
+                if (!found && std::none_of(node_boxes.begin(), node_boxes.end(),
+                                           [&](const LabelBox& o) { return o.overlaps(box); })) {
+                    chosen = box;
+                    found = true;
+                }
+                if (t == 0.5f && dy == below && !found) chosen = box; // the default if none fits
+            }
+        }
+        node_boxes.push_back(chosen);
+        draw_label(ctx, dl, view, chosen.p0, ctx.theme.text_dim, l.text);
     }
 
     // Frames in flight: a segment from tail to head along the link, then its label.
