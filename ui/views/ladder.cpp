@@ -143,7 +143,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     const bool dense = hi - lo > 200;
     if (hi - lo > 2000) lo = hi - 2000;
     struct ArrowLabel {
-        ImVec2 at;
+        ImVec2 from, to; // the whole arrow, where it will be
         float width;
         ImU32 col;
         std::string text;
@@ -185,11 +185,8 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
         std::string text = info.label;
         if (f.dropped && done) text += "  ✗ " + std::string(trace::to_string(f.reason));
         const float tw = ImGui::CalcTextSize(text.c_str()).x;
-        const float xm = (x_of(a.from_lane) + x_of(a.to_lane)) / 2,
-                    ym = (y_of(a.t0) + y_of(a.t1)) / 2;
-        // Centred, but inside the panel: a long polling URL near the first lane stays readable.
-        const float lx = std::max(c0.x + 2, std::min(xm - tw / 2, c0.x + avail.x - tw - 2));
-        arrow_labels.push_back({{lx, std::max(std::max(ym, p0.y) - fs - 2, top + 2)},
+        arrow_labels.push_back({p0,
+                                {x_of(a.to_lane), y_of(a.t1)},
                                 tw,
                                 sel ? ctx.theme.text : col,
                                 std::move(text),
@@ -203,24 +200,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
                 hovered_arrow = static_cast<int>(a.flight);
         }
     }
-    // Arrow labels never on top of one another (arrows close in time, or several that began
-    // above the window and so share its top line): the followed frame's first, then the
-    // latest arrows', each where it finds room. An arrow left unlabelled names itself on hover.
-    std::vector<std::pair<ImVec2, ImVec2>> taken;
-    const auto place = [&](const ArrowLabel& l) {
-        const ImVec2 a{l.at.x - 2, l.at.y}, b{l.at.x + l.width + 2, l.at.y + fs};
-        const bool free = std::none_of(taken.begin(), taken.end(), [&](const auto& r) {
-            return a.x < r.second.x && r.first.x < b.x && a.y < r.second.y && r.first.y < b.y;
-        });
-        if (!free && !l.sel) return;
-        taken.push_back({a, b});
-        draw_label(ctx, dl, view, l.at, l.col, l.text, fs);
-    };
-    for (const ArrowLabel& l : arrow_labels)
-        if (l.sel) place(l);
-    for (auto it = arrow_labels.rbegin(); it != arrow_labels.rend(); ++it)
-        if (!it->sel) place(*it);
-
+    std::vector<std::pair<ImVec2, ImVec2>> taken; // label boxes drawn so far
     // Notes: state changes beside their lifeline (outside edges get their text inward).
     auto [nlo, nhi] = lad.notes_in(t_top, std::min(t_bottom, now));
     std::vector<float> lane_next_y(lad.lanes.size(), -1e9f); // notes close in time stack down
@@ -265,13 +245,45 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
             lane_next_y[n.lane] = y + (k + 1) * nfs;
         }
     }
+    // Arrow labels never on top of one another nor on a note (arrows close in time, or several
+    // that began above the window and so share its top line): the followed frame's first, then
+    // the latest arrows', each above the middle of its arrow or, failing room there, a third
+    // of the way from either end. An arrow left unlabelled names itself on hover.
+    const auto free_at = [&](ImVec2 a, ImVec2 b) {
+        return std::none_of(taken.begin(), taken.end(), [&](const auto& r) {
+            return a.x < r.second.x && r.first.x < b.x && a.y < r.second.y && r.first.y < b.y;
+        });
+    };
+    const auto put = [&](ImVec2 at, float width, ImU32 col, const std::string& text) {
+        taken.push_back({{at.x - 2, at.y}, {at.x + width + 2, at.y + fs}});
+        draw_label(ctx, dl, view, at, col, text, fs);
+    };
+    const auto place = [&](const ArrowLabel& l) {
+        for (const float t : {0.5f, 0.3f, 0.7f}) {
+            const ImVec2 m{l.from.x + (l.to.x - l.from.x) * t, l.from.y + (l.to.y - l.from.y) * t};
+            // Inside the panel: a long polling URL near the first lane stays readable.
+            const ImVec2 at{std::max(c0.x + 2, std::min(m.x - l.width / 2, c1.x - l.width - 2)),
+                            std::max(m.y - fs - 2, top + 2)};
+            if (free_at({at.x - 2, at.y}, {at.x + l.width + 2, at.y + fs}) ||
+                (l.sel && t == 0.7f)) {
+                put(at, l.width, l.col, l.text);
+                return;
+            }
+        }
+    };
+    for (const ArrowLabel& l : arrow_labels)
+        if (l.sel) place(l);
+    for (auto it = arrow_labels.rbegin(); it != arrow_labels.rend(); ++it)
+        if (!it->sel) place(*it);
     // The gaps' words last, where arrows' labels and notes leave room: centred, else
     // off-centre, else left out (the dotted band still shows the gap).
     for (const GapLabel& g : gap_labels)
         for (const float dx : {0.0f, -0.25f, 0.25f}) {
-            const std::size_t before = taken.size();
-            place({{g.at.x + dx * avail.x, g.at.y}, g.width, ctx.theme.text_dim, g.text, false});
-            if (taken.size() > before) break;
+            const ImVec2 at{g.at.x + dx * avail.x, g.at.y};
+            if (free_at({at.x - 2, at.y}, {at.x + g.width + 2, at.y + fs})) {
+                put(at, g.width, ctx.theme.text_dim, g.text);
+                break;
+            }
         }
     dl->PopClipRect();
     if (hovered_arrow >= 0) {
