@@ -127,12 +127,6 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     }
     const float y_now = y_of(now);
     dl->AddLine({c0.x, y_now}, {c1.x, y_now}, ctx.theme.playhead, 2 * ctx.scale);
-    // The time under the middle of the playhead line: nothing is drawn below it yet (arrows
-    // stop at now), and the notes beside the lifelines stay clear of it.
-    const std::string now_text = format_time(now);
-    draw_label(ctx, dl, view,
-               {c0.x + avail.x / 2 - ImGui::CalcTextSize(now_text.c_str()).x * 0.45f, y_now + 3},
-               ctx.theme.playhead, now_text, fs * 0.9f);
 
     // Arrows: drawn up to where the frame is now; a lost one ends in ✗.
     const Time longest = st.longest;
@@ -285,6 +279,17 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
                 break;
             }
         }
+    // The playhead's time, drawn last where nothing else is: under its line (where only
+    // arrows still on the wire will go), at the right end, the middle or the left end.
+    const std::string now_text = format_time(now);
+    const float now_w = ImGui::CalcTextSize(now_text.c_str()).x * 0.9f;
+    ImVec2 now_at{c1.x - now_w - 6, y_now + 3};
+    for (const float x : {c1.x - now_w - 6, c0.x + avail.x / 2 - now_w / 2, c0.x + 6})
+        if (free_at({x - 2, y_now + 3}, {x + now_w + 2, y_now + 3 + fs})) {
+            now_at.x = x;
+            break;
+        }
+    draw_label(ctx, dl, view, now_at, ctx.theme.playhead, now_text, fs * 0.9f);
     dl->PopClipRect();
     if (hovered_arrow >= 0) {
         ImGui::BeginTooltip();
