@@ -128,7 +128,7 @@ void SioStage::client_command(std::size_t index, sock::TransportCommand cmd, tra
         if (slot.upgrade_conn != no_conn) {
             if (!host().ws()->close_conn(slot.upgrade_conn, 1000, cause))
                 host().tcp()->abort(slot.upgrade_conn, cause);
-            client_of_.erase(slot.upgrade_conn);
+            forget_client_conn(slot.upgrade_conn);
             slot.upgrade_conn = no_conn;
         }
         return;
@@ -216,12 +216,11 @@ void SioStage::on_http_closed(ConnId id, trace::EventId cause) {
 // by a proxy that blocks WebSockets): the upgrade fails, polling goes on. A WebSocket-only
 // attempt that fails is left to the connect timeout, as before.
 void SioStage::on_open_failed(ConnId id, trace::EventId cause) {
-    auto it = client_of_.find(id);
-    if (it == client_of_.end()) return;
-    const std::size_t index = it->second;
+    if (!find_client(id)) return;
+    const std::size_t index = hot_index_;
     ClientSlot& slot = *clients_[index];
     if (slot.upgrade_conn != id) return;
-    client_of_.erase(it);
+    forget_client_conn(id);
     slot.upgrade_conn = no_conn;
     note("Socket.IO client: upgrade failed, staying on polling", id, cause, true);
     slot.client.handle_upgrade_error(host().world().now());
@@ -253,7 +252,7 @@ void SioStage::close_polling(ClientSlot& slot, trace::EventId cause) {
     if (slot.upgrade_conn != no_conn) {
         if (!host().ws()->close_conn(slot.upgrade_conn, 1000, cause))
             host().tcp()->abort(slot.upgrade_conn, cause);
-        client_of_.erase(slot.upgrade_conn);
+        forget_client_conn(slot.upgrade_conn);
         slot.upgrade_conn = no_conn;
     }
 }

@@ -324,7 +324,7 @@ std::string seconds_text(Time t) {
 void SioStage::drop_client_conn(ClientSlot& slot, trace::EventId cause) {
     if (slot.conn == no_conn) return;
     if (!host().ws()->close_conn(slot.conn, 1000, cause)) host().tcp()->abort(slot.conn, cause);
-    client_of_.erase(slot.conn);
+    forget_client_conn(slot.conn);
     slot.conn = no_conn;
 }
 
@@ -346,9 +346,9 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
          slot.client.take_events(lend.events)) {
         for (sock::ClientEvent& e : lend.events) {
             if (e.kind == sock::ClientEvent::Kind::event) {
-                // Room for a few from the first on: not a reallocation at 1, 2, 3, 5, ...
-                if (slot.received.capacity() == 0) slot.received.reserve(8);
-                slot.received.emplace_back(std::move(e.name), std::move(e.args));
+                auto& [name, args] = new_received(slot);
+                name = std::move(e.name);
+                args = std::move(e.args);
                 if (e.ack_id) slot.client.ack(*e.ack_id, sio::Json::array());
                 continue;
             }
@@ -417,6 +417,40 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
     arm_client_timer(index);
 }
 
+std::pair<std::string, sio::EventArgs>& SioStage::new_received(ClientSlot& slot) {
+    // Room for a few from the first on: not a reallocation at 1, 2, 3, 5, ...
+    if (slot.received.capacity() == 0) slot.received.reserve(8);
+    return slot.received.emplace_back();
+}
+
+// What client_dispatch does with a received event, when the client says that the message
+// was that event and nothing else (Client::receive_plain_event): no event moved through the
+// client's buffer and this stage's, no dispatch, the timer as it was (poll_timeout() did not
+// change; arm_client_timer set the timer from it after the last input).
+bool SioStage::receive_plain_event(ClientSlot& slot, std::string_view text) {
+    // Engine.IO message, Socket.IO EVENT: else not even a place for it is made.
+    if (text.size() < 2 || text[0] != '4' || text[1] != '2') return false;
+    auto& [name, args] = new_received(slot);
+    if (slot.client.receive_plain_event(text, name, args)) return true;
+    slot.received.pop_back();
+    return false;
+}
+
+SioStage::ClientSlot* SioStage::find_client(ConnId id) {
+    if (hot_slot_ && id == hot_conn_) return hot_slot_;
+    const auto it = client_of_.find(id);
+    if (it == client_of_.end()) return nullptr;
+    hot_conn_ = id;
+    hot_index_ = it->second;
+    hot_slot_ = clients_[it->second].get();
+    return hot_slot_;
+}
+
+void SioStage::forget_client_conn(ConnId id) {
+    client_of_.erase(id);
+    if (id == hot_conn_) hot_slot_ = nullptr;
+}
+
 void SioStage::arm_client_timer(std::size_t index) {
     ClientSlot& slot = *clients_[index];
     auto& world = host().world();
@@ -462,6 +496,10 @@ bool SioStage::client_connected(std::size_t index) const {
     return index < clients_.size() && clients_[index]->client.connected();
 }
 
+ConnId SioStage::client_conn(std::size_t index) const {
+    return index < clients_.size() ? clients_[index]->conn : no_conn;
+}
+
 const std::vector<std::pair<std::string, sio::EventArgs>>&
 SioStage::client_received(std::size_t index) const {
     return clients_.at(index)->received;
@@ -472,13 +510,14 @@ SioStage::client_received(std::size_t index) const {
 void SioStage::on_open(ConnId id, bool client, trace::EventId cause) {
     const Time now = host().world().now();
     if (client) {
-        auto it = client_of_.find(id);
-        if (it == client_of_.end()) return;
-        if (clients_[it->second]->upgrade_conn == id)
-            clients_[it->second]->client.handle_upgrade_open(now);
+        ClientSlot* slot = find_client(id);
+        if (!slot) return;
+        const std::size_t index = hot_index_;
+        if (slot->upgrade_conn == id)
+            slot->client.handle_upgrade_open(now);
         else
-            clients_[it->second]->client.handle_transport_open(now);
-        client_dispatch(it->second, cause);
+            slot->client.handle_transport_open(now);
+        client_dispatch(index, cause);
         return;
     }
     const tcp::Connection* c = host().tcp()->connection(id);
@@ -493,14 +532,16 @@ void SioStage::on_open(ConnId id, bool client, trace::EventId cause) {
 void SioStage::on_message(ConnId id, wire::ByteView data, bool binary, trace::EventId cause) {
     const Time now = host().world().now();
     std::string_view text{reinterpret_cast<const char*>(data.data()), data.size()};
-    if (auto it = client_of_.find(id); it != client_of_.end()) {
+    if (ClientSlot* slot = find_client(id)) {
+        const std::size_t index = hot_index_;
         cause = trace_frame(text, binary, true, id, cause);
-        ClientSlot& slot = *clients_[it->second];
+        // (A probe WebSocket's messages take the long way: finish_upgrade may follow.)
+        if (!binary && slot->upgrade_conn == no_conn && receive_plain_event(*slot, text)) return;
         if (binary)
-            slot.client.receive_binary(text, now);
+            slot->client.receive_binary(text, now);
         else
-            slot.client.receive_text(text, now);
-        client_dispatch(it->second, cause);
+            slot->client.receive_text(text, now);
+        client_dispatch(index, cause);
         return;
     }
     const sock::ConnId* sid = to_sio_.find(id);
@@ -515,9 +556,9 @@ void SioStage::on_message(ConnId id, wire::ByteView data, bool binary, trace::Ev
 
 void SioStage::on_close(ConnId id, trace::EventId cause) {
     const Time now = host().world().now();
-    if (auto it = client_of_.find(id); it != client_of_.end()) {
-        std::size_t index = it->second;
-        client_of_.erase(it);
+    if (find_client(id)) {
+        const std::size_t index = hot_index_;
+        forget_client_conn(id);
         ConnId& conn = clients_[index]->upgrade_conn == id ? clients_[index]->upgrade_conn
                                                            : clients_[index]->conn;
         conn = no_conn;

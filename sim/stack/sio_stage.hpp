@@ -91,30 +91,40 @@ public:
     const sio::socketio::Server* server() const { return server_.get(); }
     std::size_t client_count() const { return clients_.size(); }
     bool client_connected(std::size_t index) const;
+    // The WebSocket session client `index` uses (no_conn between sessions).
+    ConnId client_conn(std::size_t index) const;
     // Events ("chat", ...) each client received, with their args (.json() for the value),
     // in order.
     const std::vector<std::pair<std::string, sio::EventArgs>>& client_received(std::size_t i) const;
 
 private:
     struct ClientSlot {
+        // The client's hot members are its last: what a received event touches here
+        // (upgrade_conn, received) follows them on the same cache line.
         sio::socketio::Client client;
-        std::uint32_t ip = 0;
-        std::uint16_t port = 0;
-        std::string host_header;
         ConnId conn = no_conn;
-        TimerId timer{};
-        std::optional<Time> timer_at;
-        std::vector<std::pair<std::string, sio::EventArgs>> received;
-        Time waiting_since = 0; // when the client last started waiting to reconnect
         // Polling: the upgrade's probe WebSocket, and one connection for the long-poll GETs
         // and one for the POSTs (both may be in flight at once, as in a browser).
         ConnId upgrade_conn = no_conn;
+        std::vector<std::pair<std::string, sio::EventArgs>> received;
+        std::uint32_t ip = 0;
+        std::uint16_t port = 0;
+        std::string host_header;
+        TimerId timer{};
+        std::optional<Time> timer_at;
+        Time waiting_since = 0; // when the client last started waiting to reconnect
         ConnId get_conn = no_conn, post_conn = no_conn;
         bool get_busy = false, post_busy = false;
         std::deque<sio::engineio::PollRequest> http_pending;
         explicit ClientSlot(sio::socketio::ClientConfig c) : client(std::move(c)) {}
     };
 
+    // The client of a WebSocket session (its index in hot_index_), or null.
+    ClientSlot* find_client(ConnId id);
+    void forget_client_conn(ConnId id); // client_of_.erase(id), and the cache
+    // on_message's fast path: a plain event received straight into slot.received.
+    bool receive_plain_event(ClientSlot& slot, std::string_view text);
+    static std::pair<std::string, sio::EventArgs>& new_received(ClientSlot& slot);
     void ensure_server(const SioServerOptions& options);
     void drop_client_conn(ClientSlot& slot, trace::EventId cause);
     void server_dispatch(trace::EventId cause);
@@ -140,6 +150,11 @@ private:
     void trace_payload(std::string_view body, bool received, ConnId id, trace::EventId cause);
     std::string cache_buster();
 
+    // find_client's last answer (a client host usually has one client): no walk down
+    // client_of_ and clients_ per message. Cleared with the entry it copies.
+    ClientSlot* hot_slot_ = nullptr;
+    ConnId hot_conn_ = no_conn;
+    std::size_t hot_index_ = 0;
     std::set<std::uint16_t> ports_;
     std::unique_ptr<sio::socketio::Server> server_;
     // WebSocket session -> Engine.IO session, and back: looked up per frame, never iterated

@@ -226,6 +226,10 @@ public:
     // HTTP requests to send: at most one GET and one POST are in flight at a time.
     std::vector<PollRequest> poll_requests() { return std::exchange(requests_, {}); }
     bool has_poll_requests() const { return !requests_.empty(); }
+    // Nothing to hand out: no event, frame, HTTP request or upgrade wish waiting.
+    bool quiet() const {
+        return events_.empty() && out_.empty() && requests_.empty() && !upgrade_wanted_;
+    }
     // True once after the polling session opened with "websocket" in its upgrades: open a
     // WebSocket to upgrade_query(), then handle_upgrade_open / handle_upgrade_error.
     bool take_upgrade_request() { return std::exchange(upgrade_wanted_, false); }
@@ -258,7 +262,8 @@ private:
     void fail(std::string error);
     void end(std::string reason);
 
-    Handshake handshake_;
+    // What a received message checks (plain_message, quiet) first, on as few cache lines as
+    // can be: with 10,000 clients each session is cold when its next message comes.
     SessionState state_ = SessionState::opening;
     Transport transport_ = Transport::websocket;
     bool allow_upgrade_ = true;
@@ -268,11 +273,12 @@ private:
     bool upgrade_wanted_ = false;
     bool get_in_flight_ = false;
     bool post_in_flight_ = false;
-    std::optional<std::int64_t> ping_deadline_;
     std::vector<SessionEvent> events_;
     std::vector<Frame> out_;
-    std::vector<Packet> write_buffer_; // polling: packets waiting for the next POST
     std::vector<PollRequest> requests_;
+    std::optional<std::int64_t> ping_deadline_;
+    std::vector<Packet> write_buffer_; // polling: packets waiting for the next POST
+    Handshake handshake_;
 };
 
 } // namespace wirelab::sio::engineio

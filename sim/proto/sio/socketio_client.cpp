@@ -39,7 +39,8 @@ std::string_view to_string(ClientEvent::Kind k) {
 Client::Client(ClientConfig config)
     : config_(std::move(config)),
       backoff_({config_.reconnection_delay_ms, config_.reconnection_delay_max_ms,
-                config_.randomization_factor, 2}) {}
+                config_.randomization_factor, 2}),
+      root_nsp_(config_.nsp == "/") {}
 
 // ---- input -------------------------------------------------------------------------------
 
@@ -73,6 +74,19 @@ void Client::receive_text(std::string_view text, std::int64_t now) {
     }
     engine()->receive_text(text, now);
     after_input(now);
+}
+
+bool Client::receive_plain_event(std::string_view text, std::string& name, EventArgs& args) {
+    // receive_text -> plain_message -> on_message's plain event, then pump() (which finds
+    // nothing to do on a quiet WebSocket session); the event's fields land in name/args.
+    if (!root_nsp_ || !events_.empty() || !out_.empty() || !commands_.empty() || !session_ ||
+        !session_->quiet())
+        return false;
+    const auto message = session_->plain_message(text);
+    std::string_view args_tail;
+    if (!message || !decoder_.add_event_text(*message, name, args_tail)) return false;
+    args.assign_tail(args_tail);
+    return true;
 }
 
 void Client::receive_binary(std::string_view bytes, std::int64_t now) {
@@ -277,7 +291,7 @@ void Client::on_session(std::int64_t now) {
 // Manager.ondata: one Engine.IO message to the decoder; a decode error closes with "parse
 // error". False once the session is gone (that close, or the packet dropped the transport).
 bool Client::on_message(std::string_view data, bool binary, std::int64_t now) {
-    if (!binary && config_.nsp == "/") {
+    if (!binary && root_nsp_) {
         // A plain event for "/" (a broadcast's): decoded straight into the event on_packet
         // would build from the packet, its name never a Json string, its args kept as text.
         ClientEvent& ev = events_.emplace_back();

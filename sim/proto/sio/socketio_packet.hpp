@@ -83,8 +83,8 @@ public:
     bool reconstructing() const { return pending_.has_value(); }
 
 private:
-    std::optional<Packet> pending_;
     std::vector<std::string> buffers_;
+    std::optional<Packet> pending_; // last: its flag next to what follows the decoder
 };
 
 // Decoder.decodeString alone (no reassembly): placeholders stay as they are.
