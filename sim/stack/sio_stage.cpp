@@ -346,7 +346,7 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
          slot.client.take_events(lend.events)) {
         for (sock::ClientEvent& e : lend.events) {
             if (e.kind == sock::ClientEvent::Kind::event) {
-                auto& [name, args] = new_received(slot);
+                auto& [name, args] = slot.received.emplace_back();
                 name = std::move(e.name);
                 args = std::move(e.args);
                 if (e.ack_id) slot.client.ack(*e.ack_id, sio::Json::array());
@@ -417,12 +417,6 @@ void SioStage::client_dispatch(std::size_t index, trace::EventId cause) {
     arm_client_timer(index);
 }
 
-std::pair<std::string, sio::EventArgs>& SioStage::new_received(ClientSlot& slot) {
-    // Room for a few from the first on: not a reallocation at 1, 2, 3, 5, ...
-    if (slot.received.capacity() == 0) slot.received.reserve(8);
-    return slot.received.emplace_back();
-}
-
 // What client_dispatch does with a received event, when the client says that the message
 // was that event and nothing else (Client::receive_plain_event): no event moved through the
 // client's buffer and this stage's, no dispatch, the timer as it was (poll_timeout() did not
@@ -430,7 +424,7 @@ std::pair<std::string, sio::EventArgs>& SioStage::new_received(ClientSlot& slot)
 bool SioStage::receive_plain_event(ClientSlot& slot, std::string_view text) {
     // Engine.IO message, Socket.IO EVENT: else not even a place for it is made.
     if (text.size() < 2 || text[0] != '4' || text[1] != '2') return false;
-    auto& [name, args] = new_received(slot);
+    auto& [name, args] = slot.received.emplace_back();
     if (slot.client.receive_plain_event(text, name, args)) return true;
     slot.received.pop_back();
     return false;
@@ -500,8 +494,7 @@ ConnId SioStage::client_conn(std::size_t index) const {
     return index < clients_.size() ? clients_[index]->conn : no_conn;
 }
 
-const std::vector<std::pair<std::string, sio::EventArgs>>&
-SioStage::client_received(std::size_t index) const {
+const sio::ReceivedEvents& SioStage::client_received(std::size_t index) const {
     return clients_.at(index)->received;
 }
 

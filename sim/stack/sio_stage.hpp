@@ -17,6 +17,7 @@
 
 #include "sim/core/flat_map.hpp"
 #include "sim/proto/sio/engineio_packet.hpp"
+#include "sim/proto/sio/received_events.hpp"
 #include "sim/proto/sio/socketio_client.hpp"
 #include "sim/proto/sio/socketio_server.hpp"
 #include "sim/stack/http_handler.hpp"
@@ -95,7 +96,7 @@ public:
     ConnId client_conn(std::size_t index) const;
     // Events ("chat", ...) each client received, with their args (.json() for the value),
     // in order.
-    const std::vector<std::pair<std::string, sio::EventArgs>>& client_received(std::size_t i) const;
+    const sio::ReceivedEvents& client_received(std::size_t i) const;
 
 private:
     struct ClientSlot {
@@ -106,7 +107,7 @@ private:
         // Polling: the upgrade's probe WebSocket, and one connection for the long-poll GETs
         // and one for the POSTs (both may be in flight at once, as in a browser).
         ConnId upgrade_conn = no_conn;
-        std::vector<std::pair<std::string, sio::EventArgs>> received;
+        sio::ReceivedEvents received;
         std::uint32_t ip = 0;
         std::uint16_t port = 0;
         std::string host_header;
@@ -124,7 +125,6 @@ private:
     void forget_client_conn(ConnId id); // client_of_.erase(id), and the cache
     // on_message's fast path: a plain event received straight into slot.received.
     bool receive_plain_event(ClientSlot& slot, std::string_view text);
-    static std::pair<std::string, sio::EventArgs>& new_received(ClientSlot& slot);
     void ensure_server(const SioServerOptions& options);
     void drop_client_conn(ClientSlot& slot, trace::EventId cause);
     void server_dispatch(trace::EventId cause);
