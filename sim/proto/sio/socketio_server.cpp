@@ -2,6 +2,7 @@
 // Socket.IO packets here, and the namespace / room bookkeeping lives here.
 #include "sim/proto/sio/socketio_server.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace wirelab::sio::socketio {
@@ -193,7 +194,8 @@ void Server::on_packet(ConnId id, Conn& conn, Packet packet) {
         const SocketId sid = next_socket_++;
         Socket s{id, packet.nsp, next_id(), {}, 0, {}};
         conn.sockets.emplace(packet.nsp, sid);
-        rooms_[packet.nsp][s.sid].insert(sid); // each socket is in the room named by its id
+        add_member(rooms_[packet.nsp][s.sid], sid,
+                   id); // each socket is in the room named by its id
         s.rooms.insert(s.sid);
         Packet reply;
         reply.type = PacketType::connect;
@@ -264,7 +266,7 @@ void Server::drop_socket(SocketId socket, std::string reason) {
     for (const auto& room : s.rooms) {
         const auto r = nsp_rooms.find(room);
         if (r == nsp_rooms.end()) continue;
-        r->second.erase(socket);
+        remove_member(r->second, socket);
         if (r->second.empty()) nsp_rooms.erase(r);
     }
     if (const auto c = conns_.find(s.conn); c != conns_.end()) c->second.sockets.erase(s.nsp);
@@ -387,8 +389,8 @@ void Server::to_room_emit(std::string_view nsp, std::string_view room, std::stri
     // (transmits() hands the vector away, so it starts empty each time).
     out_.reserve(out_.size() + r->second.size() * (1 + encoded.attachments.size()));
     const auto shared = shared_frame(encoded);
-    for (const SocketId s : r->second) { // sending leaves the rooms as they are
-        if (s != except) send_broadcast(find_socket(s)->conn, encoded, shared);
+    for (const Member& m : r->second) { // sending leaves the rooms as they are
+        if (m.socket != except) send_broadcast(m.conn, encoded, shared);
     }
 }
 
@@ -413,7 +415,7 @@ void Server::emit_all(std::string_view nsp, std::string_view event, const Json& 
 void Server::join(SocketId socket, std::string room) {
     const auto it = sockets_.find(socket);
     if (it == sockets_.end()) return;
-    rooms_[it->second.nsp][room].insert(socket);
+    add_member(rooms_[it->second.nsp][room], socket, it->second.conn);
     it->second.rooms.insert(std::move(room));
 }
 
@@ -423,9 +425,21 @@ void Server::leave(SocketId socket, const std::string& room) {
     it->second.rooms.erase(room);
     auto& nsp_rooms = rooms_[it->second.nsp];
     if (const auto r = nsp_rooms.find(room); r != nsp_rooms.end()) {
-        r->second.erase(socket);
+        remove_member(r->second, socket);
         if (r->second.empty()) nsp_rooms.erase(r);
     }
+}
+
+void Server::add_member(Members& members, SocketId socket, ConnId conn) {
+    const auto at = std::lower_bound(members.begin(), members.end(), socket,
+                                     [](const Member& m, SocketId s) { return m.socket < s; });
+    if (at == members.end() || at->socket != socket) members.insert(at, {socket, conn});
+}
+
+void Server::remove_member(Members& members, SocketId socket) {
+    const auto at = std::lower_bound(members.begin(), members.end(), socket,
+                                     [](const Member& m, SocketId s) { return m.socket < s; });
+    if (at != members.end() && at->socket == socket) members.erase(at);
 }
 
 void Server::disconnect(SocketId socket) {
@@ -460,7 +474,11 @@ std::vector<SocketId> Server::sockets_in(std::string_view nsp, std::string_view 
     if (n == rooms_.end()) return {};
     const auto r = n->second.find(room);
     if (r == n->second.end()) return {};
-    return {r->second.begin(), r->second.end()};
+    std::vector<SocketId> out;
+    out.reserve(r->second.size());
+    for (const Member& m : r->second)
+        out.push_back(m.socket);
+    return out;
 }
 
 } // namespace wirelab::sio::socketio
