@@ -18,7 +18,7 @@ ConnId Server::new_session(engineio::Handshake h) {
     const ConnId id = next_conn_++;
     by_sid_[h.sid] = id;
     auto [it, added] = conns_.emplace(
-        id, Conn{engineio::ServerSession(std::move(h)), {}, {}, false, std::nullopt});
+        id, Conn{std::nullopt, engineio::ServerSession(std::move(h)), {}, {}, false});
     set_index(conn_index_, id, &it->second);
     return id;
 }
