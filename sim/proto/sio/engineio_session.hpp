@@ -145,18 +145,18 @@ private:
     void end(std::string reason, std::uint16_t code = 1000);
     PollResponse payload_response();
 
-    // First, together, what a broadcast's send reads (state, transport, pending frames,
-    // the held GET, poll_timeout()'s deadlines): with 10,000 sessions each one is cold.
+    // First, together, what a broadcast's send reads (state, transport, the held GET,
+    // pending frames): with 10,000 sessions each one is cold.
     SessionState state_ = SessionState::opening;
     Transport transport_ = Transport::websocket;
     Upgrade upgrade_ = Upgrade::none;
     bool get_held_ = false;
     bool noop_due_ = false; // answer the next GET with a noop (the upgrade's forced cycle)
     std::uint16_t close_code_ = 1000;
+    std::vector<Frame> out_;
     std::optional<std::int64_t> next_ping_;
     std::optional<std::int64_t> pong_deadline_;
     std::optional<std::int64_t> upgrade_deadline_;
-    std::vector<Frame> out_;
     std::vector<SessionEvent> events_;
     std::vector<Packet> queue_; // polling: packets waiting for a GET
     Handshake handshake_;

@@ -18,7 +18,7 @@ ConnId Server::new_session(engineio::Handshake h) {
     const ConnId id = next_conn_++;
     by_sid_[h.sid] = id;
     auto [it, added] = conns_.emplace(
-        id, Conn{std::nullopt, engineio::ServerSession(std::move(h)), {}, {}, false});
+        id, Conn{engineio::ServerSession(std::move(h)), std::nullopt, {}, {}, false});
     set_index(conn_index_, id, &it->second);
     return id;
 }
@@ -316,15 +316,16 @@ void Server::send_broadcast(ConnId id, const Encoded& encoded,
     const auto& session = conn->session;
     // send_text on an open WebSocket session only queues {text, "4" + message}, which
     // flush() then moves out after the frames already pending: with none pending, the
-    // shared frame goes first and flush() does the rest (the poll response, the timers).
+    // shared frame goes first and flush() does the rest: the held GET's answer (none here)
+    // and rearm, which finds the session's poll_timeout() as the last flush left it (the
+    // session is not touched: every change to a session ends in a flush), so it is skipped.
     if (!shared || session.state() != engineio::SessionState::open ||
-        session.transport() != engineio::Transport::websocket ||
+        session.transport() != engineio::Transport::websocket || session.poll_held() ||
         !conn->session.pending_frames().empty())
         return send_encoded(id, encoded);
     Transmit& t = out_.emplace_back(); // filled in place: no Transmit moved per socket
     t.conn = id;
     t.shared = shared;
-    flush(id, *conn);
 }
 
 Packet Server::event_packet(std::string_view nsp, std::string_view event, const Json& args) const {

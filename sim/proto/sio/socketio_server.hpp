@@ -191,10 +191,9 @@ private:
         std::set<std::uint64_t> pending_acks; // emit_with_ack ids not answered yet
     };
     struct Conn {
-        // armed and the session's hot members (its first) on one or two lines: a broadcast's
-        // send reads nothing else here.
-        std::optional<std::int64_t> armed; // the session's poll_timeout() as in timers_
+        // The session's hot members (its first) are what a broadcast's send reads here.
         engineio::ServerSession session;
+        std::optional<std::int64_t> armed; // the session's poll_timeout() as in timers_
         Decoder decoder;
         std::map<std::string, SocketId, std::less<>> sockets; // namespace -> socket
         bool websocket = false; // a WebSocket is attached (the transport, or the probe)
