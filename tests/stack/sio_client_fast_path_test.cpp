@@ -21,10 +21,6 @@ using sio::Json;
 
 namespace {
 
-HostConfig sio_host(std::string name, std::uint8_t last) {
-    return testing::test_host(std::move(name), last, testing::ws_stack, {"sio"});
-}
-
 // "alert one", ...: what client `i` of `h` received, in order.
 std::vector<std::string> got(Host& h, std::size_t i) {
     std::vector<std::string> out;
@@ -37,9 +33,13 @@ std::vector<std::string> got(Host& h, std::size_t i) {
 
 TEST_CASE("SioStage: two clients of a host and a reconnect, each gets exactly its events") {
     World world(5);
-    auto& server = world.add_host(sio_host("server", 1));
-    auto& a = world.add_host(sio_host("a", 2));
-    auto& b = world.add_host(sio_host("b", 3));
+    const auto host = [&](std::string name, std::uint8_t last) -> Host& {
+        return world.add_host(
+            testing::test_host(std::move(name), last, testing::ws_stack, {"sio"}));
+    };
+    auto& server = host("server", 1);
+    auto& a = host("a", 2);
+    auto& b = host("b", 3);
     auto& sw = world.add_switch("sw");
     world.add_link("ls", server, sw, {});
     auto& cable = world.add_link("la", a, sw, {});
