@@ -158,9 +158,24 @@ private:
     std::set<std::uint16_t> ports_;
     std::unique_ptr<sio::socketio::Server> server_;
     // WebSocket session -> Engine.IO session, and back: looked up per frame, never iterated
-    // (a hash lookup, not a walk down a 10,000-node tree).
+    // (a hash lookup, not a walk down a 10,000-node tree). Back, by index: the server hands
+    // its session ids out in sequence and never again (its own conn_index_ relies on it),
+    // so a broadcast's sends, in socket order, read the WebSocket sessions in a row.
+    struct SessionConns {
+        std::vector<ConnId> of; // by Engine.IO session id; no_conn: none
+        const ConnId* find(std::uint64_t sid) const {
+            return sid < of.size() && of[sid] != no_conn ? &of[sid] : nullptr;
+        }
+        ConnId& operator[](std::uint64_t sid) {
+            if (sid >= of.size()) of.resize(sid + 1, no_conn);
+            return of[sid];
+        }
+        void erase(std::uint64_t sid) {
+            if (sid < of.size()) of[sid] = no_conn;
+        }
+    };
     FlatMap<sio::socketio::ConnId> to_sio_;
-    FlatMap<ConnId> from_sio_;
+    SessionConns from_sio_;
     std::map<sio::socketio::SocketId, std::set<std::string>> rooms_; // the chat's rooms
     std::set<sio::socketio::SocketId> sockets_;                      // connected to "/"
     std::map<sio::socketio::SocketId, std::string> sids_;            // kept past the disconnect
