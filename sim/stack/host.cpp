@@ -30,62 +30,92 @@ std::span<const std::string_view> Host::known_stages() {
     return stage_names;
 }
 
+void Host::StageDeleter::operator()(Stage* s) const {
+    if (in_arena)
+        s->~Stage();
+    else
+        delete s;
+}
+
+template <class S, class... Args> S* Host::build(Args&&... args) {
+    if constexpr (sizeof(S) <= arena_size) {
+        const std::size_t at = (arena_used_ + alignof(S) - 1) / alignof(S) * alignof(S);
+        if (at + sizeof(S) <= arena_size) {
+            S* s = ::new (static_cast<void*>(arena_ + at)) S(std::forward<Args>(args)...);
+            arena_used_ = at + sizeof(S);
+            stages_.emplace_back(s, StageDeleter{true}); // (reserved: cannot throw)
+            return s;
+        }
+    }
+    std::unique_ptr<S> owned = std::make_unique<S>(std::forward<Args>(args)...);
+    stages_.emplace_back(owned.get(), StageDeleter{false});
+    return owned.release();
+}
+
 Host::Host(World& world, trace::NodeId id, HostConfig config)
-    : Node(world, id, config.name), config_(std::move(config)) {
+    : Node(world, id, config.name), ip_(config.ip),
+      mask_(config.prefix_len == 0 ? 0 : ~std::uint32_t{0} << (32 - config.prefix_len)),
+      mac_(config.mac), config_(std::move(config)) {
+    stages_.reserve(config_.stack.size());
+    stage_names_.reserve(config_.stack.size());
     for (const auto& name : config_.stack) {
-        std::unique_ptr<Stage> s;
+        Stage* s = nullptr;
         if (name == "phy")
-            s = std::make_unique<PhyStage>();
+            s = build<PhyStage>();
         else if (name == "eth")
-            s = std::make_unique<EthStage>();
+            s = build<EthStage>();
         else if (name == "arp")
-            s = std::make_unique<ArpStage>();
+            s = build<ArpStage>();
         else if (name == "ipv4")
-            s = std::make_unique<Ipv4Stage>();
+            s = build<Ipv4Stage>();
         else if (name == "tcp") {
-            auto t = std::make_unique<TcpStage>(config_.tcp);
-            tcp_ = t.get();
-            s = std::move(t);
+            tcp_ = build<TcpStage>(config_.tcp);
+            s = tcp_;
         } else if (name == "ws") {
             if (!tcp_) throw std::invalid_argument("the ws stage needs tcp below it");
             auto has = [&](std::string_view stage) {
                 return std::find(config_.stack.begin(), config_.stack.end(), stage) !=
                        config_.stack.end();
             };
-            auto w = std::make_unique<WsStage>(
-                WsStage::Options{has("app"), has("chat"), has("deflate")});
-            ws_ = w.get();
+            ws_ = build<WsStage>(WsStage::Options{has("app"), has("chat"), has("deflate")});
             if (http_) {
                 http_->set_upper(ws_); // Upgrades and WsStage's own connections go up
                 tcp_->set_user(http_);
             } else {
                 tcp_->set_user(ws_);
             }
-            s = std::move(w);
+            s = ws_;
         } else if (name == "sio") {
             if (!ws_) throw std::invalid_argument("the sio stage needs ws below it");
-            auto io = std::make_unique<SioStage>();
-            sio_ = io.get();
+            sio_ = build<SioStage>();
             ws_->set_user(sio_);
-            s = std::move(io);
+            s = sio_;
         } else if (name == "http") {
             if (!tcp_) throw std::invalid_argument("the http stage needs tcp below it");
-            auto h = std::make_unique<HttpStage>();
-            http_ = h.get();
-            s = std::move(h);
+            http_ = build<HttpStage>();
+            s = http_;
         } else if (name == "app" || name == "chat" || name == "deflate") {
             continue;
         } else {
             throw std::invalid_argument("unknown stage \"" + name + "\"");
         }
         s->host_ = this;
-        if (!stages_.empty()) {
-            s->below_ = stages_.back().get();
-            stages_.back()->above_ = s.get();
+        if (stages_.size() > 1) {
+            Stage* below = stages_[stages_.size() - 2].get();
+            s->below_ = below;
+            below->above_ = s;
         }
-        stages_.push_back(std::move(s));
         stage_names_.push_back(name);
     }
+    if (!stages_.empty()) bottom_ = stages_.front().get();
+}
+
+std::vector<Stage*> Host::stages() const {
+    std::vector<Stage*> out;
+    out.reserve(stages_.size());
+    for (const auto& s : stages_)
+        out.push_back(s.get());
+    return out;
 }
 
 Stage* Host::stage(std::string_view name) {
@@ -94,17 +124,11 @@ Stage* Host::stage(std::string_view name) {
     return nullptr;
 }
 
-bool Host::same_subnet(std::uint32_t ip) const {
-    std::uint32_t mask =
-        config_.prefix_len == 0 ? 0 : ~std::uint32_t{0} << (32 - config_.prefix_len);
-    return (ip & mask) == (config_.ip & mask);
-}
-
 void Host::receive(std::size_t, Packet frame, trace::EventId arrival) {
-    if (stages_.empty()) return;
+    if (!bottom_) return;
     Meta m;
     m.cause = arrival;
-    stages_.front()->from_below(std::move(frame), m);
+    bottom_->from_below(std::move(frame), m);
 }
 
 void Host::transmit(Packet frame, const Meta& m) {
@@ -133,8 +157,8 @@ void Host::transmit(Packet frame, const Meta& m) {
     e.pdu = frame.pdu;
     e.cause = cause;
     cause = world_.record(e);
-    if (ports_.empty()) return;
-    ports_.front()->send(*this, std::move(frame), cause);
+    if (!port0_) return;
+    port0_->send(*this, std::move(frame), cause);
 }
 
 } // namespace wirelab::stack

@@ -8,6 +8,7 @@
 #include "sim/stack/stage.hpp"
 #include "sim/wire/ethernet.hpp"
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,7 +31,9 @@ struct HostConfig {
     tcp::Config tcp;
 };
 
-class Host final : public Node {
+// (alignas: the hot fields after Node's share the object's first cache line, and the stage
+// arena starts on a line of its own.)
+class alignas(64) Host final : public Node {
 public:
     Host(World& world, trace::NodeId id, HostConfig config);
 
@@ -40,10 +43,10 @@ public:
     void transmit(Packet frame, const Meta& m);
 
     const HostConfig& config() const { return config_; }
-    std::uint32_t ip() const { return config_.ip; }
-    const wire::MacAddr& mac() const { return config_.mac; }
-    bool same_subnet(std::uint32_t ip) const;
-    std::span<const std::unique_ptr<Stage>> stages() const { return stages_; }
+    std::uint32_t ip() const { return ip_; }
+    const wire::MacAddr& mac() const { return mac_; }
+    bool same_subnet(std::uint32_t ip) const { return (ip & mask_) == (ip_ & mask_); }
+    std::vector<Stage*> stages() const;  // bottom-up
     Stage* stage(std::string_view name); // by scenario name ("tcp")
     TcpStage* tcp() { return tcp_; }
     HttpStage* http() { return http_; }
@@ -54,8 +57,29 @@ public:
 
 private:
     friend class Stage;
+    // Builds stage S in the arena when it fits there, else on the heap, and appends it.
+    template <class S, class... Args> S* build(Args&&... args);
+    struct StageDeleter {
+        bool in_arena = false;
+        void operator()(Stage* s) const;
+    };
+
+    // Read by every frame, so kept on the object's first cache line right after Node's
+    // fields (copies of config_'s, which is constant): with 10,000 hosts each one is cold
+    // when its frame comes, and every line read is a miss.
+    Stage* bottom_ = nullptr; // the first stage (frames from the link enter it)
+    std::uint32_t ip_ = 0;
+    std::uint32_t mask_ = 0; // of config_.prefix_len
+    wire::MacAddr mac_{};
+    // The small stages (layers 1-3: a vtable and three pointers each) are built in place
+    // here, bottom-up, so a frame's walk through them reads two adjacent lines rather than
+    // a heap block per stage; larger stages go to the heap.
+    static constexpr std::size_t arena_size = 256;
+    alignas(64) std::byte arena_[arena_size];
+    std::size_t arena_used_ = 0;
+
     HostConfig config_;
-    std::vector<std::unique_ptr<Stage>> stages_;
+    std::vector<std::unique_ptr<Stage, StageDeleter>> stages_;
     std::vector<std::string> stage_names_;
     TcpStage* tcp_ = nullptr;
     HttpStage* http_ = nullptr;

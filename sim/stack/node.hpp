@@ -5,6 +5,8 @@
 #include "sim/stack/packet.hpp"
 #include "sim/trace/trace.hpp"
 
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,7 +18,7 @@ class World;
 class Node {
 public:
     Node(World& world, trace::NodeId id, std::string name)
-        : world_(world), id_(id), name_(std::move(name)) {}
+        : world_(world), id_(id), cold_(std::make_unique<Cold>(Cold{std::move(name), {}})) {}
     virtual ~Node() = default;
     Node(const Node&) = delete;
     Node& operator=(const Node&) = delete;
@@ -26,21 +28,34 @@ public:
 
     // Connects `link` as the next port; returns the port number.
     std::size_t attach(Link& link) {
-        ports_.push_back(&link);
-        return ports_.size() - 1;
+        cold_->ports.push_back(&link);
+        if (!port0_) port0_ = &link;
+        return cold_->ports.size() - 1;
     }
 
     trace::NodeId id() const { return id_; }
-    const std::string& name() const { return name_; }
+    const std::string& name() const { return cold_->name; }
     World& world() { return world_; }
-    std::size_t port_count() const { return ports_.size(); }
-    Link* port(std::size_t i) const { return i < ports_.size() ? ports_[i] : nullptr; }
+    std::size_t port_count() const { return cold_->ports.size(); }
+    Link* port(std::size_t i) const { return i < port_count() ? cold_->ports[i] : nullptr; }
 
 protected:
+    std::span<Link* const> ports() const { return cold_->ports; }
+
+    // What a frame passing a host reads comes first, on the object's first cache line (with
+    // 10,000 hosts each is cold when its frame comes); Host adds its own hot fields right
+    // after. The name and the port list sit behind one pointer: a host's frames leave by
+    // port0_ without reading the list.
     World& world_;
     trace::NodeId id_;
-    std::string name_;
-    std::vector<Link*> ports_;
+    Link* port0_ = nullptr; // port(0), null until a link is attached
+
+private:
+    struct Cold {
+        std::string name;
+        std::vector<Link*> ports;
+    };
+    std::unique_ptr<Cold> cold_;
 };
 
 } // namespace wirelab::stack

@@ -32,12 +32,12 @@ void PhyStage::from_below(Packet p, Meta m) {
 void EthStage::from_above(Packet p, Meta m) {
     if (!m.dst_mac_known) {
         // No ARP stage in this lesson's stack: the next hop's MAC is looked up directly.
-        Host* peer = host().world().host_by_ip(m.next_hop ? m.next_hop : m.dst_ip);
+        const wire::MacAddr* peer = host().world().mac_by_ip(m.next_hop ? m.next_hop : m.dst_ip);
         if (!peer) {
             drop(p, m, DropReason::no_route, "no host has " + wire::format_ipv4(m.next_hop));
             return;
         }
-        m.dst_mac = peer->mac();
+        m.dst_mac = *peer;
     }
     wire::EthernetRepr eth{m.dst_mac, host().mac(), m.ethertype};
     eth.emit(p.push_header(wire::ethernet_header_len, 2).data());

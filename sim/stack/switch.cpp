@@ -27,12 +27,13 @@ void Switch::receive(std::size_t port, Packet frame, trace::EventId arrival) {
     table_[key(eth->src)] = port;
     const std::size_t* out = table_.find(key(eth->dst));
     if (eth->dst != wire::broadcast_mac && out != nullptr) {
-        if (*out != port) ports_[*out]->send(*this, std::move(frame), arrival);
+        if (*out != port) ports()[*out]->send(*this, std::move(frame), arrival);
         return;
     }
     // Flood: every port but the one it came in on gets its own copy.
-    for (std::size_t p = 0; p < ports_.size(); ++p)
-        if (p != port) ports_[p]->send(*this, frame, arrival);
+    const std::span<Link* const> all = ports();
+    for (std::size_t p = 0; p < all.size(); ++p)
+        if (p != port) all[p]->send(*this, frame, arrival);
 }
 
 } // namespace wirelab::stack

@@ -17,7 +17,8 @@ Host& World::add_host(HostConfig config) {
     trace_.topology.nodes.push_back(std::move(n));
     hosts_.push_back(std::make_unique<Host>(*this, id, std::move(config)));
     nodes_.push_back(hosts_.back().get());
-    if (!by_ip_.contains(hosts_.back()->ip())) by_ip_[hosts_.back()->ip()] = hosts_.back().get();
+    Host& h = *hosts_.back();
+    if (!by_ip_.contains(h.ip())) by_ip_[h.ip()] = IpEntry{&h, h.mac()};
     return *hosts_.back();
 }
 
@@ -58,8 +59,8 @@ Link* World::link(std::string_view name) {
 }
 
 Host* World::host_by_ip(std::uint32_t ip) {
-    Host* const* h = by_ip_.find(ip);
-    return h ? *h : nullptr;
+    const IpEntry* e = by_ip_.find(ip);
+    return e ? e->host : nullptr;
 }
 
 trace::TextId World::tcp_state_text(tcp::State from, tcp::State to) {

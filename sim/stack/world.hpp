@@ -35,6 +35,12 @@ public:
     Node* node(std::string_view name);
     Link* link(std::string_view name);
     Host* host_by_ip(std::uint32_t ip);
+    // The MAC address of the host with `ip`, read from the index itself (not from the host,
+    // which is cold when thousands of them take turns); null if no host has it.
+    const wire::MacAddr* mac_by_ip(std::uint32_t ip) {
+        const IpEntry* e = by_ip_.find(ip);
+        return e ? &e->mac : nullptr;
+    }
     std::span<const std::unique_ptr<Host>> hosts() const { return hosts_; }
     std::span<const std::unique_ptr<Link>> links() const { return links_; }
 
@@ -130,7 +136,11 @@ private:
     std::vector<std::unique_ptr<Switch>> switches_;
     std::vector<std::unique_ptr<Link>> links_;
     std::vector<Node*> nodes_; // by trace::NodeId
-    FlatMap<Host*> by_ip_;
+    struct IpEntry {
+        Host* host = nullptr;
+        wire::MacAddr mac{}; // host->mac(), which never changes
+    };
+    FlatMap<IpEntry> by_ip_;
     static constexpr std::size_t tcp_states = 16;
     std::array<trace::TextId, tcp_states* tcp_states> tcp_state_texts_ = filled_no_text();
     std::vector<MemoSlot> memo_ = std::vector<MemoSlot>(1024);
