@@ -93,12 +93,16 @@ void TcpStage::from_below(Packet p, Meta m) {
     e.pdu = p.pdu;
     e.cause = m.cause;
     trace::EventId cause = world.record(e);
-    conns_[id].conn->handle_segment(world.now(), *seg, payload, from);
+    // The segment's text is read in place (the user gets a view of `p`'s bytes): what the
+    // user did not take is copied into the connection before `p` goes.
+    tcp::Connection& conn = *conns_[id].conn;
+    conn.handle_segment_borrowing(world.now(), *seg, payload, from);
     service(id, cause);
+    conn.keep_borrowed();
 }
 
 ConnId TcpStage::add(std::unique_ptr<tcp::Connection> c) {
-    conns_.push_back(Slot{std::move(c), {}, std::nullopt, false});
+    conns_.push_back(Slot{std::move(c), {}, std::nullopt, false, nullptr});
     return static_cast<ConnId>(conns_.size() - 1);
 }
 
@@ -245,15 +249,10 @@ bool TcpStage::report_events(ConnId id, trace::EventId& cause) {
     std::array<tcp::EventKind, 8> for_user_inline;
     std::vector<tcp::EventKind> for_user_more;
     std::size_t for_user_count = 0;
-    // The connection's events come through a buffer this stage keeps (moved out while in
-    // use: telling the user may send, which services a connection again).
-    struct Lend {
-        std::vector<tcp::Event>& home;
-        std::vector<tcp::Event> events = std::move(home);
-        ~Lend() { home = std::move(events); }
-    } lend{events_};
-    conns_[id].conn->take_events(lend.events);
-    for (const tcp::Event& ev : lend.events) {
+    // The events are read where the connection keeps them, and cleared before the user is
+    // told anything (telling the user may send, which services the connection again).
+    tcp::Connection& conn = *conns_[id].conn;
+    for (const tcp::Event& ev : conn.events()) {
         switch (ev.kind) {
         case tcp::EventKind::state_changed:
             // A connection spawned by a listener starts in LISTEN: the port's LISTEN was
@@ -296,6 +295,7 @@ bool TcpStage::report_events(ConnId id, trace::EventId& cause) {
             break;
         }
     }
+    conn.clear_events();
     for (std::size_t i = 0; i < for_user_count; ++i)
         tell_user(id, for_user_inline[i], cause);
     for (tcp::EventKind kind : for_user_more)
@@ -313,7 +313,7 @@ bool TcpStage::report_events(ConnId id, trace::EventId& cause) {
 void TcpStage::service(ConnId id, trace::EventId cause) {
     auto& world = host().world();
     const Time now = world.now();
-    tcp::Connection& conn = *conns_[id].conn; // stable: conns_ holds unique_ptrs
+    tcp::Connection& conn = *conns_[id].conn; // stable: slots hold unique_ptrs
     for (int round = 0; round < 2; ++round) {
         const bool told = conn.has_events() && report_events(id, cause);
         while (auto seg = conn.poll_transmit(now))

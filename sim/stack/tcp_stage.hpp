@@ -67,6 +67,28 @@ private:
         bool closed_reported = false;
         TcpUser* user = nullptr; // null: the stage's user_
     };
+    // The slots by ConnId: the first inline, the others in a vector. A client host has one
+    // connection, whose slot then sits on the stage's first two lines (which every segment
+    // reads anyway) rather than in a heap block of its own. The first slot never moves; the
+    // others move when the vector grows (connections do not: they are held by pointer).
+    class Slots {
+    public:
+        Slot& operator[](std::size_t i) { return i == 0 ? first_ : more_[i - 1]; }
+        const Slot& operator[](std::size_t i) const { return i == 0 ? first_ : more_[i - 1]; }
+        std::size_t size() const { return count_; }
+        void push_back(Slot s) {
+            if (count_ == 0)
+                first_ = std::move(s);
+            else
+                more_.push_back(std::move(s));
+            ++count_;
+        }
+
+    private:
+        Slot first_;
+        std::size_t count_ = 0;
+        std::vector<Slot> more_;
+    };
     // (local port, remote address, remote port) packed into one integer for hashing.
     static std::uint64_t key(std::uint16_t local_port, std::uint32_t ip, std::uint16_t port) {
         return std::uint64_t{local_port} << 48 | std::uint64_t{ip} << 16 | port;
@@ -101,12 +123,12 @@ private:
     std::uint16_t ephemeral_port();
 
     // What a segment touches first (the stage of each of thousands of hosts is cold when
-    // its segment arrives): right after the Stage's pointers, in its first two lines.
-    TcpUser* user_ = nullptr;
-    std::vector<Slot> conns_;
-    std::vector<tcp::Event> events_; // service()'s buffer, kept
-    std::uint64_t last_key_ = 0;     // lookup()'s cache: valid unless last_id_ is no_conn
+    // its segment arrives): right after the Stage's pointers, in its first two lines, with
+    // the first connection's slot.
+    std::uint64_t last_key_ = 0; // lookup()'s cache: valid unless last_id_ is no_conn
     ConnId last_id_ = no_conn;
+    TcpUser* user_ = nullptr;
+    Slots conns_;
     FlatMap<ConnId> by_key_; // never iterated: order-free
     std::map<std::uint16_t, bool> listening_;
     tcp::Config config_;

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <utility>
 
 namespace wirelab::tcp {
@@ -56,11 +57,11 @@ public:
         if (bytes.empty()) return;
         if (bytes.size() > cap_ - tail_) make_room(bytes.size());
         std::memcpy(buf_.get() + tail_, bytes.data(), bytes.size());
-        tail_ += bytes.size();
+        tail_ += static_cast<std::uint32_t>(bytes.size());
     }
     // Drops the first n bytes (n <= size()).
     void erase_front(std::size_t n) {
-        head_ += n;
+        head_ += static_cast<std::uint32_t>(n);
         if (head_ == tail_) {
             clear();
         } else if (head_ >= compact_at && head_ >= tail_ / 2) {
@@ -84,16 +85,22 @@ private:
             compact();
             if (n <= cap_ - tail_) return;
         }
-        std::size_t cap = std::max({cap_ * 2, tail_ + n, std::size_t{64}});
+        std::size_t cap = std::max({std::size_t{cap_} * 2, tail_ + n, std::size_t{64}});
+        if (cap > max_capacity) cap = std::max<std::size_t>(max_capacity, tail_ + n);
+        if (cap > max_capacity) throw std::length_error("tcp::ByteQueue: over 4 GiB");
         auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(cap);
         if (tail_ != 0) std::memcpy(bigger.get(), buf_.get(), tail_);
         buf_ = std::move(bigger);
-        cap_ = cap;
+        cap_ = static_cast<std::uint32_t>(cap);
     }
+    // 32-bit offsets (a connection's buffers are bounded by its 32-bit window and send
+    // buffer sizes): 24 bytes, so both queues and a borrowed view share one cache line of
+    // the connection.
+    static constexpr std::size_t max_capacity = 0xffffffffu;
     std::unique_ptr<std::uint8_t[]> buf_;
-    std::size_t cap_ = 0;
-    std::size_t head_ = 0; // bytes before it were consumed
-    std::size_t tail_ = 0; // end of the live bytes
+    std::uint32_t cap_ = 0;
+    std::uint32_t head_ = 0; // bytes before it were consumed
+    std::uint32_t tail_ = 0; // end of the live bytes
 };
 
 } // namespace wirelab::tcp

@@ -105,6 +105,7 @@ std::size_t Connection::send(std::int64_t, wire::ByteView data) {
 }
 
 std::size_t Connection::recv(std::span<std::uint8_t> out) {
+    keep_borrowed();
     std::size_t n = std::min(out.size(), readable_.size());
     if (n > 0) std::memcpy(out.data(), readable_.data(), n);
     readable_.erase_front(n);
@@ -113,6 +114,12 @@ std::size_t Connection::recv(std::span<std::uint8_t> out) {
 }
 
 wire::ByteView Connection::recv_view() {
+    if (!borrowed_.empty()) { // all that is readable (readable_ is empty meanwhile)
+        const wire::ByteView out = borrowed_;
+        borrowed_ = {};
+        after_read(out.size());
+        return out;
+    }
     const wire::ByteView out = readable_.view();
     // Taking everything empties the queue without moving a byte: the view stays intact
     // until data is appended again.
@@ -136,7 +143,7 @@ void Connection::after_read(std::size_t n) {
 }
 
 wire::Bytes Connection::recv_all() {
-    wire::Bytes out(readable_.size());
+    wire::Bytes out(bytes_readable());
     recv(out);
     return out;
 }

@@ -32,6 +32,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <vector>
@@ -95,6 +96,24 @@ struct Event {
     std::size_t length = 0;
 };
 
+// An optional absolute time in 8 bytes (std::optional<std::int64_t> takes 16), so the four
+// timers share half a cache line: the smallest int64 means "not armed" (a timer is always
+// armed at now plus a non-negative interval, never there).
+class Deadline {
+public:
+    explicit operator bool() const { return at_ != none; }
+    std::int64_t operator*() const { return at_; }
+    Deadline& operator=(std::int64_t t) {
+        at_ = t;
+        return *this;
+    }
+    void reset() { at_ = none; }
+
+private:
+    static constexpr std::int64_t none = std::numeric_limits<std::int64_t>::min();
+    std::int64_t at_ = none;
+};
+
 struct Stats { // (the counters every segment updates first)
     std::uint64_t segments_sent = 0;
     std::uint64_t segments_received = 0;
@@ -122,7 +141,24 @@ public:
     // A segment addressed to this connection (ports already matched by the caller, checksum
     // already verified). Then call poll_transmit(), poll_timeout(), take_events().
     void handle_segment(std::int64_t now, const wire::TcpRepr& repr, wire::ByteView payload,
-                        Endpoint from);
+                        Endpoint from) {
+        segment_arrives(now, repr, payload, from, false);
+    }
+    // handle_segment, except that in-order text arriving at an empty receive buffer is not
+    // copied there: it stays in `payload`, and recv_view() returns it in place. The caller
+    // keeps `payload`'s bytes alive and, before they go (and before any other input to this
+    // connection), either takes them with recv_view() or calls keep_borrowed(). A stage that
+    // hands every arriving segment's data straight to its user thus copies nothing.
+    void handle_segment_borrowing(std::int64_t now, const wire::TcpRepr& repr,
+                                  wire::ByteView payload, Endpoint from) {
+        segment_arrives(now, repr, payload, from, true);
+    }
+    // Copies borrowed text that recv_view() has not taken into the receive buffer.
+    void keep_borrowed() {
+        if (borrowed_.empty()) return;
+        readable_.append(borrowed_); // (readable_ is empty while anything is borrowed)
+        borrowed_ = {};
+    }
     // Runs every timer due at `now` (retransmission, persist, delayed ACK, TIME-WAIT).
     void handle_timeout(std::int64_t now);
     // Application write: returns how many bytes the send buffer accepted (0 when full or when
@@ -153,9 +189,10 @@ public:
     }
     // The earliest pending timer (absolute ns), or nullopt when none is armed.
     std::optional<std::int64_t> poll_timeout() const {
-        std::optional<std::int64_t> t = retransmit_at_;
-        auto earliest = [&t](const std::optional<std::int64_t>& timer) {
-            if (timer && (!t || *timer < *t)) t = timer;
+        std::optional<std::int64_t> t;
+        if (retransmit_at_) t = *retransmit_at_;
+        auto earliest = [&t](const Deadline& timer) {
+            if (timer && (!t || *timer < *t)) t = *timer;
         };
         earliest(persist_at_);
         earliest(delayed_ack_at_);
@@ -164,12 +201,22 @@ public:
     }
     // Events since the last call, oldest first.
     std::vector<Event> take_events();
-    bool has_events() const { return !events_.empty(); }
-    // take_events() into `into` (cleared first), swapping buffers: a caller that keeps
-    // `into` between calls lets both vectors keep their capacity (no allocation per segment).
+    bool has_events() const { return event_count_ != 0; }
+    // take_events() into `into` (cleared first).
     void take_events(std::vector<Event>& into) {
-        into.clear();
-        into.swap(events_);
+        into.assign(events().begin(), events().end());
+        clear_events();
+    }
+    // The events since the last clear_events(), oldest first, without moving them: valid
+    // until the next input or clear_events(). (A lone event, the common case, is kept on a
+    // line of the connection a segment reads anyway; more go to a vector.)
+    std::span<const Event> events() const {
+        if (event_count_ <= 1) return {&first_event_, event_count_};
+        return more_events_;
+    }
+    void clear_events() {
+        if (event_count_ > 1) more_events_.clear();
+        event_count_ = 0;
     }
 
     // ---- inspection -----------------------------------------------------------------------
@@ -185,21 +232,31 @@ public:
     std::uint32_t snd_wnd() const { return snd_wnd_; }
     std::uint32_t rcv_nxt() const { return rcv_nxt_; }
     std::uint32_t rcv_wnd() const {
-        auto used = static_cast<std::uint32_t>(readable_.size());
+        auto used = static_cast<std::uint32_t>(bytes_readable());
         return used >= recv_buffer_ ? 0 : recv_buffer_ - used;
     }
     std::uint16_t send_mss() const { return send_mss_; }
     std::uint32_t cwnd() const { return cwnd_; }
     std::uint32_t ssthresh() const { return ssthresh_; }
     const RttEstimator& rtt() const { return rtt_; }
-    std::size_t bytes_readable() const { return readable_.size(); }
+    std::size_t bytes_readable() const { return readable_.size() + borrowed_.size(); }
     std::size_t bytes_queued() const { return send_buf_.size(); } // unacked + unsent
     bool is_open() const { return state_ != State::closed; }
 
 private:
     // connection.cpp: state changes, timers, helpers
     void transition(std::int64_t now, Input input);
-    void push_event(Event e) { events_.push_back(e); }
+    void push_event(const Event& e) {
+        if (event_count_ == 0) {
+            first_event_ = e;
+            event_count_ = 1;
+            return;
+        }
+        push_more_event(e);
+    }
+    void push_more_event(const Event& e);
+    void segment_arrives(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload,
+                         Endpoint from, bool borrow);
     std::uint32_t data_end_seq() const {
         return buf_seq_ + static_cast<std::uint32_t>(send_buf_.size());
     }
@@ -245,7 +302,8 @@ private:
     void on_syn_sent(std::int64_t now, const wire::TcpRepr& r);
     void on_synchronized(std::int64_t now, wire::TcpRepr r, wire::ByteView payload);
     bool predicted(const wire::TcpRepr& r, std::size_t payload_len) const;
-    void on_predicted(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload);
+    void on_predicted(std::int64_t now, const wire::TcpRepr& r, wire::ByteView payload,
+                      bool borrow);
     bool process_ack(std::int64_t now, const wire::TcpRepr& r, std::size_t payload_len);
     // An acceptable ACK (at most SND.MAX): a new ACK or a duplicate (RFC 5681 2), then the
     // send window update (RFC 9293 3.10.7.4). Shared by the full path and the prediction.
@@ -273,8 +331,10 @@ private:
     // connections each one's state is cold when a segment arrives or data is sent, so every
     // cache line a steady-state call touches is a miss. The object starts on a line
     // (alignas): line 0 holds the state, the flags and the sequence space; 1 the two byte
-    // queues; 2 the timers; 3 reassembly, events and endpoints; 4-5 congestion control,
-    // RTT timing and the counters; 6 the RTT estimator; then what the steady state never reads.
+    // queues and the borrowed text; 2 the timers, reassembly and the endpoints; 3 the lone
+    // event and congestion control; 4 RTT timing and the estimator; 5 the counters a
+    // segment updates; then what the steady state never reads. (A client receiving data and
+    // answering with an ACK reads lines 0-3 and 5; a sender taking an ACK, 0-5.)
     State state_ = State::closed;
     bool fin_queued_ = false;
     bool ack_pending_ = false;
@@ -307,35 +367,42 @@ private:
 
     ByteQueue send_buf_;
     ByteQueue readable_;
+    // In-order text handle_segment_borrowing() left in the caller's buffer (readable_ is
+    // empty while this is not): it follows readable_'s bytes in sequence.
+    wire::ByteView borrowed_;
 
-    // Timers (absolute ns).
-    std::optional<std::int64_t> retransmit_at_;
-    std::optional<std::int64_t> persist_at_;
-    std::optional<std::int64_t> delayed_ack_at_;
-    std::optional<std::int64_t> time_wait_at_;
-
+    // Timers (absolute ns), then reassembly and the endpoints.
+    Deadline retransmit_at_;
+    Deadline persist_at_;
+    Deadline delayed_ack_at_;
+    Deadline time_wait_at_;
     Reassembly ooo_;                       // out-of-order data beyond rcv_nxt_
     std::optional<std::uint32_t> ooo_fin_; // sequence number of a FIN that arrived early
-    std::vector<Event> events_;
     Endpoint local_;
     Endpoint remote_;
-    std::uint32_t irs_ = 0;
+
+    // The lone event, then congestion control (RFC 5681, NewReno recovery of RFC 6582 in its
+    // simplest form).
+    Event first_event_; // events()[0] while event_count_ is 1
+    std::uint8_t event_count_ = 0;
     bool from_listen_ = false; // SYN-RECEIVED entered from LISTEN (an RST returns there)
     bool syn_retransmitted_ = false;
-
-    // Congestion control (RFC 5681, NewReno recovery of RFC 6582 in its simplest form).
     std::uint32_t cwnd_ = 0xffffffff;
     std::uint32_t ssthresh_ = 0xffffffff;
     std::uint32_t ca_acked_ = 0; // bytes acked since cwnd last grew in congestion avoidance
     int dup_acks_ = 0;
     int retries_ = 0;
     int persist_count_ = 0;
-    std::optional<std::uint32_t> recover_;   // set while in fast recovery: snd_max at entry
+    std::optional<std::uint32_t> recover_; // set while in fast recovery: snd_max at entry
+
+    // RTT timing and the estimator, then the counters (the ones every segment updates first).
     std::optional<std::uint32_t> timed_seq_; // first byte of the segment timed for RTT
     std::int64_t timed_at_ = 0;
-    Stats stats_;
     RttEstimator rtt_;
+    Stats stats_;
 
+    std::uint32_t irs_ = 0;
+    std::vector<Event> more_events_; // events() while event_count_ is 2 or more
     Config config_;
     wire::TcpRepr rst_; // the RST to send while rst_pending_
 };

@@ -6,13 +6,15 @@
 #include "sim/proto/tcp/seq.hpp"
 
 #include <algorithm>
+#include <cassert>
 
 namespace wirelab::tcp {
 
 using wire::TcpRepr;
 
-void Connection::handle_segment(std::int64_t now, const TcpRepr& r, wire::ByteView payload,
-                                Endpoint from) {
+void Connection::segment_arrives(std::int64_t now, const TcpRepr& r, wire::ByteView payload,
+                                 Endpoint from, bool borrow) {
+    assert(borrowed_.empty() && "borrowed text must be taken or kept before the next segment");
     ++stats_.segments_received;
     switch (state_) {
     case State::closed: return; // the stage answers with reset_for_unmatched()
@@ -20,7 +22,7 @@ void Connection::handle_segment(std::int64_t now, const TcpRepr& r, wire::ByteVi
     case State::syn_sent: on_syn_sent(now, r); break;
     case State::established:
         if (predicted(r, payload.size())) {
-            on_predicted(now, r, payload);
+            on_predicted(now, r, payload, borrow);
             break;
         }
         [[fallthrough]];
@@ -44,16 +46,20 @@ bool Connection::predicted(const TcpRepr& r, std::size_t payload_len) const {
            !fin_queued_ && ooo_.empty() && !ooo_fin_;
 }
 
-void Connection::on_predicted(std::int64_t now, const TcpRepr& r, wire::ByteView payload) {
+void Connection::on_predicted(std::int64_t now, const TcpRepr& r, wire::ByteView payload,
+                              bool borrow) {
     // Fifth: the ACK field (process_ack, ESTABLISHED, r.ack <= SND.MAX).
     take_ack(now, r, payload.size());
     // Seventh: the text, in order, with no hole to fill (process_text).
     if (!payload.empty()) {
-        readable_.append(payload);
+        if (borrow && readable_.empty())
+            borrowed_ = payload; // the caller takes it or has it kept before it goes
+        else
+            readable_.append(payload);
         auto n = static_cast<std::uint32_t>(payload.size());
         rcv_nxt_ += n;
         stats_.bytes_received += n;
-        push_event({EventKind::data_readable, state_, state_, 0, 0, readable_.size()});
+        push_event({EventKind::data_readable, state_, state_, 0, 0, bytes_readable()});
         ack_later(now);
     }
 }

@@ -15,9 +15,18 @@ namespace wirelab::tcp {
 using wire::TcpRepr;
 
 std::vector<Event> Connection::take_events() {
-    std::vector<Event> out;
-    out.swap(events_);
+    std::vector<Event> out(events().begin(), events().end());
+    clear_events();
     return out;
+}
+
+void Connection::push_more_event(const Event& e) {
+    if (event_count_ == 1) {
+        more_events_.clear();
+        more_events_.push_back(first_event_);
+    }
+    more_events_.push_back(e);
+    if (event_count_ < 2) event_count_ = 2; // (2 means "in more_events_")
 }
 
 // Everything poll_transmit() may hand out, in priority order (its inline fast path has found
