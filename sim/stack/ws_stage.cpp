@@ -207,7 +207,7 @@ void WsStage::receive_frames(ConnId id, Session& s, wire::ByteView data, trace::
         s.rx.erase(s.rx.begin(), s.rx.begin() + static_cast<std::ptrdiff_t>(used));
     else
         s.rx.assign(data.begin() + static_cast<std::ptrdiff_t>(used), data.end());
-    s.ws->receive_data(data);
+    s.ws->receive_data_borrowing(data); // (data outlives the events handled below)
     process_events(id, s, cause);
 }
 
@@ -222,7 +222,7 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
     std::array<Message, 4> to_user_inline;
     std::vector<Message> to_user_more;
     std::size_t to_user_count = 0;
-    for (const ws::Event& ev : s.ws->events()) {
+    s.ws->drain_events([&](const ws::Event& ev) {
         switch (ev.kind) {
         case ws::Event::Kind::frame: break; // traced from the bytes in receive_frames
         case ws::Event::Kind::text:
@@ -264,7 +264,7 @@ void WsStage::process_events(ConnId id, Session& s, trace::EventId cause) {
                               cause, id);
             break;
         }
-    }
+    });
     flush(id, s, cause);
     if (user_) {
         for (std::size_t i = 0; i < to_user_count; ++i)

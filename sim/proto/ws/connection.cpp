@@ -18,7 +18,7 @@ bool is_valid_close_code(std::uint16_t code) {
            (code >= 3000 && code <= 4999);
 }
 
-void Connection::receive_data(wire::ByteView data) {
+void Connection::receive(wire::ByteView data, bool borrow) {
     if (state_ == State::connecting) {
         early_.append(data.data(), data.size());
         return;
@@ -29,7 +29,7 @@ void Connection::receive_data(wire::ByteView data) {
             // All of it taken, frame by frame: the parser would only say need_more. (Inside
             // a frame an empty input may still complete one: a zero-length payload.)
             if (data.empty()) return;
-            if (single_frame_message(data)) continue;
+            if (single_frame_message(data, borrow)) continue;
             // A whole frame in the caller's buffer skips the parser's piecewise state (same
             // checks, same order).
             FrameHeader h;
@@ -64,7 +64,7 @@ void Connection::receive_data(wire::ByteView data) {
 // frame of at most 64 KiB that is not part of a fragmented message, correctly masked, within
 // the limits. Anything else (or any doubt) returns false and takes the general path, which
 // applies every rule; this one only skips work that cannot matter for such a frame.
-bool Connection::single_frame_message(wire::ByteView& data) {
+bool Connection::single_frame_message(wire::ByteView& data, bool borrow) {
     const std::size_t avail = data.size();
     if (avail < 2 || in_message_) return false;
     const std::uint8_t* p = data.data();
@@ -96,19 +96,26 @@ bool Connection::single_frame_message(wire::ByteView& data) {
     frame_.length = len;
     frame_.header_size = hs;
     if (masked) std::memcpy(frame_.mask.data(), p + mask_at, 4);
-    if (frame_events_) queue_event(Event::Kind::frame, 0, 0, 0).frame = frame_;
+    if (frame_events_) queue_full_event(Event::Kind::frame, 0, 0, 0).frame = frame_;
     message_opcode_ = frame_.opcode;
     message_start_ = arena_.size();
-    std::uint8_t* dst = arena_.extend(len);
-    if (masked) {
-        apply_mask(dst, p + hs, len, frame_.mask, 0);
-    } else if (len) {
-        std::memcpy(dst, p + hs, len);
+    // Borrowing, an unmasked payload is read where it lies; otherwise it is copied (unmasked)
+    // into the arena.
+    const bool in_place = borrow && !masked;
+    const std::uint8_t* body = p + hs;
+    if (!in_place) {
+        std::uint8_t* dst = arena_.extend(len);
+        if (masked) {
+            apply_mask(dst, p + hs, len, frame_.mask, 0);
+        } else if (len) {
+            std::memcpy(dst, p + hs, len);
+        }
+        body = dst;
     }
     data = data.subspan(hs + len);
     if (op == 1) {
         utf8_.reset();
-        const std::size_t bad = utf8_.feed({dst, len});
+        const std::size_t bad = utf8_.feed({body, len});
         if (bad != Utf8Validator::npos || !utf8_.complete()) {
             in_message_ = true; // so fail() drops the partial message
             char why[80];
@@ -122,8 +129,9 @@ bool Connection::single_frame_message(wire::ByteView& data) {
             return true;
         }
     }
-    queue_event(op == 1 ? Event::Kind::text : Event::Kind::binary,
-                static_cast<std::uint8_t>(Pending::Where::arena), message_start_, len);
+    const auto where = in_place ? Pending::Where::input : Pending::Where::arena;
+    queue_event(op == 1 ? Event::Kind::text : Event::Kind::binary, static_cast<std::uint8_t>(where),
+                in_place ? reinterpret_cast<std::uintptr_t>(body) : message_start_, len);
     message_start_ = arena_.size();
     return true;
 }
@@ -174,7 +182,7 @@ void Connection::on_header(const FrameHeader& h) {
     }
     frame_ = h;
     if (config_.frame_events) {
-        queue_event(Event::Kind::frame, 0, 0, 0).frame = h;
+        queue_full_event(Event::Kind::frame, 0, 0, 0).frame = h;
     }
 }
 
@@ -279,8 +287,7 @@ void Connection::deliver_close(wire::ByteView body) {
         }
     }
     queue_event(Event::Kind::close, static_cast<std::uint8_t>(Pending::Where::control),
-                control_arena_.size(), reason.size())
-        .code = code;
+                control_arena_.size(), reason.size(), code);
     control_arena_.append(reason.data(), reason.size());
     close_rcvd_ = code;
     input_closed_ = true; // RFC 6455 5.5.1: nothing follows a close frame

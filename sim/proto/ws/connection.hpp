@@ -97,7 +97,11 @@ public:
     // ---- input from the transport ----------------------------------------------------------
     // Feeds bytes received from the transport, any split. Then call events() and
     // data_to_send() (pongs, close echoes and fail close frames are queued here).
-    void receive_data(wire::ByteView data);
+    void receive_data(wire::ByteView data) { receive(data, false); }
+    // receive_data, except that a whole unmasked message arriving in one frame is not copied:
+    // its event's payload views `data` in place. The caller keeps `data`'s bytes alive until
+    // it is done with the events() of this call.
+    void receive_data_borrowing(wire::ByteView data) { receive(data, true); }
     // The transport reached end of file. State becomes CLOSED; if no close frame was received,
     // a close event with code 1006 is reported. Then call events().
     void receive_eof();
@@ -131,6 +135,18 @@ public:
     // ---- output ----------------------------------------------------------------------------
     // The events since the last call, in arrival order.
     std::span<const Event> events();
+    // events(), handed to f(const Event&) one by one instead of as a span (the same events,
+    // views valid as long). A lone event (one message per receive_data, the common case) is
+    // built on the stack, so nothing is written to a queue for it.
+    template <class F> void drain_events(F&& f) {
+        Event lone;
+        if (take_lone(lone)) {
+            f(static_cast<const Event&>(lone));
+            return;
+        }
+        for (const Event& e : events())
+            f(e);
+    }
     // The bytes to write to the transport, drained by the call.
     wire::Bytes data_to_send();
     // Zero-copy alternative: look at the queued bytes, then consume what was written.
@@ -167,15 +183,24 @@ private:
     struct Pending; // an event whose views are offsets into the arenas until events()
 
     // connection.cpp: the receive path
-    bool single_frame_message(wire::ByteView& data);
+    void receive(wire::ByteView data, bool borrow);
+    bool single_frame_message(wire::ByteView& data, bool borrow);
     void on_header(const FrameHeader& h);
     void on_payload(const FrameParser::Result& r);
     void on_data_piece(const FrameParser::Result& r);
     void on_control_end();
     void on_message_end();
     void deliver_close(wire::ByteView body);
-    Event& queue_event(Event::Kind kind, std::uint8_t where, std::size_t offset,
-                       std::size_t length);
+    // Queues an event that needs no frame header and no literal reason: kept as the lone
+    // event when nothing else waits, else appended to queued_.
+    void queue_event(Event::Kind kind, std::uint8_t where, std::size_t offset, std::size_t length,
+                     std::uint16_t code = 0);
+    // Queues an event the caller completes (frame header, reason): always in queued_.
+    Event& queue_full_event(Event::Kind kind, std::uint8_t where, std::size_t offset,
+                            std::size_t length);
+    void spill_lone(); // the lone event becomes queued_'s first
+    void resolve(Event& e, const Pending& p) const;
+    bool take_lone(Event& out); // drain_events' lone path: false unless the lone event is all
     void compact();
     // connection_send.cpp: the send path
     // Inline fast path of send_text/send_binary: a server's single uncompressed frame of at
@@ -222,13 +247,25 @@ private:
     ByteBuffer arena_;                   // message payloads (delivered + the one in progress)
     ByteBuffer control_arena_;           // control payloads awaiting events()
     Utf8Validator utf8_;
+    // The lone queued event, while has_lone_ (queued_ is then empty): what queue_event was
+    // given. Here rather than in queued_/queued_at_, so a message's event writes no heap.
+    struct Lone {
+        std::size_t offset = 0;
+        std::uint32_t length = 0;
+        std::uint16_t code = 0;
+        Event::Kind kind = Event::Kind::frame;
+        std::uint8_t where = 0; // a Pending::Where
+    };
+    Lone lone_;
+    bool has_lone_ = false;
+    bool has_queued_ = false; // !queued_.empty(), read without touching the vector
+    FrameHeader frame_{};     // the frame being received
+    FrameParser parser_;      // (its boundary test reads its first 16 bytes: the end of line 3)
+
+    // Rarely touched.
     std::vector<Event> queued_;      // events since the last events(), views unresolved
     std::vector<Pending> queued_at_; // where each queued event's views point
     std::vector<Event> drained_;     // what the last events() returned
-    FrameHeader frame_{};            // the frame being received
-    FrameParser parser_; // (its boundary test reads its first 16 bytes: the end of line 3)
-
-    // Rarely touched.
     Config config_;
     std::uint64_t message_size_ = 0; // bytes received so far (on the wire, before inflating)
     std::array<std::uint8_t, 125> control_{};

@@ -9,7 +9,9 @@ namespace wirelab::ws {
 // Where the views of a queued event point, as offsets (arenas move when they grow); events()
 // turns them into views. Kept apart from the Event so queuing writes the Event in place.
 struct Connection::Pending {
-    enum class Where : std::uint8_t { none, arena, control, fail };
+    // input: the payload is in the caller's buffer (receive_data_borrowing), at address
+    // `offset`.
+    enum class Where : std::uint8_t { none, arena, control, fail, input };
     Where where = Where::none;
     std::size_t offset = 0; // payload (close: reason) in the arena named by `where`
     std::size_t length = 0;

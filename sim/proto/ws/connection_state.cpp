@@ -118,8 +118,7 @@ void Connection::fail(std::uint16_t code, std::string why) {
     if (!close_sent_) queue_close(code, why);
     fail_reason_ = std::move(why);
     queue_event(Event::Kind::fail, static_cast<std::uint8_t>(Pending::Where::fail), 0,
-                fail_reason_.size())
-        .code = code;
+                fail_reason_.size(), code);
     input_closed_ = true;
     failed_ = true;
     transition(Input::failed);
@@ -134,7 +133,7 @@ void Connection::receive_eof() {
         in_message_ = false;
     }
     if (!close_rcvd_ && !failed_) {
-        Event& e = queue_event(Event::Kind::close, 0, 0, 0);
+        Event& e = queue_full_event(Event::Kind::close, 0, 0, 0);
         e.code = close_code::abnormal;
         e.reason = "connection closed without a close frame";
     }
@@ -146,52 +145,98 @@ bool Connection::close_expected() const {
     return config_.role == Role::server || failed_ || eof_received_;
 }
 
-Event& Connection::queue_event(Event::Kind kind, std::uint8_t where, std::size_t offset,
-                               std::size_t length) {
+void Connection::queue_event(Event::Kind kind, std::uint8_t where, std::size_t offset,
+                             std::size_t length, std::uint16_t code) {
+    if (!has_lone_ && !has_queued_ && length <= 0xffffffffu) {
+        lone_ = {offset, static_cast<std::uint32_t>(length), code, kind, where};
+        has_lone_ = true;
+        return;
+    }
+    queue_full_event(kind, where, offset, length).code = code;
+}
+
+Event& Connection::queue_full_event(Event::Kind kind, std::uint8_t where, std::size_t offset,
+                                    std::size_t length) {
+    if (has_lone_) spill_lone();
+    has_queued_ = true;
     queued_at_.push_back({static_cast<Pending::Where>(where), offset, length});
     Event& e = queued_.emplace_back();
     e.kind = kind;
     return e;
 }
 
+void Connection::spill_lone() {
+    has_lone_ = false;
+    has_queued_ = true;
+    queued_at_.push_back({static_cast<Pending::Where>(lone_.where), lone_.offset, lone_.length});
+    Event& e = queued_.emplace_back();
+    e.kind = lone_.kind;
+    e.code = lone_.code;
+}
+
 void Connection::compact() {
     if (drained_arena_) {
         arena_.erase_front(drained_arena_);
-        for (auto& p : queued_at_)
-            if (p.where == Pending::Where::arena) p.offset -= drained_arena_;
+        if (has_queued_)
+            for (auto& p : queued_at_)
+                if (p.where == Pending::Where::arena) p.offset -= drained_arena_;
+        if (has_lone_ && lone_.where == static_cast<std::uint8_t>(Pending::Where::arena))
+            lone_.offset -= drained_arena_;
         message_start_ -= drained_arena_;
         drained_arena_ = 0;
     }
     if (drained_control_) {
         control_arena_.erase_front(drained_control_);
-        for (auto& p : queued_at_)
-            if (p.where == Pending::Where::control) p.offset -= drained_control_;
+        if (has_queued_)
+            for (auto& p : queued_at_)
+                if (p.where == Pending::Where::control) p.offset -= drained_control_;
+        if (has_lone_ && lone_.where == static_cast<std::uint8_t>(Pending::Where::control))
+            lone_.offset -= drained_control_;
         drained_control_ = 0;
+    }
+}
+
+// Points e's views where a queued event's payload (close: reason) lies.
+void Connection::resolve(Event& e, const Pending& p) const {
+    switch (p.where) {
+    case Pending::Where::none: break;
+    case Pending::Where::arena: e.payload = {arena_.data() + p.offset, p.length}; break;
+    case Pending::Where::control:
+        e.payload = {control_arena_.data() + p.offset, p.length};
+        if (e.kind == Event::Kind::close) e.reason = e.text();
+        break;
+    case Pending::Where::fail: e.reason = fail_reason_; break;
+    case Pending::Where::input:
+        e.payload = {reinterpret_cast<const std::uint8_t*>(p.offset), p.length};
+        break;
     }
 }
 
 std::span<const Event> Connection::events() {
     compact();
-    for (std::size_t i = 0; i < queued_.size(); ++i) {
-        const Pending& p = queued_at_[i];
-        Event& e = queued_[i];
-        switch (p.where) {
-        case Pending::Where::none: break;
-        case Pending::Where::arena: e.payload = {arena_.data() + p.offset, p.length}; break;
-        case Pending::Where::control:
-            e.payload = {control_arena_.data() + p.offset, p.length};
-            if (e.kind == Event::Kind::close) e.reason = e.text();
-            break;
-        case Pending::Where::fail: e.reason = fail_reason_; break;
-        }
-    }
+    if (has_lone_) spill_lone();
+    for (std::size_t i = 0; i < queued_.size(); ++i)
+        resolve(queued_[i], queued_at_[i]);
     // Hand out the queue itself and reuse the previous one's capacity for the next.
     drained_.swap(queued_);
     queued_.clear();
     queued_at_.clear();
+    has_queued_ = false;
     drained_arena_ = message_start_;
     drained_control_ = control_arena_.size();
     return drained_;
+}
+
+bool Connection::take_lone(Event& out) {
+    if (!has_lone_) return false;
+    compact();
+    has_lone_ = false;
+    out.kind = lone_.kind;
+    out.code = lone_.code;
+    resolve(out, {static_cast<Pending::Where>(lone_.where), lone_.offset, lone_.length});
+    drained_arena_ = message_start_;
+    drained_control_ = control_arena_.size();
+    return true;
 }
 
 } // namespace wirelab::ws
