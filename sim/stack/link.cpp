@@ -9,17 +9,20 @@ namespace wirelab::stack {
 using trace::DropReason;
 
 Link::Link(World& world, trace::LinkId id, std::string name, LinkParams params, Node& a, Node& b)
-    : world_(world), id_(id), node_id_{a.id(), b.id()}, params_(params), a_(a), b_(b),
-      name_(std::move(name)) {
-    port_[0] = a.attach(*this);
-    port_[1] = b.attach(*this);
+    : world_(world), a_(a), b_(b), id_(id), node_id_{a.id(), b.id()},
+      misfortunes_(params.loss > 0 || params.duplicate > 0 || params.reorder > 0 ||
+                   params.corrupt > 0),
+      bandwidth_bps_(params.bandwidth_bps), delay_(params.delay), queue_limit_(params.queue),
+      params_(params), name_(std::move(name)) {
+    port_[0] = static_cast<std::uint32_t>(a.attach(*this));
+    port_[1] = static_cast<std::uint32_t>(b.attach(*this));
 }
 
 Time Link::serialization_time(std::size_t bytes) const {
-    if (params_.bandwidth_bps <= 0) return 0;
+    if (bandwidth_bps_ <= 0) return 0;
     // Round up: the last bit is not on the wire before its time has passed.
     std::int64_t bits = static_cast<std::int64_t>(bytes) * 8;
-    return (bits * 1'000'000'000 + params_.bandwidth_bps - 1) / params_.bandwidth_bps;
+    return (bits * 1'000'000'000 + bandwidth_bps_ - 1) / bandwidth_bps_;
 }
 
 void Link::drop(int side, const Packet& frame, DropReason why, trace::EventId cause,
@@ -47,7 +50,7 @@ void Link::send(const Node& from, Packet frame, trace::EventId cause) {
         transmit(side, Queued{std::move(frame), cause});
         return;
     }
-    if (d.waiting() >= params_.queue) {
+    if (d.waiting() >= queue_limit_) {
         drop(side, frame, DropReason::queue_full, cause, false);
         return;
     }
@@ -109,19 +112,22 @@ void Link::transmit(int side, Queued q) {
         --drop_next_any_;
         scripted = true;
     }
-    Random& rng = world_.random();
-    bool lost = params_.loss > 0 && rng.chance(params_.loss);
-    bool corrupt = params_.corrupt > 0 && rng.chance(params_.corrupt);
-    bool dup = params_.duplicate > 0 && rng.chance(params_.duplicate);
-    bool reorder = params_.reorder > 0 && rng.chance(params_.reorder);
+    bool lost = false, corrupt = false, dup = false, reorder = false;
+    if (misfortunes_) {
+        Random& rng = world_.random();
+        lost = params_.loss > 0 && rng.chance(params_.loss);
+        corrupt = params_.corrupt > 0 && rng.chance(params_.corrupt);
+        dup = params_.duplicate > 0 && rng.chance(params_.duplicate);
+        reorder = params_.reorder > 0 && rng.chance(params_.reorder);
+    }
     // A reordered frame is held back long enough for the next few to overtake it.
-    Time hold = reorder ? 3 * ser + params_.delay / 2 + 1 : 0;
+    Time hold = reorder ? 3 * ser + delay_ / 2 + 1 : 0;
 
     if (scripted || lost) {
-        std::uint64_t epoch = d.epoch;
+        std::uint32_t epoch = d.epoch;
         auto reason = scripted ? DropReason::scripted : DropReason::loss;
         auto pdu = q.frame.pdu;
-        world_.at(now + ser + params_.delay, [this, side, reason, pdu, tx, epoch] {
+        world_.at(now + ser + delay_, [this, side, reason, pdu, tx, epoch] {
             Packet ghost;
             ghost.pdu = pdu;
             drop(side, ghost, dir_[side].epoch != epoch ? DropReason::link_down : reason, tx, true);
@@ -131,18 +137,18 @@ void Link::transmit(int side, Queued q) {
     if (corrupt && q.frame.size() > 0) {
         // Flip one bit; the bytes change, so they are recorded as a PDU of their own.
         auto bytes = q.frame.data();
-        std::size_t bit = rng.below(bytes.size() * 8);
+        std::size_t bit = world_.random().below(bytes.size() * 8);
         bytes[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
         q.frame.pdu = world_.trace().add_pdu(q.frame.data(), world_.trace().pdu_spans(q.frame.pdu));
     }
-    if (dup) deliver(side, Packet(q.frame), tx, ser + params_.delay + hold + ser);
-    deliver(side, std::move(q.frame), tx, ser + params_.delay + hold);
+    if (dup) deliver(side, Packet(q.frame), tx, ser + delay_ + hold + ser);
+    deliver(side, std::move(q.frame), tx, ser + delay_ + hold);
 }
 
 void Link::deliver(int side, Packet frame, trace::EventId tx, Time after) {
     // The frame travels inside the scheduled event: a Packet is a 16-byte handle, so the
     // capture fits the Callback's inline storage and the arrival touches no table of the link.
-    const std::uint64_t epoch = dir_[side].epoch;
+    const std::uint32_t epoch = dir_[side].epoch;
     auto arrive = [this, side, tx, epoch, p = std::move(frame)]() mutable {
         if (dir_[side].epoch != epoch) { // the link was cut while the frame travelled
             drop(side, p, DropReason::link_down, tx, true);

@@ -28,7 +28,7 @@ struct LinkParams {
     std::size_t queue = 64; // frames waiting per direction, beyond the one on the wire
 };
 
-class Link {
+class alignas(64) Link {
 public:
     Link(World& world, trace::LinkId id, std::string name, LinkParams params, Node& a, Node& b);
 
@@ -56,12 +56,13 @@ private:
     // A transmitter and its drop-tail queue. The queue is a vector consumed from `head`
     // (reset when it empties, compacted when mostly consumed): 32 bytes inline, where a
     // std::deque took 80 and allocated two blocks per direction even for an idle link.
+    // 48 bytes in all, so the two directions take a line and a half.
     struct Direction {
         Time busy_until = 0;     // the transmitter is serializing a frame until then
-        std::uint64_t epoch = 0; // bumped by cut(): arrivals of an older epoch are lost
+        std::uint32_t epoch = 0; // bumped by cut(): arrivals of an older epoch are lost
+        std::uint32_t head = 0;  // queue[head...] wait, oldest first
         int drop_next = 0;
         bool draining = false; // a start_next is scheduled (only while frames wait)
-        std::size_t head = 0;  // queue[head...] wait, oldest first
         std::vector<Queued> queue;
 
         bool nothing_waits() const { return head == queue.size(); }
@@ -80,18 +81,26 @@ private:
     void drop(int side, const Packet& frame, trace::DropReason why, trace::EventId cause,
               bool at_receiver);
 
-    // What every frame touches comes first, in as few cache lines as will hold it: with
-    // 10,000 links, each is cold in cache by the time its next frame comes.
+    // What every frame touches comes first, in as few cache lines as will hold it (the
+    // object starts on a line): with 10,000 links, each is cold in cache by the time its
+    // next frame comes. Line 0 holds the ends and the parameters a frame reads, the
+    // directions the next line and a half; the rest is read when something goes wrong.
     World& world_;
-    Direction dir_[2]; // dir_[0]: a -> b, dir_[1]: b -> a
-    bool up_ = true;
-    int drop_next_any_ = 0;
-    trace::LinkId id_;
-    trace::NodeId node_id_[2];     // a_'s and b_'s, so a frame's trace events need not visit them
-    std::size_t port_[2] = {0, 0}; // which port of a_ / b_ this link is
-    LinkParams params_;
     Node& a_;
     Node& b_;
+    trace::LinkId id_;
+    trace::NodeId node_id_[2]; // a_'s and b_'s, so a frame's trace events need not visit them
+    bool up_ = true;
+    // Any loss, duplication, reordering or corruption configured: a frame draws its fate
+    // from the random generator only then (params_ never changes).
+    bool misfortunes_ = false;
+    std::uint32_t port_[2] = {0, 0}; // which port of a_ / b_ this link is
+    int drop_next_any_ = 0;
+    std::int64_t bandwidth_bps_; // params_'s, read per frame
+    Time delay_;
+    Direction dir_[2];        // dir_[0]: a -> b, dir_[1]: b -> a
+    std::size_t queue_limit_; // params_.queue
+    LinkParams params_;
     std::string name_;
 };
 
