@@ -89,15 +89,19 @@ bool Connection::single_frame_message(wire::ByteView& data, bool borrow) {
     if (avail - hs < len || avail < hs) return false;
     if (len > single_frame_limit_) return false; // (max_frame_size, max_message_size)
 
-    frame_.fin = true;
-    frame_.rsv = 0;
-    frame_.opcode = static_cast<Opcode>(op);
-    frame_.masked = masked;
-    frame_.length = len;
-    frame_.header_size = hs;
-    if (masked) std::memcpy(frame_.mask.data(), p + mask_at, 4);
-    if (frame_events_) queue_full_event(Event::Kind::frame, 0, 0, 0).frame = frame_;
-    message_opcode_ = frame_.opcode;
+    MaskKey mask{};
+    if (masked) std::memcpy(mask.data(), p + mask_at, 4);
+    if (frame_events_) {
+        frame_.fin = true;
+        frame_.rsv = 0;
+        frame_.opcode = static_cast<Opcode>(op);
+        frame_.masked = masked;
+        frame_.length = len;
+        frame_.header_size = hs;
+        frame_.mask = mask;
+        queue_full_event(Event::Kind::frame, 0, 0, 0).frame = frame_;
+    }
+    message_opcode_ = static_cast<Opcode>(op);
     message_start_ = arena_.size();
     // Borrowing, an unmasked payload is read where it lies; otherwise it is copied (unmasked)
     // into the arena.
@@ -106,7 +110,7 @@ bool Connection::single_frame_message(wire::ByteView& data, bool borrow) {
     if (!in_place) {
         std::uint8_t* dst = arena_.extend(len);
         if (masked) {
-            apply_mask(dst, p + hs, len, frame_.mask, 0);
+            apply_mask(dst, p + hs, len, mask, 0);
         } else if (len) {
             std::memcpy(dst, p + hs, len);
         }

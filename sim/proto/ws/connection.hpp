@@ -226,8 +226,8 @@ private:
     // connections each one's state is cold when a message arrives, so every cache line a
     // steady-state call touches is a miss. The object starts on a line (alignas below);
     // line 0 holds all a server's broadcast send asks (state_, plain_server_, out_'s size)
-    // and the receive path's flags and offsets; lines 1-3 the arenas and event queues, the
-    // parser's boundary test and the frame being received; the rest is rarely read.
+    // and the receive path's flags and offsets; lines 1-2 the message arena, the UTF-8
+    // state, the lone event and the parser's boundary test; the rest is rarely read.
     State state_ = State::open;
     bool in_message_ = false; // a fragmented data message is in progress
     Opcode message_opcode_ = Opcode::text;
@@ -245,7 +245,6 @@ private:
     std::size_t drained_control_ = 0;    // control_arena_ bytes that belong to drained events
     ByteBuffer out_;                     // send side: bytes for the transport
     ByteBuffer arena_;                   // message payloads (delivered + the one in progress)
-    ByteBuffer control_arena_;           // control payloads awaiting events()
     Utf8Validator utf8_;
     // The lone queued event, while has_lone_ (queued_ is then empty): what queue_event was
     // given. Here rather than in queued_/queued_at_, so a message's event writes no heap.
@@ -259,10 +258,12 @@ private:
     Lone lone_;
     bool has_lone_ = false;
     bool has_queued_ = false; // !queued_.empty(), read without touching the vector
-    FrameHeader frame_{};     // the frame being received
-    FrameParser parser_;      // (its boundary test reads its first 16 bytes: the end of line 3)
+    FrameParser parser_;      // (its boundary test reads its first 16 bytes, on line 2)
 
-    // Rarely touched.
+    // Rarely touched. (The fast path of a whole message in one frame sets frame_ only for
+    // a frame event.)
+    FrameHeader frame_{};            // the frame being received
+    ByteBuffer control_arena_;       // control payloads awaiting events()
     std::vector<Event> queued_;      // events since the last events(), views unresolved
     std::vector<Pending> queued_at_; // where each queued event's views point
     std::vector<Event> drained_;     // what the last events() returned

@@ -235,7 +235,11 @@ bool Connection::take_lone(Event& out) {
     out.code = lone_.code;
     resolve(out, {static_cast<Pending::Where>(lone_.where), lone_.offset, lone_.length});
     drained_arena_ = message_start_;
-    drained_control_ = control_arena_.size();
+    // Control bytes are appended only with a control event, and compact() dropped those of
+    // earlier events: unless this one is a control event, there are none.
+    drained_control_ = lone_.where == static_cast<std::uint8_t>(Pending::Where::control)
+                           ? control_arena_.size()
+                           : 0;
     return true;
 }
 
