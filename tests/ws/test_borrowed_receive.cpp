@@ -49,6 +49,28 @@ TEST_CASE("borrowed receive: a client's whole message is a view of the input") {
     REQUIRE(events.size() == 1);
     parts.assign(parts.size(), 0);
     CHECK(text(events[0].payload) == "abcd");
+    // Borrowed and copied messages alternate, each with its own bytes.
+    for (int round = 0; round < 3; ++round) {
+        const std::string a = "in place " + std::to_string(round);
+        const std::string b = "copied " + std::to_string(round);
+        wire::Bytes borrowed = frame(ws::Opcode::text, a, true, false);
+        c.receive_data_borrowing(borrowed);
+        events = c.events();
+        REQUIRE(events.size() == 1);
+        CHECK(events[0].text() == a);
+        wire::Bytes copied = frame(ws::Opcode::text, b, true, false);
+        c.receive_data(copied);
+        copied.assign(copied.size(), 0);
+        std::string got;
+        c.drain_events([&](const Event& e) { got = std::string(e.text()); });
+        CHECK(got == b);
+        wire::Bytes split = frame(ws::Opcode::binary, "xy", false, false);
+        append(split, frame(ws::Opcode::continuation, "z", true, false));
+        c.receive_data_borrowing(split);
+        split.assign(split.size(), 0);
+        c.drain_events([&](const Event& e) { got = std::string(e.text()); });
+        CHECK(got == "xyz");
+    }
 }
 
 TEST_CASE("borrowed receive: masked frames, partial frames and pings are copied") {

@@ -102,12 +102,14 @@ bool Connection::single_frame_message(wire::ByteView& data, bool borrow) {
         queue_full_event(Event::Kind::frame, 0, 0, 0).frame = frame_;
     }
     message_opcode_ = static_cast<Opcode>(op);
-    message_start_ = arena_.size();
     // Borrowing, an unmasked payload is read where it lies; otherwise it is copied (unmasked)
-    // into the arena.
+    // into the arena. (Outside a message message_start_ is the arena's size already: every
+    // path that ends a message or drops one sets it so, and compact() moves both alike. So
+    // a message read in place leaves the arena and message_start_ alone.)
     const bool in_place = borrow && !masked;
     const std::uint8_t* body = p + hs;
     if (!in_place) {
+        message_start_ = arena_.size();
         std::uint8_t* dst = arena_.extend(len);
         if (masked) {
             apply_mask(dst, p + hs, len, mask, 0);
@@ -136,7 +138,7 @@ bool Connection::single_frame_message(wire::ByteView& data, bool borrow) {
     const auto where = in_place ? Pending::Where::input : Pending::Where::arena;
     queue_event(op == 1 ? Event::Kind::text : Event::Kind::binary, static_cast<std::uint8_t>(where),
                 in_place ? reinterpret_cast<std::uintptr_t>(body) : message_start_, len);
-    message_start_ = arena_.size();
+    if (!in_place) message_start_ = arena_.size();
     return true;
 }
 

@@ -226,8 +226,9 @@ private:
     // connections each one's state is cold when a message arrives, so every cache line a
     // steady-state call touches is a miss. The object starts on a line (alignas below);
     // line 0 holds all a server's broadcast send asks (state_, plain_server_, out_'s size)
-    // and the receive path's flags and offsets; lines 1-2 the message arena, the UTF-8
-    // state, the lone event and the parser's boundary test; the rest is rarely read.
+    // and the receive path's flags and offsets; line 1 the UTF-8 state, the lone event and
+    // the parser's boundary test (a client's message, read in place, needs no more); then
+    // the message arena; the rest is rarely read.
     State state_ = State::open;
     bool in_message_ = false; // a fragmented data message is in progress
     Opcode message_opcode_ = Opcode::text;
@@ -244,7 +245,6 @@ private:
     std::size_t drained_arena_ = 0;      // arena_ bytes that belong to drained events
     std::size_t drained_control_ = 0;    // control_arena_ bytes that belong to drained events
     ByteBuffer out_;                     // send side: bytes for the transport
-    ByteBuffer arena_;                   // message payloads (delivered + the one in progress)
     Utf8Validator utf8_;
     // The lone queued event, while has_lone_ (queued_ is then empty): what queue_event was
     // given. Here rather than in queued_/queued_at_, so a message's event writes no heap.
@@ -258,7 +258,8 @@ private:
     Lone lone_;
     bool has_lone_ = false;
     bool has_queued_ = false; // !queued_.empty(), read without touching the vector
-    FrameParser parser_;      // (its boundary test reads its first 16 bytes, on line 2)
+    FrameParser parser_;      // (its boundary test reads its first 16 bytes, on line 1)
+    ByteBuffer arena_;        // message payloads (delivered + the one in progress)
 
     // Rarely touched. (The fast path of a whole message in one frame sets frame_ only for
     // a frame event.)
