@@ -356,8 +356,9 @@ private:
         for (const sock::ConnId c : server_.closes()) {
             const auto it = by_conn_.find(c);
             if (it == by_conn_.end()) continue;
-            close_session(*it->second);
-            it->second->out.push(it->second->conn->data_to_send());
+            Peer& p = *it->second; // close_session erases `it`
+            close_session(p);
+            p.out.push(p.conn->data_to_send());
         }
     }
 
