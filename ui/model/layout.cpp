@@ -35,7 +35,7 @@ void star_columns(Layout& out, const trace::Topology& topology,
     if (hosts.empty()) return;
     trace::NodeId server = hosts.back();
     for (auto h : hosts)
-        if (topology.nodes[h].name.find("server") != std::string::npos) server = h;
+        if (named_server(topology.nodes[h])) server = h;
     std::vector<trace::NodeId> left;
     for (auto h : hosts)
         if (h != server) left.push_back(h);

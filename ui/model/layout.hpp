@@ -12,6 +12,7 @@
 
 #include "sim/trace/trace.hpp"
 
+#include <string>
 #include <vector>
 
 namespace wirelab::ui {
@@ -27,5 +28,10 @@ struct Layout {
 };
 
 Layout layout_topology(const trace::Topology& topology);
+
+// The layouts' convention for a star's server: a host whose name says "server".
+inline bool named_server(const trace::Node& n) {
+    return !n.is_switch && n.name.find("server") != std::string::npos;
+}
 
 } // namespace wirelab::ui

@@ -194,7 +194,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
                 hovered_arrow = static_cast<int>(a.flight);
         }
     }
-    std::vector<std::pair<ImVec2, ImVec2>> taken; // label boxes drawn so far
+    std::vector<ScreenBox> taken; // label boxes drawn so far
     // Notes: state changes beside their lifeline (outside edges get their text inward).
     auto [nlo, nhi] = lad.notes_in(t_top, std::min(t_bottom, now));
     std::vector<float> lane_next_y(lad.lanes.size(), -1e9f); // notes close in time stack down
@@ -243,11 +243,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     // that began above the window and so share its top line): the followed frame's first, then
     // the latest arrows', each above the middle of its arrow or, failing room there, a third
     // of the way from either end. An arrow left unlabelled names itself on hover.
-    const auto free_at = [&](ImVec2 a, ImVec2 b) {
-        return std::none_of(taken.begin(), taken.end(), [&](const auto& r) {
-            return a.x < r.second.x && r.first.x < b.x && a.y < r.second.y && r.first.y < b.y;
-        });
-    };
+    const auto free_at = [&](ImVec2 a, ImVec2 b) { return is_free(taken, {a, b}); };
     const auto put = [&](ImVec2 at, float width, ImU32 col, const std::string& text) {
         taken.push_back({{at.x - 2, at.y}, {at.x + width + 2, at.y + fs}});
         draw_label(ctx, dl, view, at, col, text, fs);

@@ -43,14 +43,8 @@ std::string bandwidth_text(std::int64_t bps) {
 
 // Where a label box for `text` goes: centred on `at` (its bottom edge there), but kept inside
 // the canvas (a frame just leaving a host at the edge).
-struct LabelBox {
-    ImVec2 p0, p1;
-    bool overlaps(const LabelBox& o) const {
-        return p0.x < o.p1.x && o.p0.x < p1.x && p0.y < o.p1.y && o.p0.y < p1.y;
-    }
-};
-LabelBox place_label(ViewContext& ctx, ImDrawList* dl, ImVec2 at, const std::string& text,
-                     float size) {
+ScreenBox place_label(ViewContext& ctx, ImDrawList* dl, ImVec2 at, const std::string& text,
+                      float size) {
     const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str());
     const float pad = 3 * ctx.scale;
     const ImVec2 lo = dl->GetClipRectMin(), hi = dl->GetClipRectMax();
@@ -59,7 +53,7 @@ LabelBox place_label(ViewContext& ctx, ImDrawList* dl, ImVec2 at, const std::str
     return {{x0, at.y - ts.y - 2 * pad}, {x0 + w, at.y}};
 }
 
-void draw_label_box(ViewContext& ctx, ImDrawList* dl, const LabelBox& box, ImU32 edge,
+void draw_label_box(ViewContext& ctx, ImDrawList* dl, const ScreenBox& box, ImU32 edge,
                     const std::string& text, float size) {
     const float pad = 3 * ctx.scale;
     dl->AddRectFilled(box.p0, box.p1,
@@ -131,7 +125,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
                                   std::max(1.5f, 6.0f * crowd) * ctx.scale);
     const float r = r_node; // links, labels and frames keep clear of a host's disc
     const auto prominent = [&](const trace::Node& n) {
-        return n.is_switch || (many && n.name.find("server") != std::string::npos);
+        return n.is_switch || (many && named_server(n));
     };
     ImU32 link_col = ctx.theme.link;
     if (crowd < 0.5f) { // more than ~100 nodes: fainter links, so that they do not fill the disc
@@ -178,7 +172,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
 
     // Hosts and switches.
     int hovered_node = -1;
-    std::vector<LabelBox> node_boxes; // each host's disc with its name and address
+    std::vector<ScreenBox> node_boxes; // each host's disc with its name and address
     for (trace::NodeId i = 0; i < topo.nodes.size(); ++i) {
         const auto& n = topo.nodes[i];
         const ImVec2 p = px(layout.nodes[i]);
@@ -222,14 +216,13 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
     const float below = std::max(3.4f * fs, r + 2.4f * fs + 14 * ctx.scale);
     for (const LinkLabel& l : link_labels) {
         const float tw = ImGui::CalcTextSize(l.text.c_str()).x;
-        LabelBox chosen{};
+        ScreenBox chosen{};
         bool found = false;
         for (const float t : {0.5f, 0.62f, 0.38f}) {
             for (const float dy : {below, -below + fs}) {
                 const ImVec2 m = lerp(l.a, l.b, t);
-                const LabelBox box{{m.x - tw / 2, m.y + dy}, {m.x + tw / 2, m.y + dy + fs}};
-                if (!found && std::none_of(node_boxes.begin(), node_boxes.end(),
-                                           [&](const LabelBox& o) { return o.overlaps(box); })) {
+                const ScreenBox box{{m.x - tw / 2, m.y + dy}, {m.x + tw / 2, m.y + dy + fs}};
+                if (!found && is_free(node_boxes, box)) {
                     chosen = box;
                     found = true;
                 }
@@ -247,7 +240,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
     const int focus = current_flight(ctx);
     int hovered_flight = -1;
     struct Label {
-        LabelBox box;
+        ScreenBox box;
         ImU32 edge;
         std::string text;
         bool focus;
@@ -275,7 +268,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
             ImVec2 at = lerp(tail, head, 0.5f);
             at.y += side < 0 ? -thick : thick + fs + 8 * ctx.scale;
             std::string text = map_label(info.label);
-            const LabelBox box = place_label(ctx, dl, at, text, fs * 1.15f);
+            const ScreenBox box = place_label(ctx, dl, at, text, fs * 1.15f);
             labels.push_back(
                 {box, col, std::move(text), f.flight == static_cast<std::uint32_t>(focus)});
         }
@@ -284,11 +277,10 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
     // each one that finds room (15 ACKs leaving a room's hosts at once would otherwise pile
     // up into an unreadable stack; their dots still show, and hovering one names it).
     std::stable_partition(labels.begin(), labels.end(), [](const Label& l) { return l.focus; });
-    std::vector<LabelBox> placed;
+    std::vector<ScreenBox> placed;
     std::size_t hidden_labels = 0;
     for (const Label& l : labels) {
-        const bool free = std::none_of(placed.begin(), placed.end(),
-                                       [&](const LabelBox& b) { return b.overlaps(l.box); });
+        const bool free = is_free(placed, l.box);
         if (!free && !l.focus) {
             ++hidden_labels;
             continue;

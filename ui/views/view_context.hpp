@@ -73,6 +73,21 @@ void text_logged(ViewContext& ctx, std::string_view view, std::string_view text,
 // frame put on a link at or before the playhead (-1 before the first).
 int current_flight(const ViewContext& ctx);
 
+// A label's box on screen. Views place labels greedily, each where it overlaps none drawn
+// before it, so that crowded moments stay readable (topology map, ladder).
+struct ScreenBox {
+    ImVec2 p0, p1;
+    bool overlaps(const ScreenBox& o) const {
+        return p0.x < o.p1.x && o.p0.x < p1.x && p0.y < o.p1.y && o.p0.y < p1.y;
+    }
+};
+// True when `box` overlaps none of `taken`.
+inline bool is_free(const std::vector<ScreenBox>& taken, const ScreenBox& box) {
+    for (const ScreenBox& t : taken)
+        if (t.overlaps(box)) return false;
+    return true;
+}
+
 // The panels. Each `draw_*` is called inside its own ImGui window (Begin/End by the app).
 struct TopologyState {
     ImVec2 pan{0, 0};  // = (0,0) // offset in pixels
