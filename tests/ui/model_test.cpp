@@ -83,6 +83,15 @@ TEST_CASE("short labels of HTTP and WebSocket summaries") {
     CHECK(short_label(d) == "TEXT \"abcdefghijklmnopqrstuv…\"");
 }
 
+TEST_CASE("utf8_prefix cuts at most max bytes and never inside a character") {
+    CHECK(utf8_prefix("hello", 10) == "hello");
+    CHECK(utf8_prefix("hello", 3) == "hel");
+    CHECK(utf8_prefix("ab\xc3\xa9z", 3) == "ab"); // é is two bytes: not half of it
+    CHECK(utf8_prefix("ab\xc3\xa9z", 4) == "ab\xc3\xa9");
+    CHECK(utf8_prefix("\xe2\x86\x92x", 2).empty()); // → is three bytes
+    CHECK(utf8_prefix("", 0).empty());
+}
+
 TEST_CASE("the SYN is on the cable between its send and its arrival, head before tail") {
     Session s = open(handshake);
     const int i = flight_labelled(s, "SYN");

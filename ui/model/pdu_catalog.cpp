@@ -85,10 +85,7 @@ std::string ws_label(std::string_view s) {
     if (q != std::string_view::npos) {
         auto text = s.substr(q);
         if (text.size() > 26) {
-            std::size_t cut = 24; // not inside a UTF-8 sequence
-            while (cut > 1 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
-                --cut;
-            out += " " + std::string(text.substr(0, cut)) + "…\"";
+            out += " " + std::string(utf8_prefix(text, 24)) + "…\"";
         } else {
             out += " " + std::string(text);
         }
@@ -97,6 +94,14 @@ std::string ws_label(std::string_view s) {
 }
 
 } // namespace
+
+std::string_view utf8_prefix(std::string_view s, std::size_t max) {
+    if (s.size() <= max) return s;
+    std::size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+        --cut; // s[cut], the first byte left out, must start a character
+    return s.substr(0, cut);
+}
 
 std::string short_label(const wire::Dissection& d) {
     std::string_view s = d.summary;

@@ -32,6 +32,10 @@ struct PduInfo {
 // Short label from a dissection summary: the TCP flags ("SYN", "PSH-ACK 14 B"), the HTTP start
 // line ("GET /chat", "101 Switching Protocols"), the WebSocket opcode and text (`TEXT "Hi"`).
 std::string short_label(const wire::Dissection& d);
+
+// The longest prefix of `s` of at most `max` bytes that does not end inside a UTF-8
+// sequence; `s` itself when it fits. Labels are cut with it, then an ellipsis appended.
+std::string_view utf8_prefix(std::string_view s, std::size_t max);
 Protocol classify(const wire::Dissection& d);
 
 class PduCatalog {

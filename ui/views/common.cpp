@@ -32,6 +32,20 @@ void draw_label(ViewContext& ctx, ImDrawList* dl, std::string_view view, ImVec2 
     ctx.labels.add(view, text, size);
 }
 
+std::string ellipsize(std::string text, float room, float size) {
+    const auto width = [size](const std::string& t) {
+        return ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, t.c_str()).x;
+    };
+    if (width(text) <= room) return text;
+    const std::string ellipsis = "…";
+    while (!text.empty() && width(text + ellipsis) > room) {
+        text.resize(utf8_prefix(text, text.size() - 1).size()); // one character less
+        while (!text.empty() && text.back() == ' ')
+            text.pop_back();
+    }
+    return text + ellipsis;
+}
+
 void text_logged(ViewContext& ctx, std::string_view view, std::string_view text, bool wrapped) {
     if (wrapped) {
         ImGui::PushTextWrapPos(0.0f);

@@ -221,17 +221,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
         for (int k = 0; k < 2 && !lines[k].empty(); ++k) {
             // Too long for the margin (an application event): cut with an ellipsis.
             const float room = first ? x - c0.x - 14 * ctx.scale : c1.x - x - 14 * ctx.scale;
-            if (width(lines[k]) > room) {
-                while (lines[k].size() > 1 && width(lines[k] + "…") > room) {
-                    lines[k].pop_back();
-                    while (!lines[k].empty() &&
-                           (static_cast<unsigned char>(lines[k].back()) & 0xC0) == 0x80)
-                        lines[k].pop_back(); // never cut a UTF-8 sequence
-                    if (!lines[k].empty() && static_cast<unsigned char>(lines[k].back()) >= 0xC0)
-                        lines[k].pop_back();
-                }
-                lines[k] += "…";
-            }
+            lines[k] = ellipsize(std::move(lines[k]), room, nfs);
             const float tw = width(lines[k]);
             const float lx = first ? x - tw - 10 * ctx.scale : x + 10 * ctx.scale;
             draw_label(ctx, dl, view, {lx, y - nfs / 2 + k * nfs}, col, lines[k], nfs);

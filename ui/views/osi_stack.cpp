@@ -78,16 +78,7 @@ std::pair<std::string, float> fit_text(std::string text, float room, float fs) {
     if (w <= room) return {std::move(text), fs};
     const float size = std::max(0.85f * fs, fs * room / w);
     if (w * size / fs <= room) return {std::move(text), size};
-    const std::string ellipsis = "…";
-    while (!text.empty() && width(text + ellipsis, size) > room) {
-        std::size_t cut = text.size() - 1;
-        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-            --cut; // a whole UTF-8 character
-        text.resize(cut);
-        while (!text.empty() && text.back() == ' ')
-            text.pop_back();
-    }
-    return {text + ellipsis, size};
+    return {ellipsize(std::move(text), room, size), size};
 }
 
 // One host's column of seven rows plus its encapsulation bar; returns the rows' right edge.

@@ -74,10 +74,7 @@ void label_box(ViewContext& ctx, ImDrawList* dl, ImVec2 at, ImU32 edge, const st
 std::string map_label(const std::string& label) {
     constexpr std::size_t max_bytes = 44;
     if (label.size() <= max_bytes) return label;
-    std::size_t cut = max_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80)
-        --cut; // not inside a UTF-8 sequence
-    return label.substr(0, cut) + "…";
+    return std::string(utf8_prefix(label, max_bytes)) + "…";
 }
 
 } // namespace

@@ -65,6 +65,9 @@ struct ViewContext {
 // Draws text on a draw list at `size` pixels and records it in the label log.
 void draw_label(ViewContext& ctx, ImDrawList* dl, std::string_view view, ImVec2 pos, ImU32 col,
                 std::string_view text, float size = 0);
+// `text` cut at a character, trailing spaces dropped, with "…" appended, so that it is at most
+// `room` pixels wide at `size` pixels (unchanged when it already fits).
+std::string ellipsize(std::string text, float room, float size);
 // ImGui::TextUnformatted / TextWrapped that also record the text.
 void text_logged(ViewContext& ctx, std::string_view view, std::string_view text,
                  bool wrapped = false);
