@@ -3,6 +3,10 @@
 // segment id) is scheduled without touching the heap; larger callables fall back to one
 // heap allocation. Captures that are trivially copyable and destructible (pointers,
 // integers, references) are moved by memcpy and destroyed for free.
+// A callable may also offer `void warm(unsigned level) const`: the event queue calls it
+// for events about to run (EventQueue::warm_next), and it starts loading what the call will
+// read (prefetch.hpp) — level 0 the objects it holds pointers to, each higher level one hop
+// further down the chain, whose first hops earlier levels have loaded. warm must only read.
 // Used by EventQueue and Kernel (sim/core); nothing below sim/stack sees it.
 #pragma once
 
@@ -54,6 +58,11 @@ public:
     // Calls the stored callable; undefined if empty.
     void operator()() { ops_->invoke(storage_); }
 
+    // Calls the stored callable's warm(level), if it has one; nothing otherwise.
+    void warm(unsigned level) const noexcept {
+        if (ops_ != nullptr && ops_->warm != nullptr) ops_->warm(storage_, level);
+    }
+
     // Destroys the stored callable (and frees its heap block, if any).
     void reset() noexcept {
         if (ops_) {
@@ -63,12 +72,27 @@ public:
     }
 
 private:
-    // relocate / destroy are null when a memcpy of the storage / nothing does the job.
+    using WarmFn = void (*)(const void*, unsigned level) noexcept;
+    // relocate / destroy are null when a memcpy of the storage / nothing does the job; warm
+    // when the callable has no warm().
     struct Ops {
         void (*invoke)(void*);
         void (*relocate)(void* dst, void* src) noexcept; // move-construct into dst, destroy src
         void (*destroy)(void*) noexcept;
+        WarmFn warm;
     };
+
+    template <class D, bool on_heap> static constexpr WarmFn warm_op() {
+        if constexpr (requires(const D& d, unsigned level) { d.warm(level); })
+            return [](const void* s, unsigned level) noexcept {
+                if constexpr (on_heap)
+                    heap_ptr<D>(s)->warm(level);
+                else
+                    std::launder(static_cast<const D*>(s))->warm(level);
+            };
+        else
+            return nullptr;
+    }
 
     template <class D> static constexpr bool fits_inline() {
         return sizeof(D) <= inline_size && alignof(D) <= inline_align &&
@@ -111,9 +135,10 @@ private:
                        },
         trivial<D>() ? nullptr
                      : +[](void* s) noexcept { std::launder(static_cast<D*>(s))->~D(); },
+        warm_op<D, false>(),
     };
 
-    template <class D> static D* heap_ptr(void* s) noexcept {
+    template <class D> static D* heap_ptr(const void* s) noexcept {
         D* p;
         std::memcpy(&p, s, sizeof p);
         return p;
@@ -125,6 +150,7 @@ private:
         [](void* s) { (*heap_ptr<D>(s))(); },
         nullptr,
         [](void* s) noexcept { delete heap_ptr<D>(s); },
+        warm_op<D, true>(),
     };
 
     alignas(inline_align) unsigned char storage_[inline_size];

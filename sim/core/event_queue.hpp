@@ -41,6 +41,7 @@
 #pragma once
 
 #include "sim/core/callback.hpp"
+#include "sim/core/prefetch.hpp"
 #include "sim/core/time.hpp"
 
 #include <array>
@@ -84,6 +85,12 @@ public:
     bool cancel(TimerId id);
     // True while the handle's event is waiting in the queue.
     bool is_pending(TimerId id) const;
+    // Starts loading what cancel(id) will read (prefetch.hpp): only a hint.
+    void warm(TimerId id) const {
+        if (id.slot >= slot_count_) return;
+        prefetch(&slot(id.slot));
+        prefetch(&cancelled_[id.slot]);
+    }
 
     std::size_t size() const { return live_; }
     bool empty() const { return live_ == 0; }
@@ -98,6 +105,13 @@ public:
 
     // Drops every pending event (their callbacks are destroyed, their handles go stale).
     void clear();
+
+    // How many of the next events run_next warms before it runs one (Callback::warm): the
+    // n-th next, n = 1 ... warm_depth, gets warm(warm_depth - n), so an event is warmed at
+    // levels 0, 1, ... as it comes nearer — one hop of what it will read per event run —
+    // and its whole chain is in cache by its turn. Levels are hints: a callable that skips
+    // one, or an event that was never warmed, only waits for memory.
+    static constexpr unsigned warm_depth = 8;
 
 private:
     enum class State : std::uint8_t { free, pending, running };
@@ -154,6 +168,17 @@ private:
             const auto w = static_cast<unsigned>(std::countr_zero(summary_));
             return w * 64 + static_cast<unsigned>(std::countr_zero(words_[w]));
         }
+        // The first bucket after b that may hold entries, if it is at most `last`; else 0.
+        unsigned next(unsigned b, unsigned last) const {
+            unsigned w = (b + 1) >> 6;
+            std::uint64_t bits = words_[w] & (~std::uint64_t{0} << ((b + 1) & 63));
+            while (bits == 0) {
+                if (++w > (last >> 6)) return 0;
+                bits = words_[w];
+            }
+            const unsigned found = w * 64 + static_cast<unsigned>(std::countr_zero(bits));
+            return found <= last ? found : 0;
+        }
         void clear() { *this = BucketBitmap{}; }
 
     private:
@@ -184,6 +209,11 @@ private:
     // Makes front() the earliest live entry if its time is <= limit (redistributing a
     // bucket when commit is set); returns it, or nullptr. Without commit, only looks.
     const Entry* find_min(std::uint64_t limit_key, bool commit);
+    // Warms the events after the one at bucket 0's head_ (see warm_depth), in run order as
+    // far as it is known without sorting: the rest of bucket 0, then the buckets of digit
+    // levels 0 and 1, bucket by bucket (each such bucket is earlier than the next; within one
+    // the order is not looked for). Later buckets are left alone.
+    void warm_next();
     void drop_dead(std::vector<Entry>& bucket);
     void sweep();
     [[noreturn]] void throw_push(Time t) const;
@@ -233,7 +263,7 @@ template <class F> TimerId EventQueue::push(Time t, F&& f) {
     // Appends walk a bucket's buffer, cold since its last use: fetch the next line early.
     // (Integer arithmetic: the address may lie past the buffer; a prefetch never faults.)
     const auto end = reinterpret_cast<std::uintptr_t>(bucket.data() + bucket.size());
-    __builtin_prefetch(reinterpret_cast<const void*>(end + 64), 1, 3);
+    prefetch_for_write(reinterpret_cast<const void*>(end + 64));
     if (b != 0) nonempty_.set(b); // bucket 0 goes by head_ instead
     ++live_;
     return TimerId{i, s.generation};
@@ -276,10 +306,10 @@ inline const EventQueue::Entry* EventQueue::find_min(std::uint64_t limit_key, bo
         if (bi <= level_bucket_end(1)) {
             if (bucket.size() <= prefetch_max)
                 for (const Entry& e : bucket)
-                    __builtin_prefetch(&slot(e.slot), 1, 3);
+                    prefetch_for_write(&slot(e.slot));
         } else if (bi <= level_bucket_end(2) && bucket.size() <= prefetch_l2_max) {
             for (const Entry& e : bucket)
-                __builtin_prefetch(&slot(e.slot), 1, 2);
+                prefetch_for_write(&slot(e.slot));
         }
         for (const Entry& e : bucket) {
             const unsigned to = bucket_of(e.key, min);
@@ -289,6 +319,23 @@ inline const EventQueue::Entry* EventQueue::find_min(std::uint64_t limit_key, bo
         bucket.clear();
         nonempty_.reset(bi);
     }
+}
+
+inline void EventQueue::warm_next() {
+    unsigned n = 0;
+    const auto visit = [&](const Entry& e) {
+        if (dead_ != 0 && !is_live(e)) return true;
+        ++n;
+        slot(e.slot).cb.warm(warm_depth - n);
+        return n < warm_depth;
+    };
+    const std::vector<Entry>& b0 = buckets_[0];
+    for (std::size_t i = head_; i < b0.size(); ++i)
+        if (!visit(b0[i])) return;
+    constexpr unsigned last = level_bucket_end(1);
+    for (unsigned b = nonempty_.next(0, last); b != 0; b = nonempty_.next(b, last))
+        for (const Entry& e : buckets_[b])
+            if (!visit(e)) return;
 }
 
 template <class Before> bool EventQueue::run_next(Time limit, Before&& before) {
@@ -310,6 +357,7 @@ template <class Before> bool EventQueue::run_next(Time limit, Before&& before) {
             q.free_slot(i);
         }
     } release{*this, i, s};
+    warm_next();
     before(t);
     s.cb();
     return true;

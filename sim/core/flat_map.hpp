@@ -7,6 +7,8 @@
 // simulation, so its order cannot leak into a trace.
 #pragma once
 
+#include "sim/core/prefetch.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -33,6 +35,10 @@ public:
         }
     }
     const V* find(std::uint64_t key) const { return const_cast<FlatMap*>(this)->find(key); }
+    // Starts loading the line where find(key) will look first (prefetch.hpp).
+    void warm(std::uint64_t key) const {
+        if (size_ != 0) prefetch(&slots_[home(key)]);
+    }
     bool contains(std::uint64_t key) const { return find(key) != nullptr; }
 
     // The value for key, default-constructed first if absent.

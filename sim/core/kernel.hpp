@@ -39,6 +39,8 @@ public:
     // Cancels a pending event; false if it already ran, is running or was cancelled.
     bool cancel(TimerId id) { return queue_.cancel(id); }
     bool is_pending(TimerId id) const { return queue_.is_pending(id); }
+    // Starts loading what cancel(id) will read: only a hint (prefetch.hpp).
+    void warm(TimerId id) const { queue_.warm(id); }
 
     // Runs the earliest event (the clock jumps to its time); false if none is pending.
     bool step() { return run_events(std::numeric_limits<Time>::max(), 1) == 1; }

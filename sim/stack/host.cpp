@@ -1,6 +1,8 @@
 // Host: builds its stage stack from names and records PDUs as they reach the wire.
 #include "sim/stack/host.hpp"
 
+#include "sim/core/prefetch.hpp"
+
 #include "sim/stack/http_stage.hpp"
 #include "sim/stack/sio_stage.hpp"
 #include "sim/stack/stages.hpp"
@@ -129,6 +131,16 @@ void Host::receive(std::size_t, Packet frame, trace::EventId arrival) {
     Meta m;
     m.cause = arrival;
     bottom_->from_below(std::move(frame), m);
+}
+
+void Host::warm(unsigned level, const Packet& frame) const {
+    if (level == 0) {
+        for (const Stage* s : {static_cast<const Stage*>(tcp_), static_cast<const Stage*>(ws_),
+                               static_cast<const Stage*>(sio_)})
+            if (s) prefetch_lines(s, 2 * 64);
+    } else if (tcp_) {
+        tcp_->warm(level - 1, frame);
+    }
 }
 
 void Host::transmit(Packet frame, const Meta& m) {

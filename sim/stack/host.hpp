@@ -38,6 +38,8 @@ public:
     Host(World& world, trace::NodeId id, HostConfig config);
 
     void receive(std::size_t port, Packet frame, trace::EventId arrival) override;
+    // Level 0: the stages above layer 3; then what the TCP stage will read for the frame.
+    void warm(unsigned level, const Packet& frame) const override;
 
     // Called by the bottom stage: records the PDU and its pdu_down events, then transmits.
     void transmit(Packet frame, const Meta& m);
@@ -77,14 +79,15 @@ private:
     static constexpr std::size_t arena_size = 256;
     alignas(64) std::byte arena_[arena_size];
     std::size_t arena_used_ = 0;
-
-    HostConfig config_;
-    std::vector<std::unique_ptr<Stage, StageDeleter>> stages_;
-    std::vector<std::string> stage_names_;
+    // The upper stages, on the line after the arena (within Node::warm_bytes).
     TcpStage* tcp_ = nullptr;
     HttpStage* http_ = nullptr;
     WsStage* ws_ = nullptr;
     SioStage* sio_ = nullptr;
+
+    HostConfig config_;
+    std::vector<std::unique_ptr<Stage, StageDeleter>> stages_;
+    std::vector<std::string> stage_names_;
 };
 
 } // namespace wirelab::stack

@@ -4,6 +4,8 @@
 #include "sim/stack/node.hpp"
 #include "sim/stack/world.hpp"
 
+#include "sim/core/prefetch.hpp"
+
 namespace wirelab::stack {
 
 using trace::DropReason;
@@ -145,29 +147,52 @@ void Link::transmit(int side, Queued q) {
     deliver(side, std::move(q.frame), tx, ser + delay_ + hold);
 }
 
-void Link::deliver(int side, Packet frame, trace::EventId tx, Time after) {
-    // The frame travels inside the scheduled event: a Packet is a 16-byte handle, so the
-    // capture fits the Callback's inline storage and the arrival touches no table of the link.
-    const std::uint32_t epoch = dir_[side].epoch;
-    auto arrive = [this, side, tx, epoch, p = std::move(frame)]() mutable {
-        if (dir_[side].epoch != epoch) { // the link was cut while the frame travelled
-            drop(side, p, DropReason::link_down, tx, true);
-            return;
+// The frame travels inside the scheduled event: a Packet is a 16-byte handle, so the event
+// fits the Callback's inline storage and the arrival touches no table of the link.
+struct Link::Arrival {
+    Link* link;
+    int side;
+    trace::EventId tx;
+    std::uint32_t epoch;
+    Packet frame;
+
+    void operator()() { link->arrive(side, tx, epoch, std::move(frame)); }
+    // Warming (Callback::warm) a frame's arrival: the link and the frame (level 0), then the
+    // node at the far end, then whatever that node will read for it.
+    void warm(unsigned level) const {
+        if (level == 0) {
+            prefetch_lines(link, hot_bytes);
+            frame.warm();
+        } else if (level == 1) {
+            prefetch_lines(&link->end(1 - side), Node::warm_bytes);
+        } else {
+            link->end(1 - side).warm(level - 2, frame);
         }
-        Node& to = end(1 - side);
-        trace::Event e;
-        e.kind = trace::Kind::arrive;
-        e.node = node_id_[1 - side];
-        e.link = id_;
-        e.layer = 1;
-        e.pdu = p.pdu;
-        e.cause = tx;
-        e.aux = node_id_[side];
-        trace::EventId arrival = world_.record(e);
-        to.receive(port_[1 - side], std::move(p), arrival);
-    };
-    static_assert(sizeof(arrive) <= Callback::inline_size, "an arrival must not allocate");
-    world_.at(world_.now() + after, std::move(arrive));
+    }
+};
+
+void Link::deliver(int side, Packet frame, trace::EventId tx, Time after) {
+    Arrival arrival{this, side, tx, dir_[side].epoch, std::move(frame)};
+    static_assert(sizeof(arrival) <= Callback::inline_size, "an arrival must not allocate");
+    world_.at(world_.now() + after, std::move(arrival));
+}
+
+void Link::arrive(int side, trace::EventId tx, std::uint32_t epoch, Packet frame) {
+    if (dir_[side].epoch != epoch) { // the link was cut while the frame travelled
+        drop(side, frame, DropReason::link_down, tx, true);
+        return;
+    }
+    Node& to = end(1 - side);
+    trace::Event e;
+    e.kind = trace::Kind::arrive;
+    e.node = node_id_[1 - side];
+    e.link = id_;
+    e.layer = 1;
+    e.pdu = frame.pdu;
+    e.cause = tx;
+    e.aux = node_id_[side];
+    trace::EventId arrival = world_.record(e);
+    to.receive(port_[1 - side], std::move(frame), arrival);
 }
 
 void Link::cut() {

@@ -46,6 +46,8 @@ public:
     const std::string& name() const { return name_; }
     const LinkParams& params() const { return params_; }
     Node& end(int side) const { return side == 0 ? a_ : b_; }
+    // The bytes at the object's start that every frame reads (line 0 and the directions).
+    static constexpr std::size_t hot_bytes = 3 * 64;
     Time serialization_time(std::size_t bytes) const;
 
 private:
@@ -78,6 +80,8 @@ private:
     void start_next(int side);
     void transmit(int side, Queued q); // puts q's first bit on the wire now
     void deliver(int side, Packet frame, trace::EventId tx, Time extra_delay);
+    struct Arrival; // the scheduled event of a frame reaching the far end
+    void arrive(int side, trace::EventId tx, std::uint32_t epoch, Packet frame);
     void drop(int side, const Packet& frame, trace::DropReason why, trace::EventId cause,
               bool at_receiver);
 

@@ -26,6 +26,16 @@ public:
     // A whole frame (with FCS) has arrived on `port`; `arrival` is its trace event.
     virtual void receive(std::size_t port, Packet frame, trace::EventId arrival) = 0;
 
+    // Warming (Callback::warm): a frame will arrive at this node soon. The first warm_bytes of
+    // the object are already on their way to the cache (a host's hot fields and its small
+    // stages, see Host); level 0 starts loading what comes next for this frame, each higher
+    // level one hop further. Only reads; the frame may be warmed at no level, or several.
+    static constexpr std::size_t warm_bytes = 6 * 64;
+    virtual void warm(unsigned level, const Packet& frame) const {
+        static_cast<void>(level);
+        static_cast<void>(frame);
+    }
+
     // Connects `link` as the next port; returns the port number.
     std::size_t attach(Link& link) {
         cold_->ports.push_back(&link);
@@ -36,6 +46,7 @@ public:
     trace::NodeId id() const { return id_; }
     const std::string& name() const { return cold_->name; }
     World& world() { return world_; }
+    const World& world() const { return world_; }
     std::size_t port_count() const { return cold_->ports.size(); }
     Link* port(std::size_t i) const { return i < port_count() ? cold_->ports[i] : nullptr; }
 

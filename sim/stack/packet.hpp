@@ -11,6 +11,7 @@
 // malloc/free before the pool).
 #pragma once
 
+#include "sim/core/prefetch.hpp"
 #include "sim/trace/trace.hpp"
 #include "sim/wire/bytes.hpp"
 #include "sim/wire/ethernet.hpp"
@@ -188,6 +189,12 @@ public:
     std::span<const trace::LayerSpan> spans() const {
         if (!b_) return {};
         return {b_->spans.data(), b_->span_count};
+    }
+
+    // Starts loading the block into cache (prefetch.hpp) without reading it: its bookkeeping
+    // and the bytes of a small frame, which follow within the block's first five lines.
+    void warm() const noexcept {
+        if (b_) prefetch_lines(b_, 5 * 64);
     }
 
     // The trace PDU these bytes were recorded as, once they reach the wire.

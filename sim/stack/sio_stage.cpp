@@ -1,6 +1,7 @@
 // SioStage: the Socket.IO server or clients of one host over its WsStage.
 #include "sim/stack/sio_stage.hpp"
 
+#include "sim/core/prefetch.hpp"
 #include "sim/proto/sio/json_text.hpp"
 #include "sim/stack/host.hpp"
 #include "sim/stack/http_stage.hpp"
@@ -137,7 +138,18 @@ void SioStage::server_dispatch(trace::EventId cause) {
     for (auto events = server_->events(); !events.empty(); events = server_->events())
         for (const sock::ServerEvent& e : events)
             on_server_event(e, cause);
-    for (const sock::Transmit& t : server_->transmits()) {
+    const std::vector<sock::Transmit> transmits = server_->transmits();
+    WsStage& ws = *host().ws();
+    // A broadcast sends to thousands of sessions, each cold: the sends two and one ahead are
+    // warmed (WsStage::warm_send) while this one goes.
+    const auto warm = [&](std::size_t j, unsigned level) {
+        if (j >= transmits.size()) return;
+        if (const ConnId* found = from_sio_.find(transmits[j].conn)) ws.warm_send(*found, level);
+    };
+    for (std::size_t i = 0; i < transmits.size(); ++i) {
+        warm(i + 2, 0);
+        warm(i + 1, 1);
+        const sock::Transmit& t = transmits[i];
         const ConnId* found = from_sio_.find(t.conn);
         if (!found) continue;
         ConnId id = *found;
@@ -148,8 +160,8 @@ void SioStage::server_dispatch(trace::EventId cause) {
         broadcast_ = {}; // other lookups in the trace's memo: the run is over
         const std::string_view text = t.text();
         trace::EventId c = trace_frame(text, t.frame.binary, false, id, cause);
-        host().ws()->send_to(id, bytes_of(text), t.frame.binary, c);
-        if (t.close_after) host().ws()->close_conn(id, 1000, c);
+        ws.send_to(id, bytes_of(text), t.frame.binary, c);
+        if (t.close_after) ws.close_conn(id, 1000, c);
     }
     broadcast_ = {};
     drain_polling(cause);
@@ -428,6 +440,16 @@ bool SioStage::receive_plain_event(ClientSlot& slot, std::string_view text) {
     if (slot.client.receive_plain_event(text, name, args)) return true;
     slot.received.pop_back();
     return false;
+}
+
+void SioStage::warm(ConnId id, unsigned level) const {
+    if (!hot_slot_ || id != hot_conn_) return;
+    if (level == 0) {
+        prefetch_lines(hot_slot_, sizeof(ClientSlot));
+    } else if (level == 1) { // where a received event will be built
+        if (const void* next = hot_slot_->received.next_address())
+            prefetch_lines_for_write(next, sizeof(sio::ReceivedEvents::value_type));
+    }
 }
 
 SioStage::ClientSlot* SioStage::find_client(ConnId id) {

@@ -47,6 +47,7 @@ protected:
     // Records the drop of a PDU at this layer, with a reason and optional detail text.
     void drop(const Packet& p, const Meta& m, trace::DropReason why, std::string_view detail = {});
     Host& host() { return *host_; }
+    const Host& host() const { return *host_; }
     Stage* above() { return above_; }
     Stage* below() { return below_; }
 

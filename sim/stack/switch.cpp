@@ -1,12 +1,33 @@
 // The learning switch: learn the source, forward to the known port or flood.
 #include "sim/stack/switch.hpp"
 
+#include "sim/core/prefetch.hpp"
 #include "sim/stack/link.hpp"
 #include "sim/stack/world.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace wirelab::stack {
+
+void Switch::warm(unsigned level, const Packet& frame) const {
+    const wire::ByteView data = frame.data();
+    if (data.size() < wire::ethernet_header_len) return;
+    wire::MacAddr dst, src;
+    std::copy_n(data.begin(), dst.size(), dst.begin());
+    std::copy_n(data.begin() + 6, src.size(), src.begin());
+    if (level == 0) {
+        table_.warm(key(dst));
+        table_.warm(key(src));
+        return;
+    }
+    const std::size_t* out = table_.find(key(dst));
+    if (out == nullptr || *out >= port_count()) return;
+    if (level == 1)
+        prefetch(&ports()[*out]);
+    else if (level == 2)
+        prefetch_lines(ports()[*out], Link::hot_bytes);
+}
 
 void Switch::receive(std::size_t port, Packet frame, trace::EventId arrival) {
     const wire::ByteView data = std::as_const(frame).data(); // reading keeps the seal

@@ -2,6 +2,8 @@
 #include "sim/stack/tcp_stage.hpp"
 
 #include "sim/stack/host.hpp"
+
+#include "sim/core/prefetch.hpp"
 #include "sim/stack/world.hpp"
 #include "sim/wire/ipv4.hpp"
 
@@ -36,6 +38,50 @@ void append_printable(std::string& out, wire::ByteView data, std::size_t max = 4
 
 void TcpStage::from_above(Packet p, Meta m) {
     drop(p, m, DropReason::none, "TCP takes data through send(), not as PDUs");
+}
+
+void TcpStage::warm(unsigned level, const Packet& frame) const {
+    // The key from_below will look up: (dst port, src address, src port) of an IPv4 TCP
+    // segment in an Ethernet II frame. Anything else is not warmed.
+    const wire::ByteView f = frame.data();
+    constexpr std::size_t eth = 14;
+    if (f.size() < eth + 20 || wire::load_be16(&f[12]) != 0x0800 || f[eth + 9] != 6) return;
+    const std::size_t tcp_at = eth + std::size_t{f[eth] & 0x0fu} * 4;
+    if (f.size() < tcp_at + 4) return;
+    const std::uint64_t k = key(wire::load_be16(&f[tcp_at + 2]), wire::load_be32(&f[eth + 12]),
+                                wire::load_be16(&f[tcp_at]));
+    // The hops: 0 the table's line, 1 the slot, 2 the connection (and its user and timer),
+    // 3 on the user's. A key lookup() has cached needs no table, and its slot is found without
+    // a miss when it is the first (inline, on the stage's first lines): a client host's one
+    // connection starts two hops in.
+    const bool cached = k == last_key_ && last_id_ != no_conn;
+    const unsigned hop = cached && last_id_ == 0 ? level + 2 : level;
+    if (hop == 0) {
+        if (!cached) by_key_.warm(k);
+        return;
+    }
+    const ConnId* found = cached ? &last_id_ : by_key_.find(k);
+    if (found == nullptr || *found >= conns_.size()) return;
+    const Slot& slot = conns_[*found];
+    const TcpUser* user = slot.user ? slot.user : user_;
+    if (hop == 1) {
+        prefetch(&slot);
+    } else if (hop == 2) {
+        if (slot.conn) prefetch_lines(slot.conn.get(), 6 * 64); // its hot lines, 0-5
+        if (user) prefetch(user);
+        if (slot.timer_at) host().world().kernel().warm(slot.timer); // an ACK re-arms it
+    } else if (user) {
+        user->warm(*found, hop - 3);
+    }
+}
+
+void TcpStage::warm_send(ConnId id, unsigned level) const {
+    if (id >= conns_.size()) return;
+    if (level == 0)
+        prefetch(&conns_[id]);
+    else if (conns_[id].conn)
+        prefetch_lines(conns_[id].conn.get(), 6 * 64);
+    if (level == 1 && conns_[id].timer_at) host().world().kernel().warm(conns_[id].timer);
 }
 
 void TcpStage::from_below(Packet p, Meta m) {

@@ -32,6 +32,12 @@ public:
     virtual void on_data(ConnId, wire::ByteView data, trace::EventId cause) = 0;
     virtual void on_peer_closed(ConnId, trace::EventId cause) = 0;
     virtual void on_closed(ConnId, trace::EventId cause) = 0;
+    // Warming: a segment for connection id is near (level 0: what the user reads first for
+    // it, each higher level one hop further). Only reads.
+    virtual void warm(ConnId id, unsigned level) const {
+        static_cast<void>(id);
+        static_cast<void>(level);
+    }
 };
 
 class alignas(64) TcpStage final : public Stage {
@@ -41,6 +47,13 @@ public:
     std::string_view name() const override { return "TCP"; }
     void from_above(Packet p, Meta m) override; // not used: TCP is fed through send()
     void from_below(Packet p, Meta m) override;
+    // Warming (Node::warm): what from_below will read for this frame (a whole Ethernet frame,
+    // not yet parsed). Level 0: the table's line for its connection; 1: the connection's
+    // slot; 2: the connection; 3 and up: its user's (TcpUser::warm).
+    void warm(unsigned level, const Packet& frame) const;
+
+    // Warming: a send on connection id is near. Level 0: its slot; 1: the connection.
+    void warm_send(ConnId id, unsigned level) const;
 
     void set_user(TcpUser* user) { user_ = user; }
     // From now on, connection id's events go to `user` instead of the stage's user: a

@@ -45,6 +45,7 @@ public:
     std::span<const std::unique_ptr<Link>> links() const { return links_; }
 
     Kernel& kernel() { return kernel_; }
+    const Kernel& kernel() const { return kernel_; }
     Time now() const { return kernel_.now(); }
     Random& random() { return kernel_.random(); }
     trace::Trace& trace() { return trace_; }

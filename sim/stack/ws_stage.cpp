@@ -2,6 +2,8 @@
 #include "sim/stack/ws_stage.hpp"
 
 #include "sim/stack/host.hpp"
+
+#include "sim/core/prefetch.hpp"
 #include "sim/stack/world.hpp"
 #include "sim/wire/dissect.hpp"
 #include "sim/wire/websocket.hpp"
@@ -31,6 +33,26 @@ void WsStage::from_above(Packet p, Meta m) {
 }
 void WsStage::from_below(Packet p, Meta m) {
     drop(p, m, trace::DropReason::none, "the WebSocket stage gets data from TCP's user interface");
+}
+
+void WsStage::Session::warm(ConnId id, unsigned level) const {
+    if (level == 0) {
+        if (ws) prefetch_lines(ws.get(), 2 * 64); // line 0 and 1: a message's flags, state
+        if (stage->user_) prefetch(stage->user_);
+    } else if (stage->user_) {
+        stage->user_->warm(id, level - 1);
+    }
+}
+
+void WsStage::warm_send(ConnId id, unsigned level) {
+    const Session* s = find_session(id);
+    if (!s) return;
+    if (level == 0) {
+        prefetch(s);
+    } else if (s->ws) {
+        prefetch_lines(s->ws.get(), 2 * 64);
+    }
+    if (TcpStage* tcp = host().tcp()) tcp->warm_send(id, level);
 }
 
 ws::Config WsStage::ws_config(const Session& s) {

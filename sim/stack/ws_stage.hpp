@@ -36,6 +36,11 @@ public:
     // A client session whose connection ended before the 101 (refused, reset, or a failed
     // handshake): it never opened.
     virtual void on_open_failed(ConnId, trace::EventId) {}
+    // Warming (TcpUser::warm): a message for session id may be near. Only reads.
+    virtual void warm(ConnId id, unsigned level) const {
+        static_cast<void>(id);
+        static_cast<void>(level);
+    }
 };
 
 // (alignas: the Stage's host pointer and user_, which a client host's every message reads
@@ -93,6 +98,9 @@ public:
     // `recorded` gets the message event when there was one.
     SendResult send_prepared(ConnId id, const Prepared& p, bool known, trace::EventId cause,
                              trace::EventId* recorded = nullptr);
+    // Warming (prefetch.hpp): a send on session id is near. Level 0: the session and TCP's
+    // slot of its connection; 1: the WebSocket connection and the TCP connection. Only reads.
+    void warm_send(ConnId id, unsigned level);
     // Starts the close handshake of session `id`; false unless it is open.
     bool close_conn(ConnId id, std::uint16_t code, trace::EventId cause);
     // The target (path and query) of the Upgrade GET server session `id` accepted; empty if
@@ -132,6 +140,8 @@ private:
             stage->on_peer_closed(id, cause);
         }
         void on_closed(ConnId id, trace::EventId cause) override { stage->on_closed(id, cause); }
+        // Level 0: the WebSocket connection's hot lines; then the user's (WsUser::warm).
+        void warm(ConnId id, unsigned level) const override;
     };
 
     // Stores session `id` (bound to this stage, indexed, and made TCP's user of the id).

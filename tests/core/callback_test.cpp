@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 #include <utility>
+#include <vector>
 
 using wirelab::Callback;
 
@@ -76,4 +77,45 @@ TEST_CASE("Callback holds move-only captures") {
     Callback moved = std::move(cb);
     moved();
     CHECK(out == 42);
+}
+
+namespace {
+struct Warmable {
+    std::vector<unsigned>* levels;
+    int* runs;
+    void operator()() { ++*runs; }
+    void warm(unsigned level) const { levels->push_back(level); }
+};
+struct BigWarmable { // too large for the inline storage: held on the heap
+    std::vector<unsigned>* levels;
+    char pad[64];
+    void operator()() {}
+    void warm(unsigned level) const { levels->push_back(level); }
+};
+} // namespace
+
+TEST_CASE("Callback::warm reaches the callable's warm, inline or on the heap, and nothing else") {
+    std::vector<unsigned> levels;
+    int runs = 0;
+    Callback inline_cb{Warmable{&levels, &runs}};
+    inline_cb.warm(3);
+    inline_cb.warm(0);
+    CHECK(levels == std::vector<unsigned>{3, 0});
+    CHECK(runs == 0); // warming never runs the event
+    inline_cb();
+    CHECK(runs == 1);
+
+    Callback heap_cb{BigWarmable{&levels, {}}};
+    heap_cb.warm(7);
+    CHECK(levels == std::vector<unsigned>{3, 0, 7});
+    Callback moved = std::move(heap_cb);
+    moved.warm(1);
+    CHECK(levels.back() == 1);
+
+    Callback plain{[&runs] { ++runs; }};
+    plain.warm(2); // a callable without warm(): nothing happens
+    Callback empty;
+    empty.warm(2);
+    CHECK(levels.size() == 4);
+    CHECK(runs == 1);
 }

@@ -329,3 +329,58 @@ TEST_CASE("EventQueue push whose callable throws while being stored leaves the q
     CHECK(q.run_next(INT64_MAX, [](Time) {}));
     CHECK(fired == 1);
 }
+
+namespace {
+// An event that logs its warm() calls as (label, level) and its run as (label, -1).
+struct Warmed {
+    std::vector<std::pair<int, int>>* log;
+    int label;
+    void operator()() { log->emplace_back(label, -1); }
+    void warm(unsigned level) const { log->emplace_back(label, static_cast<int>(level)); }
+};
+} // namespace
+
+TEST_CASE("run_next warms the next events, the nearer at the higher level, before it runs one") {
+    constexpr int depth = static_cast<int>(EventQueue::warm_depth);
+    EventQueue q;
+    std::vector<std::pair<int, int>> log;
+    const int count = depth + 4;
+    for (int i = 0; i < count; ++i)
+        q.push(Time{10} + i, Warmed{&log, i});
+    REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
+    // Event 0 ran after warming events 1 ... depth at levels depth - 1 ... 0.
+    std::vector<std::pair<int, int>> expected;
+    for (int n = 1; n <= depth; ++n)
+        expected.emplace_back(n, depth - n);
+    expected.emplace_back(0, -1);
+    CHECK(log == expected);
+
+    // Each step moves the window by one: the event now next is warmed one level deeper.
+    log.clear();
+    REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
+    REQUIRE(log.size() == static_cast<std::size_t>(depth) + 1);
+    CHECK(log.front() == std::pair<int, int>{2, depth - 1});
+    CHECK(log.back() == std::pair<int, int>{1, -1});
+}
+
+TEST_CASE("run_next warms in run order across equal times and skips cancelled events") {
+    EventQueue q;
+    std::vector<std::pair<int, int>> log;
+    q.push(5, Warmed{&log, 0});
+    q.push(5, Warmed{&log, 1}); // equal times: FIFO, bucket 0
+    const TimerId gone = q.push(6, Warmed{&log, 2});
+    q.push(7, Warmed{&log, 3});
+    q.push(Time{1} << 40, Warmed{&log, 4}); // far ahead: not looked at
+    REQUIRE(q.cancel(gone));
+    REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
+    const int d = static_cast<int>(EventQueue::warm_depth);
+    const std::vector<std::pair<int, int>> expected{{1, d - 1}, {3, d - 2}, {0, -1}};
+    CHECK(log == expected);
+    // Warming changes nothing: the rest run in order, the cancelled one never.
+    log.clear();
+    while (q.run_next(INT64_MAX, [](Time) {})) {}
+    std::vector<int> ran;
+    for (const auto& [label, level] : log)
+        if (level == -1) ran.push_back(label);
+    CHECK(ran == std::vector<int>{1, 3, 4});
+}

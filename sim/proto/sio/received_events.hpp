@@ -42,6 +42,12 @@ public:
         ++size_;
         return *p;
     }
+    // Where the next emplace_back() builds its event, if that block exists already (null
+    // otherwise): so that a caller can start loading the memory early. Nothing is built.
+    const void* next_address() const {
+        const std::size_t slot = size_ % block;
+        return slot == 0 ? nullptr : static_cast<const void*>(tail_ + slot);
+    }
     void pop_back(); // not on an empty list
     void clear();
 
