@@ -58,6 +58,7 @@ public:
     // Calls the stored callable; undefined if empty.
     void operator()() { ops_->invoke(storage_); }
 
+    bool has_warm() const noexcept { return ops_ != nullptr && ops_->warm != nullptr; }
     // Calls the stored callable's warm(level), if it has one; nothing otherwise.
     void warm(unsigned level) const noexcept {
         if (ops_ != nullptr && ops_->warm != nullptr) ops_->warm(storage_, level);

@@ -51,6 +51,7 @@ bool EventQueue::is_pending(TimerId id) const {
 bool EventQueue::cancel(TimerId id) {
     if (!is_pending(id)) return false;
     Slot& s = slot(id.slot);
+    if (s.cb.has_warm()) --warmable_;
     s.cb.reset();
     cancelled_[id.slot] = s.generation++;
     free_slot(id.slot);
@@ -109,6 +110,7 @@ void EventQueue::clear() {
     nonempty_.clear();
     live_ = 0;
     dead_ = 0;
+    warmable_ = 0;
 }
 
 } // namespace wirelab

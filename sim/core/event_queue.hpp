@@ -110,7 +110,8 @@ public:
     // n-th next, n = 1 ... warm_depth, gets warm(warm_depth - n), so an event is warmed at
     // levels 0, 1, ... as it comes nearer — one hop of what it will read per event run —
     // and its whole chain is in cache by its turn. Levels are hints: a callable that skips
-    // one, or an event that was never warmed, only waits for memory.
+    // one, or an event that was never warmed, only waits for memory. Only while an event
+    // with a warm() is pending: a queue of plain callbacks never looks ahead.
     static constexpr unsigned warm_depth = 8;
 
 private:
@@ -229,7 +230,8 @@ private:
     std::vector<std::uint32_t> free_;
     std::uint32_t slot_count_ = 0;
     std::size_t live_ = 0;
-    std::size_t dead_ = 0; // cancelled entries still in buckets
+    std::size_t dead_ = 0;     // cancelled entries still in buckets
+    std::size_t warmable_ = 0; // pending events whose callable has warm(): else no warm_next
 };
 
 // ---- hot paths, inline -------------------------------------------------------------------
@@ -260,6 +262,7 @@ template <class F> TimerId EventQueue::push(Time t, F&& f) {
         throw;
     }
     s.state = State::pending;
+    if (s.cb.has_warm()) ++warmable_;
     // Appends walk a bucket's buffer, cold since its last use: fetch the next line early.
     // (Integer arithmetic: the address may lie past the buffer; a prefetch never faults.)
     const auto end = reinterpret_cast<std::uintptr_t>(bucket.data() + bucket.size());
@@ -309,7 +312,7 @@ inline const EventQueue::Entry* EventQueue::find_min(std::uint64_t limit_key, bo
                     prefetch_for_write(&slot(e.slot));
         } else if (bi <= level_bucket_end(2) && bucket.size() <= prefetch_l2_max) {
             for (const Entry& e : bucket)
-                prefetch_for_write(&slot(e.slot));
+                prefetch_for_write(&slot(e.slot), false);
         }
         for (const Entry& e : bucket) {
             const unsigned to = bucket_of(e.key, min);
@@ -357,7 +360,8 @@ template <class Before> bool EventQueue::run_next(Time limit, Before&& before) {
             q.free_slot(i);
         }
     } release{*this, i, s};
-    warm_next();
+    if (s.cb.has_warm()) --warmable_;
+    if (warmable_ != 0) warm_next();
     before(t);
     s.cb();
     return true;

@@ -22,11 +22,16 @@ inline void prefetch(const void* p) noexcept {
 #endif
 }
 
-inline void prefetch_for_write(const void* p) noexcept {
+// soon: wanted in every level of cache; !soon: needed later, a far level will do.
+inline void prefetch_for_write(const void* p, bool soon = true) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(p, 1, 3);
+    if (soon)
+        __builtin_prefetch(p, 1, 3);
+    else
+        __builtin_prefetch(p, 1, 2);
 #else
     static_cast<void>(p);
+    static_cast<void>(soon);
 #endif
 }
 
