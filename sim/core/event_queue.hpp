@@ -106,12 +106,13 @@ public:
     // Drops every pending event (their callbacks are destroyed, their handles go stale).
     void clear();
 
-    // How many of the next events run_next warms before it runs one (Callback::warm): the
-    // n-th next, n = 1 ... warm_depth, gets warm(warm_depth - n), so an event is warmed at
-    // levels 0, 1, ... as it comes nearer — one hop of what it will read per event run —
-    // and its whole chain is in cache by its turn. Levels are hints: a callable that skips
-    // one, or an event that was never warmed, only waits for memory. Only while an event
-    // with a warm() is pending: a queue of plain callbacks never looks ahead.
+    // How many of the next events run_next warms before it runs one (Callback::warm): each
+    // of them gets its next level, so an event is warmed at levels 0, 1, ... as it comes
+    // nearer — one hop of what it will read per event run — and, once it has been among the
+    // next warm_depth events that long, its whole chain is in cache by its turn. An event
+    // scheduled close ahead starts at level 0 all the same: the first hops first. Levels are
+    // hints: a callable that skips one, or an event never warmed, only waits for memory.
+    // Only while an event with a warm() is pending: plain callbacks never look ahead.
     static constexpr unsigned warm_depth = 8;
 
 private:
@@ -120,6 +121,7 @@ private:
         Callback cb;
         std::uint32_t generation = 0;
         State state = State::free;
+        std::uint8_t warmed = 0; // levels of warm() called so far (warm_next)
     };
     static constexpr std::uint32_t chunk_bits = 10;
     static constexpr std::uint32_t chunk_size = 1u << chunk_bits;
@@ -262,6 +264,7 @@ template <class F> TimerId EventQueue::push(Time t, F&& f) {
         throw;
     }
     s.state = State::pending;
+    s.warmed = 0;
     if (s.cb.has_warm()) ++warmable_;
     // Appends walk a bucket's buffer, cold since its last use: fetch the next line early.
     // (Integer arithmetic: the address may lie past the buffer; a prefetch never faults.)
@@ -328,9 +331,9 @@ inline void EventQueue::warm_next() {
     unsigned n = 0;
     const auto visit = [&](const Entry& e) {
         if (dead_ != 0 && !is_live(e)) return true;
-        ++n;
-        slot(e.slot).cb.warm(warm_depth - n);
-        return n < warm_depth;
+        Slot& s = slot(e.slot);
+        if (s.warmed < warm_depth) s.cb.warm(s.warmed++);
+        return ++n < warm_depth;
     };
     const std::vector<Entry>& b0 = buckets_[0];
     for (std::size_t i = head_; i < b0.size(); ++i)

@@ -445,7 +445,14 @@ bool SioStage::receive_plain_event(ClientSlot& slot, std::string_view text) {
 void SioStage::warm(ConnId id, unsigned level) const {
     if (!hot_slot_ || id != hot_conn_) return;
     if (level == 0) {
-        prefetch_lines(hot_slot_, sizeof(ClientSlot));
+        // What a received event reads: the client's last members (its decoder, phase and
+        // session, see socketio::Client) and the slot's next ones — the 6 lines before
+        // `received` and `received` itself, of a slot of ~20 lines.
+        const auto* received = reinterpret_cast<const std::byte*>(&hot_slot_->received);
+        const auto* begin =
+            std::max(reinterpret_cast<const std::byte*>(hot_slot_), received - 6 * 64);
+        prefetch_lines(begin,
+                       static_cast<std::size_t>(received - begin) + sizeof(sio::ReceivedEvents));
     } else if (level == 1) { // where a received event will be built
         if (const void* next = hot_slot_->received.next_address())
             prefetch_lines_for_write(next, sizeof(sio::ReceivedEvents::value_type));

@@ -340,7 +340,7 @@ struct Warmed {
 };
 } // namespace
 
-TEST_CASE("run_next warms the next events, the nearer at the higher level, before it runs one") {
+TEST_CASE("run_next warms each of the next events one level further per event run") {
     constexpr int depth = static_cast<int>(EventQueue::warm_depth);
     EventQueue q;
     std::vector<std::pair<int, int>> log;
@@ -348,19 +348,45 @@ TEST_CASE("run_next warms the next events, the nearer at the higher level, befor
     for (int i = 0; i < count; ++i)
         q.push(Time{10} + i, Warmed{&log, i});
     REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
-    // Event 0 ran after warming events 1 ... depth at levels depth - 1 ... 0.
+    // Event 0 ran after events 1 ... depth were warmed at level 0, in run order.
     std::vector<std::pair<int, int>> expected;
     for (int n = 1; n <= depth; ++n)
-        expected.emplace_back(n, depth - n);
+        expected.emplace_back(n, 0);
     expected.emplace_back(0, -1);
     CHECK(log == expected);
 
-    // Each step moves the window by one: the event now next is warmed one level deeper.
+    // The window moves by one: those still ahead go one level deeper, the new one starts at 0.
     log.clear();
     REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
     REQUIRE(log.size() == static_cast<std::size_t>(depth) + 1);
-    CHECK(log.front() == std::pair<int, int>{2, depth - 1});
+    CHECK(log.front() == std::pair<int, int>{2, 1});
+    CHECK(log[static_cast<std::size_t>(depth) - 1] == std::pair<int, int>{depth + 1, 0});
     CHECK(log.back() == std::pair<int, int>{1, -1});
+
+    // An event that waited its whole way through the window got every level, in order.
+    log.clear();
+    while (q.run_next(INT64_MAX, [](Time) {})) {}
+    std::vector<int> levels;
+    for (const auto& [label, level] : log)
+        if (label == depth + 2 && level >= 0) levels.push_back(level);
+    std::vector<int> all(static_cast<std::size_t>(depth));
+    for (int l = 0; l < depth; ++l)
+        all[static_cast<std::size_t>(l)] = l;
+    CHECK(levels == all);
+}
+
+TEST_CASE("an event scheduled close ahead is warmed from level 0") {
+    EventQueue q;
+    std::vector<std::pair<int, int>> log;
+    for (int i = 0; i < 4; ++i)
+        q.push(Time{100} + i, Warmed{&log, i});
+    REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
+    REQUIRE(q.run_next(INT64_MAX, [](Time) {})); // events 2 and 3 have had levels 0 and 1
+    q.push(102, Warmed{&log, 9});                // due with event 2, ahead of event 3
+    log.clear();
+    REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
+    const std::vector<std::pair<int, int>> expected{{9, 0}, {3, 2}, {2, -1}};
+    CHECK(log == expected);
 }
 
 TEST_CASE("run_next warms in run order across equal times and skips cancelled events") {
@@ -373,8 +399,7 @@ TEST_CASE("run_next warms in run order across equal times and skips cancelled ev
     q.push(Time{1} << 40, Warmed{&log, 4}); // far ahead: not looked at
     REQUIRE(q.cancel(gone));
     REQUIRE(q.run_next(INT64_MAX, [](Time) {}));
-    const int d = static_cast<int>(EventQueue::warm_depth);
-    const std::vector<std::pair<int, int>> expected{{1, d - 1}, {3, d - 2}, {0, -1}};
+    const std::vector<std::pair<int, int>> expected{{1, 0}, {3, 0}, {0, -1}};
     CHECK(log == expected);
     // Warming changes nothing: the rest run in order, the cancelled one never.
     log.clear();
