@@ -2,6 +2,7 @@
 #include "sim/wire/ethernet.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 namespace wirelab::wire {
 
@@ -36,23 +37,12 @@ std::optional<MacAddr> parse_mac(std::string_view text) {
     return mac;
 }
 
+// The addresses are copied whole (a MacAddr is its six wire bytes): one load and store of
+// each, not six byte moves.
 void EthernetRepr::emit(std::uint8_t* p) const {
-    for (std::size_t i = 0; i < 6; ++i) {
-        p[ethernet_field::dst.offset + i] = dst[i];
-        p[ethernet_field::src.offset + i] = src[i];
-    }
+    std::memcpy(p + ethernet_field::dst.offset, dst.data(), dst.size());
+    std::memcpy(p + ethernet_field::src.offset, src.data(), src.size());
     store_be16(p + ethernet_field::ethertype.offset, ethertype);
-}
-
-std::optional<EthernetRepr> EthernetRepr::parse(ByteView frame) {
-    if (frame.size() < ethernet_header_len) return std::nullopt;
-    EthernetRepr r;
-    for (std::size_t i = 0; i < 6; ++i) {
-        r.dst[i] = frame[ethernet_field::dst.offset + i];
-        r.src[i] = frame[ethernet_field::src.offset + i];
-    }
-    r.ethertype = load_be16(frame.data() + ethernet_field::ethertype.offset);
-    return r;
 }
 
 FieldTable EthernetRepr::dissect(ByteView bytes) {

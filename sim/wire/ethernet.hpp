@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,8 +45,16 @@ struct EthernetRepr {
 
     // Writes the 14-byte header at p.
     void emit(std::uint8_t* p) const;
-    // Decodes the header at the front of `frame`; nullopt if fewer than 14 bytes.
-    static std::optional<EthernetRepr> parse(ByteView frame);
+    // Decodes the header at the front of `frame`; nullopt if fewer than 14 bytes. Inline:
+    // every switch and NIC parses every frame, and a call returns the optional through memory.
+    static std::optional<EthernetRepr> parse(ByteView frame) {
+        if (frame.size() < ethernet_header_len) return std::nullopt;
+        EthernetRepr r;
+        std::memcpy(r.dst.data(), frame.data() + ethernet_field::dst.offset, r.dst.size());
+        std::memcpy(r.src.data(), frame.data() + ethernet_field::src.offset, r.src.size());
+        r.ethertype = load_be16(frame.data() + ethernet_field::ethertype.offset);
+        return r;
+    }
 
     // The byte inspector's rows; same as dissect_ethernet() below.
     static FieldTable dissect(ByteView bytes);

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <random>
 
 using namespace wirelab::wire;
@@ -46,6 +47,21 @@ TEST_CASE("EthernetRepr emits the 14-byte header and parses it back", "[ethernet
     CHECK(Bytes(buf, buf + 14) == expected);
     CHECK(EthernetRepr::parse(expected) == r);
     CHECK_FALSE(EthernetRepr::parse(ByteView(expected).first(13)));
+}
+
+TEST_CASE("EthernetRepr keeps every address byte in place, at any alignment", "[ethernet]") {
+    // Twelve distinct address bytes, so a swapped or shifted byte shows; emitted at and
+    // parsed from an odd offset, and the bytes around the header left alone.
+    const EthernetRepr r{
+        {0x10, 0x21, 0x32, 0x43, 0x54, 0x65}, {0x76, 0x87, 0x98, 0xa9, 0xba, 0xcb}, 0x86dd};
+    std::uint8_t buf[17];
+    std::memset(buf, 0xee, sizeof buf);
+    r.emit(buf + 1);
+    Bytes expected;
+    REQUIRE(from_hex("ee 102132435465 768798a9bacb 86dd ee ee", expected));
+    CHECK(Bytes(buf, buf + sizeof buf) == expected);
+    CHECK(EthernetRepr::parse(ByteView(buf + 1, 14)) == r);
+    CHECK(EthernetRepr::parse(ByteView(buf + 1, 16)) == r);
 }
 
 TEST_CASE("crc32_ieee matches the standard check value and a bitwise reference", "[ethernet]") {
