@@ -70,7 +70,8 @@ static std::optional<Ipv4Repr> refuse(std::string* why, std::string reason) {
     return std::nullopt;
 }
 
-std::optional<Ipv4Repr> Ipv4Repr::parse(ByteView packet, bool verify_checksum, std::string* why) {
+std::optional<Ipv4Repr> Ipv4Repr::parse_general(ByteView packet, bool verify_checksum,
+                                                std::string* why) {
     if (packet.size() < header_len)
         return refuse(why, "truncated header: " + std::to_string(packet.size()) + " bytes < 20");
     const std::uint8_t* p = packet.data();
@@ -101,15 +102,7 @@ std::optional<Ipv4Repr> Ipv4Repr::parse(ByteView packet, bool verify_checksum, s
             return refuse(why, buf);
         }
     }
-    Ipv4Repr r;
-    r.src = load_be32(p + ipv4_field::src.offset);
-    r.dst = load_be32(p + ipv4_field::dst.offset);
-    r.protocol = p[ipv4_field::protocol.offset];
-    r.ttl = p[ipv4_field::ttl.offset];
-    r.ident = load_be16(p + ipv4_field::ident.offset);
-    r.df = (flags_frag & 0x4000) != 0;
-    r.payload_len = static_cast<std::uint16_t>(total - ihl);
-    return r;
+    return fields(p, flags_frag, total - ihl);
 }
 
 FieldTable Ipv4Repr::dissect(ByteView bytes) {

@@ -132,9 +132,9 @@ Bytes TcpRepr::to_bytes(ByteView payload, std::uint32_t src_ip, std::uint32_t ds
     return out;
 }
 
-std::optional<TcpRepr> TcpRepr::parse(ByteView seg, std::uint32_t src_ip, std::uint32_t dst_ip,
-                                      bool verify_checksum, std::string* why,
-                                      std::size_t* payload_offset) {
+std::optional<TcpRepr> TcpRepr::parse_general(ByteView seg, std::uint32_t src_ip,
+                                              std::uint32_t dst_ip, bool verify_checksum,
+                                              std::string* why, std::size_t* payload_offset) {
     if (seg.size() < tcp_min_header_len) {
         fail(why, "truncated header: " + std::to_string(seg.size()) + " bytes < 20");
         return std::nullopt;
@@ -159,14 +159,7 @@ std::optional<TcpRepr> TcpRepr::parse(ByteView seg, std::uint32_t src_ip, std::u
             return std::nullopt;
         }
     }
-    TcpRepr r;
-    r.src_port = load_be16(p + tcp_field::src_port.offset);
-    r.dst_port = load_be16(p + tcp_field::dst_port.offset);
-    r.seq = load_be32(p + tcp_field::seq_number.offset);
-    r.ack = load_be32(p + tcp_field::ack_number.offset);
-    r.flags = p[tcp_field::flags.offset];
-    r.window = load_be16(p + tcp_field::window.offset);
-    r.urgent = load_be16(p + tcp_field::urgent.offset);
+    TcpRepr r = fixed_fields(p);
     if (r.src_port == 0 || r.dst_port == 0) {
         fail(why, "port 0");
         return std::nullopt;

@@ -3,6 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <iterator>
+#include <random>
+#include <string>
+
 using namespace wirelab::wire;
 
 TEST_CASE("format_ipv4 and parse_ipv4 are strict dotted quads in host byte order", "[ipv4]") {
@@ -92,6 +97,76 @@ TEST_CASE("Ipv4Repr::parse refuses bad packets and says why", "[ipv4]") {
     CHECK(refuse(corrupt));
     CHECK(why.find("bad header checksum") != std::string::npos);
     CHECK(Ipv4Repr::parse(corrupt, false)); // accepted when the caller skips the check
+}
+
+TEST_CASE("Ipv4Repr::parse gives each refusal's exact reason, and none when not asked", "[ipv4]") {
+    Ipv4Repr r;
+    r.src = 0x0a000001;
+    r.dst = 0x0a000002;
+    r.payload_len = 4;
+    Bytes good(24, 0);
+    r.emit(good.data());
+    auto reason = [](const Bytes& pkt, bool verify) {
+        std::string why = "unset";
+        const bool refused = !Ipv4Repr::parse(pkt, verify, &why);
+        CHECK(refused == !Ipv4Repr::parse(pkt, verify)); // the same answer without a reason
+        return refused ? why : std::string("accepted");
+    };
+    auto with = [&](std::size_t at, std::uint8_t value) {
+        Bytes b = good;
+        b[at] = value;
+        return b;
+    };
+    CHECK(reason(good, true) == "accepted");
+    CHECK(reason(Bytes{}, true) == "truncated header: 0 bytes < 20");
+    CHECK(reason(Bytes(good.begin(), good.begin() + 19), true) ==
+          "truncated header: 19 bytes < 20");
+    CHECK(reason(with(0, 0x55), false) == "version 5 is not 4");
+    CHECK(reason(with(0, 0x43), false) == "header length 3 words < 5");
+    CHECK(reason(with(0, 0x47), false) == "truncated header: IHL says 28 bytes");
+    CHECK(reason(with(3, 16), false) == "total length 16 < header length 20");
+    CHECK(reason(with(3, 25), false) == "total length 25 > 24 bytes received");
+    CHECK(reason(with(6, 0x20), false) == "fragments not modelled");
+    CHECK(reason(with(7, 0x08), false) == "fragments not modelled");
+    CHECK(reason(with(6, 0x40), false) == "accepted"); // DF alone is fine
+    const Bytes corrupt = with(8, 63);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "bad header checksum 0x%04x, expected 0x%04x",
+                  load_be16(corrupt.data() + 10), ipv4_checksum(ByteView(corrupt).first(20)));
+    CHECK(reason(corrupt, true) == expected);
+    CHECK(reason(corrupt, false) == "accepted");
+}
+
+TEST_CASE("Ipv4Repr::parse's inline path answers as the general one does", "[ipv4]") {
+    // With a correct checksum, verify_checksum = true (always the general path) and false
+    // (the inline path where it applies) must agree on every header: the decoded fields,
+    // the refusal and its reason.
+    std::mt19937 rng(20261126);
+    auto byte = [&] { return static_cast<std::uint8_t>(rng()); };
+    const std::uint8_t ver_ihl[] = {0x45, 0x45, 0x45, 0x46, 0x44, 0x55, 0x4f, 0x05};
+    const std::uint16_t flags[] = {0x0000, 0x4000, 0x8000, 0x2000, 0x0001, 0x4100, 0xc000};
+    int fast = 0;
+    for (int i = 0; i < 4000; ++i) {
+        Bytes pkt(rng() % 48);
+        for (auto& b : pkt)
+            b = byte();
+        if (pkt.size() >= 20) {
+            pkt[0] = ver_ihl[rng() % std::size(ver_ihl)];
+            store_be16(pkt.data() + 2, static_cast<std::uint16_t>(pkt.size() - 4 + rng() % 8));
+            store_be16(pkt.data() + 6, flags[rng() % std::size(flags)]);
+            const std::size_t ihl = (pkt[0] & 0x0f) * std::size_t{4};
+            if (ihl >= 20 && ihl <= pkt.size())
+                store_be16(pkt.data() + 10, ipv4_checksum(ByteView(pkt).first(ihl)));
+        }
+        std::string why_checked = "-", why_inline = "-";
+        const auto checked = Ipv4Repr::parse(pkt, true, &why_checked);
+        const auto inlined = Ipv4Repr::parse(pkt, false, &why_inline);
+        INFO(to_hex(pkt));
+        CHECK(checked == inlined);
+        CHECK(why_checked == why_inline);
+        fast += inlined && pkt[0] == 0x45;
+    }
+    CHECK(fast > 150); // the inline path was taken, often
 }
 
 TEST_CASE("dissect_ipv4 rows: Wireshark names, flags as sub-rows, checksum status", "[ipv4]") {

@@ -4,6 +4,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+#include <random>
+#include <string>
+
 using namespace wirelab::wire;
 
 namespace {
@@ -129,6 +135,89 @@ TEST_CASE("tcp codec: truncated segments and invalid data offsets are rejected")
     bad_option[21] = 9; // MSS option claims 9 bytes
     CHECK_FALSE(TcpRepr::parse(bad_option, ip_a, ip_b, false, &why));
     CHECK(why.find("bad length") != std::string::npos);
+}
+
+TEST_CASE("tcp codec: each refusal's exact reason, the same answer when none is asked for") {
+    const Bytes good = hex(real_syn_hex);
+    auto reason = [](ByteView seg, bool verify) {
+        std::string why = "unset";
+        const bool refused = !TcpRepr::parse(seg, ip_a, ip_b, verify, &why);
+        CHECK(refused == !TcpRepr::parse(seg, ip_a, ip_b, verify));
+        return refused ? why : std::string("accepted");
+    };
+    auto with_options = [&](const char* options_hex) {
+        Bytes seg = good;
+        const Bytes options = hex(options_hex);
+        std::copy(options.begin(), options.end(), seg.begin() + 20);
+        return seg;
+    };
+    CHECK(reason(good, true) == "accepted");
+    CHECK(reason(ByteView(good).first(7), false) == "truncated header: 7 bytes < 20");
+    CHECK(reason(ByteView(good).first(22), false) ==
+          "data offset 24 bytes past the end of a 22-byte segment");
+    Bytes bad = good;
+    bad[12] = 0x40;
+    CHECK(reason(bad, false) == "data offset 4 words < 5");
+    bad[12] = 0xf0;
+    CHECK(reason(bad, false) == "data offset 60 bytes past the end of a 24-byte segment");
+    bad = good;
+    bad[4] ^= 0x01;
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "bad checksum 0x5b27, expected 0x%04x",
+                  tcp_checksum(bad, ip_a, ip_b));
+    CHECK(reason(bad, true) == expected);
+    // A zero port, with and without options (the inline path takes the segment without).
+    for (const std::size_t size : {20, 24}) {
+        for (const std::size_t at : {0, 2}) {
+            bad = Bytes(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(size));
+            bad[12] = static_cast<std::uint8_t>(size / 4 << 4);
+            CHECK(reason(bad, false) == "accepted");
+            bad[at] = bad[at + 1] = 0;
+            CHECK(reason(bad, false) == "port 0");
+        }
+    }
+    CHECK(reason(with_options("02090000"), false) == "option 2 has bad length 9");
+    CHECK(reason(with_options("01010102"), false) == "option length missing");
+    CHECK(reason(with_options("02030501"), false) == "MSS option length 3");
+    CHECK(reason(with_options("03020101"), false) == "window scale length 2");
+    CHECK(reason(with_options("04030001"), false) == "SACK-permitted length 3");
+    CHECK(reason(with_options("01010402"), false) == "accepted");
+}
+
+TEST_CASE("tcp codec: parse's inline path answers as the general one does") {
+    // With a correct checksum, verify_checksum = true (always the general path) and false
+    // (the inline path where it applies) must agree on every segment: fields, payload
+    // offset, the refusal and its reason.
+    std::mt19937 rng(20261126);
+    const std::uint8_t offsets[] = {0x50, 0x50, 0x50, 0x5f, 0x60, 0x40, 0x80, 0xf0};
+    int fast = 0;
+    for (int i = 0; i < 4000; ++i) {
+        Bytes seg(rng() % 40);
+        for (auto& b : seg)
+            b = static_cast<std::uint8_t>(rng());
+        if (seg.size() >= 20) {
+            seg[12] = offsets[rng() % std::size(offsets)];
+            if (rng() % 4 == 0) { // a zero port, sometimes
+                const std::size_t at = rng() % 2 * 2;
+                seg[at] = seg[at + 1] = 0;
+            }
+            if (seg.size() >= 24 && rng() % 2 == 0) {
+                const Bytes options = hex("020405b4"); // a valid MSS
+                std::copy(options.begin(), options.end(), seg.begin() + 20);
+            }
+            store_be16(seg.data() + 16, tcp_checksum(seg, ip_a, ip_b));
+        }
+        std::string why_checked = "-", why_inline = "-";
+        std::size_t off_checked = 99, off_inline = 99;
+        const auto checked = TcpRepr::parse(seg, ip_a, ip_b, true, &why_checked, &off_checked);
+        const auto inlined = TcpRepr::parse(seg, ip_a, ip_b, false, &why_inline, &off_inline);
+        INFO(to_hex(seg));
+        CHECK(checked == inlined);
+        CHECK(why_checked == why_inline);
+        CHECK(off_checked == off_inline);
+        fast += inlined && seg[12] >> 4 == 5;
+    }
+    CHECK(fast > 500); // the inline path was taken, often
 }
 
 TEST_CASE("tcp codec: unknown options are skipped, the payload offset is the real one") {
