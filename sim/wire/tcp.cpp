@@ -12,14 +12,6 @@ namespace {
 
 constexpr const char* flag_names[8] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
 
-std::size_t options_len(const TcpRepr& r) {
-    std::size_t n = 0;
-    if (r.mss) n += 4;
-    if (r.sack_permitted) n += 4; // NOP NOP SACK-permitted(2)
-    if (r.window_scale) n += 4;   // NOP window-scale(3)
-    return n;
-}
-
 std::string hex16(std::uint16_t v) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string s = "0x";
@@ -61,10 +53,6 @@ bool walk_options(ByteView options, std::size_t base, std::string* why, Visit vi
 }
 
 } // namespace
-
-std::size_t TcpRepr::header_len() const {
-    return tcp_min_header_len + options_len(*this);
-}
 
 std::uint16_t tcp_checksum(ByteView segment, std::uint32_t src_ip, std::uint32_t dst_ip) {
     // The pseudo-header (src_ip, dst_ip, zero, protocol 6, TCP length) as its 16-bit words.

@@ -71,8 +71,13 @@ struct TcpRepr {
                (has(FIN) ? 1u : 0u);
     }
 
-    // Header length in bytes, options included and padded to a multiple of 4.
-    std::size_t header_len() const;
+    // Header length in bytes, options included and padded to a multiple of 4: MSS (4),
+    // NOP NOP SACK-permitted (4), NOP window scale (4). Inline: the stack asks before every
+    // emit, and emit asks again.
+    std::size_t header_len() const {
+        return tcp_min_header_len + (mss ? 4 : 0) + (sack_permitted ? 4 : 0) +
+               (window_scale ? 4 : 0);
+    }
 
     // Writes header_len() + payload.size() bytes into `out` (which must be at least that big;
     // `payload` may already sit at out[header_len()]) and fills in the checksum computed over
