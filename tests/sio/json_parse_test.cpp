@@ -169,14 +169,15 @@ TEST_CASE("parse_json agrees with nlohmann on generated and mutated texts") {
 }
 
 TEST_CASE("parse_json's word-at-a-time string scan stops at every byte that needs attention") {
-    // Strings scan eight bytes at a time: put each byte around the thresholds ('"', '\',
-    // control, non-ASCII) at every position of strings of every length up to 3 words, the
-    // string itself at every alignment, and compare with nlohmann byte by byte.
+    // Strings scan eight bytes at a time, two words a step: put each byte around the
+    // thresholds ('"', '\', control, non-ASCII) at every position of strings of every length
+    // up to 5 words (two steps, a single word, bytes), the string itself at every alignment,
+    // and compare with nlohmann byte by byte.
     const std::string specials[] = {
         "\"", "\\", "\\n",  "\\u0041", "\x01",     "\x1f",         " ",   "!", "#",
         "[",  "]",  "\x7f", "\x80",    "\xc3\xa9", "\xe2\x82\xac", "\xff"};
     int accepted = 0;
-    for (std::size_t len = 0; len <= 25; ++len) {
+    for (std::size_t len = 0; len <= 41; ++len) {
         for (std::size_t at = 0; at <= len; ++at) {
             for (const auto& special : specials) {
                 for (std::size_t align = 0; align < 8; ++align) {
@@ -189,14 +190,14 @@ TEST_CASE("parse_json's word-at-a-time string scan stops at every byte that need
     }
     CHECK(accepted > 1000);
     // A NUL byte in a string is a raw control character, wherever it falls in a word.
-    for (std::size_t at = 0; at < 17; ++at) {
-        std::string text = '"' + std::string(16, 'a') + '"';
+    for (std::size_t at = 0; at < 41; ++at) {
+        std::string text = '"' + std::string(40, 'a') + '"';
         text[1 + at] = '\0';
         CHECK_FALSE(parse_json(text));
     }
     // The text ends inside a string (or just after a backslash) at every length: refused,
     // and nothing past the end is read (the sanitizer builds would see it).
-    for (std::size_t len = 0; len < 20; ++len) {
+    for (std::size_t len = 0; len < 42; ++len) {
         const std::string open = '"' + std::string(len, 'a');
         CHECK_FALSE(parse_json(open));
         CHECK_FALSE(parse_json(open + '\\'));

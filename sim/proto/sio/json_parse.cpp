@@ -175,22 +175,32 @@ private:
         return (v | (v - ones * 0x20) | (quote - ones) | (slash - ones)) & tops;
     }
 
-    // The plain run starting at p_: eight bytes at a time. Where a word holds a byte that
-    // needs attention, a little-endian machine (the word's first byte least significant)
-    // steps straight to it; otherwise the bytes are looked at one by one.
+    // The plain run starting at p_: eight bytes at a time (two words a step). Where a word
+    // holds a byte that needs attention, a little-endian machine (the word's first byte least
+    // significant) steps straight to it; otherwise the bytes from that word or after the last
+    // clean word are looked at one by one. The run is walked with a local pointer, p_ written
+    // once at the end (the text's bytes might alias p_: a step on p_ would store it each time).
     void skip_plain() {
-        while (end_ - p_ >= 8) {
-            const std::uint64_t flags = attention8(p_);
-            if (flags == 0) {
-                p_ += 8;
-                continue;
+        const char* s = p_;
+        std::uint64_t flags = 0;
+        while (end_ - s >= 16) {
+            if ((flags = attention8(s)) != 0) break;
+            if ((flags = attention8(s + 8)) != 0) {
+                s += 8;
+                break;
             }
-            if constexpr (std::endian::native == std::endian::little)
-                p_ += std::countr_zero(flags) / 8;
-            break;
+            s += 16;
         }
-        while (p_ != end_ && plain(static_cast<unsigned char>(*p_)))
-            ++p_;
+        if (flags == 0 && end_ - s >= 8 && (flags = attention8(s)) == 0) s += 8;
+        if constexpr (std::endian::native == std::endian::little) {
+            if (flags != 0) {
+                p_ = s + std::countr_zero(flags) / 8;
+                return;
+            }
+        }
+        while (s != end_ && plain(static_cast<unsigned char>(*s)))
+            ++s;
+        p_ = s;
     }
 
     template <bool Build> bool string(std::string* out) {
