@@ -70,12 +70,6 @@ std::uint32_t checksum_add(std::uint32_t sum, ByteView data) {
     return static_cast<std::uint32_t>((total & 0xffffffffu) + (total >> 32));
 }
 
-std::uint16_t checksum_fold(std::uint32_t sum) {
-    sum = (sum & 0xffff) + (sum >> 16); // at most 0x1fffe
-    sum = (sum & 0xffff) + (sum >> 16); // at most 0xffff
-    return static_cast<std::uint16_t>(~sum);
-}
-
 std::string to_hex(ByteView data) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;
