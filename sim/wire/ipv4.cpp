@@ -51,18 +51,24 @@ std::uint16_t ipv4_checksum(ByteView header) {
 }
 
 void Ipv4Repr::emit(std::uint8_t* p) const {
+    const auto total = static_cast<std::uint16_t>(header_len + payload_len);
+    const std::uint16_t flags_frag = df ? 0x4000 : 0;
     p[0] = 0x45; // version 4, IHL 5 words
     p[1] = 0;    // DSCP 0 (best effort), not ECN-capable
-    store_be16(p + ipv4_field::total_len.offset,
-               static_cast<std::uint16_t>(header_len + payload_len));
+    store_be16(p + ipv4_field::total_len.offset, total);
     store_be16(p + ipv4_field::ident.offset, ident);
-    store_be16(p + ipv4_field::flags_frag.offset, df ? 0x4000 : 0);
+    store_be16(p + ipv4_field::flags_frag.offset, flags_frag);
     p[ipv4_field::ttl.offset] = ttl;
     p[ipv4_field::protocol.offset] = protocol;
-    store_be16(p + ipv4_field::checksum.offset, 0);
     store_be32(p + ipv4_field::src.offset, src);
     store_be32(p + ipv4_field::dst.offset, dst);
-    store_be16(p + ipv4_field::checksum.offset, ipv4_checksum(ByteView(p, header_len)));
+    // The checksum from the fields as they are, not read back from the bytes just written:
+    // the header's 16-bit words, the checksum word as zero (nonzero, as 0x4500 is in it, so
+    // it folds to what ipv4_checksum() of the header gives).
+    const std::uint32_t sum = 0x4500u + total + ident + flags_frag +
+                              (std::uint32_t{ttl} << 8 | protocol) + (src >> 16) + (src & 0xffff) +
+                              (dst >> 16) + (dst & 0xffff);
+    store_be16(p + ipv4_field::checksum.offset, checksum_fold(sum));
 }
 
 static std::optional<Ipv4Repr> refuse(std::string* why, std::string reason) {

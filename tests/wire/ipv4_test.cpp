@@ -4,11 +4,25 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstring>
 #include <iterator>
 #include <random>
 #include <string>
 
 using namespace wirelab::wire;
+
+namespace {
+// 10.0.0.1 -> 10.0.0.2, 4 payload bytes (zeros): the packet the refusal tests alter.
+Bytes good_packet() {
+    Ipv4Repr r;
+    r.src = 0x0a000001;
+    r.dst = 0x0a000002;
+    r.payload_len = 4;
+    Bytes good(24, 0);
+    r.emit(good.data());
+    return good;
+}
+} // namespace
 
 TEST_CASE("format_ipv4 and parse_ipv4 are strict dotted quads in host byte order", "[ipv4]") {
     CHECK(format_ipv4(0x0a000001) == "10.0.0.1");
@@ -52,13 +66,49 @@ TEST_CASE("Ipv4Repr::emit writes a valid header that parse reads back", "[ipv4]"
     CHECK(Ipv4Repr::parse(pkt) == r);
 }
 
+TEST_CASE("Ipv4Repr::emit's checksum, summed from the fields, is the header's", "[ipv4]") {
+    // emit() sums the fields, not the bytes it wrote: compare with ipv4_checksum() of the
+    // bytes for random and extreme field values (including a sum that is a multiple of
+    // 0xffff, where a fold could give 0x0000 for 0xffff).
+    std::mt19937 rng(7);
+    auto check = [](const Ipv4Repr& r) {
+        std::uint8_t h[Ipv4Repr::header_len];
+        std::memset(h, 0xaa, sizeof h);
+        r.emit(h);
+        INFO(to_hex(ByteView(h, sizeof h)));
+        CHECK(load_be16(h + 10) == ipv4_checksum(ByteView(h, sizeof h)));
+        CHECK(Ipv4Repr::parse(ByteView(h, sizeof h).first(20), false).has_value() ==
+              (r.payload_len == 0));
+    };
+    for (int i = 0; i < 5000; ++i) {
+        Ipv4Repr r;
+        r.src = static_cast<std::uint32_t>(rng());
+        r.dst = static_cast<std::uint32_t>(rng());
+        r.protocol = static_cast<std::uint8_t>(rng());
+        r.ttl = static_cast<std::uint8_t>(rng());
+        r.ident = static_cast<std::uint16_t>(rng());
+        r.df = rng() % 2 == 0;
+        r.payload_len = static_cast<std::uint16_t>(rng() % (65536 - Ipv4Repr::header_len));
+        check(r);
+    }
+    Ipv4Repr max;
+    max.src = max.dst = 0xffffffff;
+    max.protocol = max.ttl = 0xff;
+    max.ident = 0xffff;
+    max.payload_len = 0xffff - Ipv4Repr::header_len;
+    check(max);
+    Ipv4Repr zero;
+    zero.src = zero.dst = 0;
+    zero.protocol = zero.ttl = 0;
+    zero.df = false;
+    check(zero);
+    // 0x4500 + 0x0014 + ident: ident = 0xffff - 0x4514 makes the sum exactly 0xffff.
+    zero.ident = 0xffff - 0x4514;
+    check(zero);
+}
+
 TEST_CASE("Ipv4Repr::parse refuses bad packets and says why", "[ipv4]") {
-    Ipv4Repr r;
-    r.src = 0x0a000001;
-    r.dst = 0x0a000002;
-    r.payload_len = 4;
-    Bytes good(24, 0);
-    r.emit(good.data());
+    const Bytes good = good_packet();
     std::string why;
 
     auto refuse = [&](Bytes pkt, bool verify = true) {
@@ -100,12 +150,7 @@ TEST_CASE("Ipv4Repr::parse refuses bad packets and says why", "[ipv4]") {
 }
 
 TEST_CASE("Ipv4Repr::parse gives each refusal's exact reason, and none when not asked", "[ipv4]") {
-    Ipv4Repr r;
-    r.src = 0x0a000001;
-    r.dst = 0x0a000002;
-    r.payload_len = 4;
-    Bytes good(24, 0);
-    r.emit(good.data());
+    const Bytes good = good_packet();
     auto reason = [](const Bytes& pkt, bool verify) {
         std::string why = "unset";
         const bool refused = !Ipv4Repr::parse(pkt, verify, &why);
