@@ -42,7 +42,8 @@ TEST_CASE("ReceivedEvents keeps events in order, in place, across blocks") {
     ReceivedEvents list;
     CHECK(list.empty());
     CHECK(list.begin() == list.end());
-    const int n = 3 * static_cast<int>(ReceivedEvents::block) + 2;
+    // Six blocks: past the four the block list makes room for at first.
+    const int n = 5 * static_cast<int>(ReceivedEvents::block) + 2;
     add(list, 0);
     const auto* first = &list[0];
     for (int i = 1; i < n; ++i)

@@ -8,7 +8,8 @@ namespace wirelab::sio {
 
 namespace {
 using Alloc = std::allocator<ReceivedEvents::value_type>;
-}
+constexpr std::size_t first_blocks = 4;
+} // namespace
 
 ReceivedEvents::ReceivedEvents(const ReceivedEvents& o) {
     for (const value_type& e : o) {
@@ -44,6 +45,9 @@ const ReceivedEvents::value_type& ReceivedEvents::at(std::size_t i) const {
 void ReceivedEvents::next_block() {
     const std::size_t b = size_ / block;
     if (b == blocks_.size()) {
+        // Room for four blocks' pointers at once: a client's first 32 events allocate the
+        // list once, not at 1, 2 and 4 blocks.
+        if (blocks_.empty()) blocks_.reserve(first_blocks);
         blocks_.push_back(nullptr);
         try {
             blocks_.back() = Alloc().allocate(block);
