@@ -28,43 +28,6 @@ std::string_view to_string(HeaderStatus s) {
     return "?";
 }
 
-HeaderStatus parse_header(ByteView data, FrameHeader& out) {
-    if (data.size() < 2) return HeaderStatus::need_more;
-    const std::uint8_t b0 = data[0];
-    const std::uint8_t b1 = data[1];
-    const bool masked = (b1 & 0x80) != 0;
-    const std::uint8_t len7 = b1 & 0x7f;
-    std::size_t pos = 2;
-    std::uint64_t length = len7;
-    if (len7 == 126) {
-        if (data.size() < 4) return HeaderStatus::need_more;
-        length = load_be16(data.data() + 2);
-        if (length < 126) return HeaderStatus::non_minimal_length;
-        pos = 4;
-    } else if (len7 == 127) {
-        if (data.size() < 10) return HeaderStatus::need_more;
-        length = load_be64(data.data() + 2);
-        if (length >> 63) return HeaderStatus::length_msb_set;
-        if (length <= 0xffff) return HeaderStatus::non_minimal_length;
-        pos = 10;
-    }
-    if (masked) {
-        if (data.size() < pos + 4) return HeaderStatus::need_more;
-        for (std::size_t i = 0; i < 4; ++i)
-            out.mask[i] = data[pos + i];
-        pos += 4;
-    } else {
-        out.mask = {};
-    }
-    out.fin = (b0 & 0x80) != 0;
-    out.rsv = static_cast<std::uint8_t>((b0 >> 4) & 0x7);
-    out.opcode = static_cast<Opcode>(b0 & 0x0f);
-    out.masked = masked;
-    out.length = length;
-    out.header_size = pos;
-    return HeaderStatus::complete;
-}
-
 std::size_t emit_header(const FrameHeader& h, std::uint8_t* out) {
     out[0] = static_cast<std::uint8_t>((h.fin ? 0x80 : 0) | ((h.rsv & 0x7) << 4) |
                                        (static_cast<std::uint8_t>(h.opcode) & 0x0f));

@@ -72,8 +72,44 @@ enum class HeaderStatus {
 };
 std::string_view to_string(HeaderStatus s);
 
-// Parses the header at the front of `data`. Never reads past data.size().
-HeaderStatus parse_header(ByteView data, FrameHeader& out);
+// Parses the header at the front of `data`. Never reads past data.size(). Inline: every
+// frame received is read through it, most often a short unmasked one (2 bytes).
+inline HeaderStatus parse_header(ByteView data, FrameHeader& out) {
+    if (data.size() < 2) return HeaderStatus::need_more;
+    const std::uint8_t b0 = data[0];
+    const std::uint8_t b1 = data[1];
+    const bool masked = (b1 & 0x80) != 0;
+    const std::uint8_t len7 = b1 & 0x7f;
+    std::size_t pos = 2;
+    std::uint64_t length = len7;
+    if (len7 == 126) {
+        if (data.size() < 4) return HeaderStatus::need_more;
+        length = load_be16(data.data() + 2);
+        if (length < 126) return HeaderStatus::non_minimal_length;
+        pos = 4;
+    } else if (len7 == 127) {
+        if (data.size() < 10) return HeaderStatus::need_more;
+        length = load_be64(data.data() + 2);
+        if (length >> 63) return HeaderStatus::length_msb_set;
+        if (length <= 0xffff) return HeaderStatus::non_minimal_length;
+        pos = 10;
+    }
+    if (masked) {
+        if (data.size() < pos + 4) return HeaderStatus::need_more;
+        for (std::size_t i = 0; i < 4; ++i)
+            out.mask[i] = data[pos + i];
+        pos += 4;
+    } else {
+        out.mask = {};
+    }
+    out.fin = (b0 & 0x80) != 0;
+    out.rsv = static_cast<std::uint8_t>((b0 >> 4) & 0x7);
+    out.opcode = static_cast<Opcode>(b0 & 0x0f);
+    out.masked = masked;
+    out.length = length;
+    out.header_size = pos;
+    return HeaderStatus::complete;
+}
 
 // Writes `h` (its length form chosen minimally from h.length, its mask if h.masked) to `out`,
 // which must have room for max_header_size bytes. Returns the bytes written; ignores
