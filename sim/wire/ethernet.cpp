@@ -2,7 +2,6 @@
 #include "sim/wire/ethernet.hpp"
 
 #include <cstdio>
-#include <cstring>
 
 namespace wirelab::wire {
 
@@ -35,14 +34,6 @@ std::optional<MacAddr> parse_mac(std::string_view text) {
         mac[i] = static_cast<std::uint8_t>(hi << 4 | lo);
     }
     return mac;
-}
-
-// The addresses are copied whole (a MacAddr is its six wire bytes): one load and store of
-// each, not six byte moves.
-void EthernetRepr::emit(std::uint8_t* p) const {
-    std::memcpy(p + ethernet_field::dst.offset, dst.data(), dst.size());
-    std::memcpy(p + ethernet_field::src.offset, src.data(), src.size());
-    store_be16(p + ethernet_field::ethertype.offset, ethertype);
 }
 
 FieldTable EthernetRepr::dissect(ByteView bytes) {

@@ -43,8 +43,13 @@ struct EthernetRepr {
     MacAddr src{};
     std::uint16_t ethertype = ethertype_ipv4;
 
-    // Writes the 14-byte header at p.
-    void emit(std::uint8_t* p) const;
+    // Writes the 14-byte header at p. The addresses are copied whole (a MacAddr is its six
+    // wire bytes); inline, as every frame sent has one.
+    void emit(std::uint8_t* p) const {
+        std::memcpy(p + ethernet_field::dst.offset, dst.data(), dst.size());
+        std::memcpy(p + ethernet_field::src.offset, src.data(), src.size());
+        store_be16(p + ethernet_field::ethertype.offset, ethertype);
+    }
     // Decodes the header at the front of `frame`; nullopt if fewer than 14 bytes. Inline:
     // every switch and NIC parses every frame, and a call returns the optional through memory.
     static std::optional<EthernetRepr> parse(ByteView frame) {
