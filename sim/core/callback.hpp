@@ -3,13 +3,15 @@
 // segment id) is scheduled without touching the heap; larger callables fall back to one
 // heap allocation. Captures that are trivially copyable and destructible (pointers,
 // integers, references) are moved by memcpy and destroyed for free.
-// A callable may also offer `void warm(unsigned level) const`: the event queue calls it
+// A callable may also offer `bool warm(unsigned level) const`: the event queue calls it
 // for events about to run (EventQueue::warm_next), and it starts loading what the call will
 // read (prefetch.hpp) — level 0 the objects it holds pointers to, each higher level one hop
-// further down the chain, whose first hops earlier levels have loaded. warm must only read.
+// further down the chain, whose first hops earlier levels have loaded — and returns whether
+// a deeper level has anything left to load. warm must only read.
 // Used by EventQueue and Kernel (sim/core); nothing below sim/stack sees it.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstring>
 #include <new>
@@ -59,9 +61,10 @@ public:
     void operator()() { ops_->invoke(storage_); }
 
     bool has_warm() const noexcept { return ops_ != nullptr && ops_->warm != nullptr; }
-    // Calls the stored callable's warm(level), if it has one; nothing otherwise.
-    void warm(unsigned level) const noexcept {
-        if (ops_ != nullptr && ops_->warm != nullptr) ops_->warm(storage_, level);
+    // Calls the stored callable's warm(level), if it has one, and returns what it says (whether
+    // a deeper level may load more); false, doing nothing, otherwise.
+    bool warm(unsigned level) const noexcept {
+        return ops_ != nullptr && ops_->warm != nullptr && ops_->warm(storage_, level);
     }
 
     // Destroys the stored callable (and frees its heap block, if any).
@@ -73,7 +76,7 @@ public:
     }
 
 private:
-    using WarmFn = void (*)(const void*, unsigned level) noexcept;
+    using WarmFn = bool (*)(const void*, unsigned level) noexcept;
     // relocate / destroy are null when a memcpy of the storage / nothing does the job; warm
     // when the callable has no warm().
     struct Ops {
@@ -84,12 +87,14 @@ private:
     };
 
     template <class D, bool on_heap> static constexpr WarmFn warm_op() {
-        if constexpr (requires(const D& d, unsigned level) { d.warm(level); })
-            return [](const void* s, unsigned level) noexcept {
+        if constexpr (requires(const D& d, unsigned level) {
+                          { d.warm(level) } -> std::same_as<bool>;
+                      })
+            return [](const void* s, unsigned level) noexcept -> bool {
                 if constexpr (on_heap)
-                    heap_ptr<D>(s)->warm(level);
+                    return heap_ptr<D>(s)->warm(level);
                 else
-                    std::launder(static_cast<const D*>(s))->warm(level);
+                    return std::launder(static_cast<const D*>(s))->warm(level);
             };
         else
             return nullptr;

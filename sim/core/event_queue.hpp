@@ -113,7 +113,7 @@ public:
     // scheduled close ahead starts at level 0 all the same: the first hops first. Levels are
     // hints: a callable that skips one, or an event never warmed, only waits for memory.
     // Only while an event with a warm() is pending: plain callbacks never look ahead.
-    static constexpr unsigned warm_depth = 8;
+    static constexpr unsigned warm_depth = 6;
 
 private:
     enum class State : std::uint8_t { free, pending, running };
@@ -332,7 +332,8 @@ inline void EventQueue::warm_next() {
     const auto visit = [&](const Entry& e) {
         if (dead_ != 0 && !is_live(e)) return true;
         Slot& s = slot(e.slot);
-        if (s.warmed < warm_depth) s.cb.warm(s.warmed++);
+        if (s.warmed < warm_depth) // a warm() with nothing deeper to load is not asked again
+            s.warmed = s.cb.warm(s.warmed) ? static_cast<std::uint8_t>(s.warmed + 1) : warm_depth;
         return ++n < warm_depth;
     };
     const std::vector<Entry>& b0 = buckets_[0];

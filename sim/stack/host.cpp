@@ -133,14 +133,15 @@ void Host::receive(std::size_t, Packet frame, trace::EventId arrival) {
     bottom_->from_below(std::move(frame), m);
 }
 
-void Host::warm(unsigned level, const Packet& frame) const {
+bool Host::warm(unsigned level, const Packet& frame) const {
+    if (!tcp_) return false;
     if (level == 0) {
         for (const Stage* s : {static_cast<const Stage*>(tcp_), static_cast<const Stage*>(ws_),
                                static_cast<const Stage*>(sio_)})
             if (s) prefetch_lines(s, 2 * 64);
-    } else if (tcp_) {
-        tcp_->warm(level - 1, frame);
+        return true;
     }
+    return tcp_->warm(level - 1, frame);
 }
 
 void Host::transmit(Packet frame, const Meta& m) {

@@ -39,7 +39,7 @@ public:
 
     void receive(std::size_t port, Packet frame, trace::EventId arrival) override;
     // Level 0: the stages above layer 3; then what the TCP stage will read for the frame.
-    void warm(unsigned level, const Packet& frame) const override;
+    bool warm(unsigned level, const Packet& frame) const override;
 
     // Called by the bottom stage: records the PDU and its pdu_down events, then transmits.
     void transmit(Packet frame, const Meta& m);

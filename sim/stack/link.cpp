@@ -151,28 +151,28 @@ void Link::transmit(int side, Queued q) {
 // fits the Callback's inline storage and the arrival touches no table of the link.
 struct Link::Arrival {
     Link* link;
+    const Node* to; // end(1 - side), so that warming need not read the link first
     int side;
     trace::EventId tx;
     std::uint32_t epoch;
     Packet frame;
 
     void operator()() { link->arrive(side, tx, epoch, std::move(frame)); }
-    // Warming (Callback::warm) a frame's arrival: the link and the frame (level 0), then the
-    // node at the far end, then whatever that node will read for it.
-    void warm(unsigned level) const {
+    // Warming (Callback::warm) a frame's arrival: the link, the frame and the node at the far
+    // end (level 0), then whatever that node will read for it.
+    bool warm(unsigned level) const {
         if (level == 0) {
             prefetch_lines(link, hot_bytes);
+            prefetch_lines(to, Node::warm_bytes);
             frame.warm();
-        } else if (level == 1) {
-            prefetch_lines(&link->end(1 - side), Node::warm_bytes);
-        } else {
-            link->end(1 - side).warm(level - 2, frame);
+            return true;
         }
+        return to->warm(level - 1, frame);
     }
 };
 
 void Link::deliver(int side, Packet frame, trace::EventId tx, Time after) {
-    Arrival arrival{this, side, tx, dir_[side].epoch, std::move(frame)};
+    Arrival arrival{this, &end(1 - side), side, tx, dir_[side].epoch, std::move(frame)};
     static_assert(sizeof(arrival) <= Callback::inline_size, "an arrival must not allocate");
     world_.at(world_.now() + after, std::move(arrival));
 }

@@ -30,10 +30,12 @@ public:
     // the object are already on their way to the cache (a host's hot fields and its small
     // stages, see Host); level 0 starts loading what comes next for this frame, each higher
     // level one hop further. Only reads; the frame may be warmed at no level, or several.
+    // Returns whether a deeper level has more to load.
     static constexpr std::size_t warm_bytes = 6 * 64;
-    virtual void warm(unsigned level, const Packet& frame) const {
+    virtual bool warm(unsigned level, const Packet& frame) const {
         static_cast<void>(level);
         static_cast<void>(frame);
+        return false;
     }
 
     // Connects `link` as the next port; returns the port number.

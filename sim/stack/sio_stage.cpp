@@ -442,8 +442,8 @@ bool SioStage::receive_plain_event(ClientSlot& slot, std::string_view text) {
     return false;
 }
 
-void SioStage::warm(ConnId id, unsigned level) const {
-    if (!hot_slot_ || id != hot_conn_) return;
+bool SioStage::warm(ConnId id, unsigned level) const {
+    if (!hot_slot_ || id != hot_conn_) return false;
     if (level == 0) {
         // What a received event reads: the client's last members (its decoder, phase and
         // session, see socketio::Client) and the slot's next ones — the 6 lines before
@@ -453,10 +453,13 @@ void SioStage::warm(ConnId id, unsigned level) const {
             std::max(reinterpret_cast<const std::byte*>(hot_slot_), received - 6 * 64);
         prefetch_lines(begin,
                        static_cast<std::size_t>(received - begin) + sizeof(sio::ReceivedEvents));
-    } else if (level == 1) { // where a received event will be built
+        return true;
+    }
+    if (level == 1) { // where a received event will be built
         if (const void* next = hot_slot_->received.next_address())
             prefetch_lines_for_write(next, sizeof(sio::ReceivedEvents::value_type));
     }
+    return false;
 }
 
 SioStage::ClientSlot* SioStage::find_client(ConnId id) {

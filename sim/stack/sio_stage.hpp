@@ -125,7 +125,7 @@ private:
     // Warming: a message for session id is near. Level 0: its client, if it is find_client's
     // last answer (a client host's one client; nothing is looked up); 1: where the client's
     // next received event will be built.
-    void warm(ConnId id, unsigned level) const override;
+    bool warm(ConnId id, unsigned level) const override;
     void forget_client_conn(ConnId id); // client_of_.erase(id), and the cache
     // on_message's fast path: a plain event received straight into slot.received.
     bool receive_plain_event(ClientSlot& slot, std::string_view text);

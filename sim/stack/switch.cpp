@@ -10,23 +10,25 @@
 
 namespace wirelab::stack {
 
-void Switch::warm(unsigned level, const Packet& frame) const {
+bool Switch::warm(unsigned level, const Packet& frame) const {
     const wire::ByteView data = frame.data();
-    if (data.size() < wire::ethernet_header_len) return;
+    if (level > 2 || data.size() < wire::ethernet_header_len) return false;
     wire::MacAddr dst, src;
     std::copy_n(data.begin(), dst.size(), dst.begin());
     std::copy_n(data.begin() + 6, src.size(), src.begin());
     if (level == 0) {
         table_.warm(key(dst));
         table_.warm(key(src));
-        return;
+        return true;
     }
     const std::size_t* out = table_.find(key(dst));
-    if (out == nullptr || *out >= port_count()) return;
-    if (level == 1)
+    if (out == nullptr || *out >= port_count()) return false;
+    if (level == 1) {
         prefetch(&ports()[*out]);
-    else if (level == 2)
-        prefetch_lines(ports()[*out], Link::hot_bytes);
+        return true;
+    }
+    prefetch_lines(ports()[*out], Link::hot_bytes);
+    return false;
 }
 
 void Switch::receive(std::size_t port, Packet frame, trace::EventId arrival) {

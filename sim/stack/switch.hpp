@@ -16,7 +16,7 @@ public:
     void receive(std::size_t port, Packet frame, trace::EventId arrival) override;
     // Level 0: the table's lines for the frame's addresses; 1: the out port's entry in the
     // port list; 2: that link's hot lines.
-    void warm(unsigned level, const Packet& frame) const override;
+    bool warm(unsigned level, const Packet& frame) const override;
     // MAC address (as a 48-bit integer) -> port. Never iterated by the simulation.
     const FlatMap<std::size_t>& mac_table() const { return table_; }
 

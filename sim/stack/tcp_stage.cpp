@@ -40,14 +40,14 @@ void TcpStage::from_above(Packet p, Meta m) {
     drop(p, m, DropReason::none, "TCP takes data through send(), not as PDUs");
 }
 
-void TcpStage::warm(unsigned level, const Packet& frame) const {
+bool TcpStage::warm(unsigned level, const Packet& frame) const {
     // The key from_below will look up: (dst port, src address, src port) of an IPv4 TCP
     // segment in an Ethernet II frame. Anything else is not warmed.
     const wire::ByteView f = frame.data();
     constexpr std::size_t eth = 14;
-    if (f.size() < eth + 20 || wire::load_be16(&f[12]) != 0x0800 || f[eth + 9] != 6) return;
+    if (f.size() < eth + 20 || wire::load_be16(&f[12]) != 0x0800 || f[eth + 9] != 6) return false;
     const std::size_t tcp_at = eth + std::size_t{f[eth] & 0x0fu} * 4;
-    if (f.size() < tcp_at + 4) return;
+    if (f.size() < tcp_at + 4) return false;
     const std::uint64_t k = key(wire::load_be16(&f[tcp_at + 2]), wire::load_be32(&f[eth + 12]),
                                 wire::load_be16(&f[tcp_at]));
     // The hops: 0 the table's line, 1 the slot, 2 the connection (and its user and timer),
@@ -58,21 +58,23 @@ void TcpStage::warm(unsigned level, const Packet& frame) const {
     const unsigned hop = cached && last_id_ == 0 ? level + 2 : level;
     if (hop == 0) {
         if (!cached) by_key_.warm(k);
-        return;
+        return true;
     }
     const ConnId* found = cached ? &last_id_ : by_key_.find(k);
-    if (found == nullptr || *found >= conns_.size()) return;
+    if (found == nullptr || *found >= conns_.size()) return false;
     const Slot& slot = conns_[*found];
     const TcpUser* user = slot.user ? slot.user : user_;
     if (hop == 1) {
         prefetch(&slot);
-    } else if (hop == 2) {
+        return true;
+    }
+    if (hop == 2) {
         if (slot.conn) prefetch_lines(slot.conn.get(), 6 * 64); // its hot lines, 0-5
         if (user) prefetch(user);
         if (slot.timer_at) host().world().kernel().warm(slot.timer); // an ACK re-arms it
-    } else if (user) {
-        user->warm(*found, hop - 3);
+        return user != nullptr;
     }
+    return user != nullptr && user->warm(*found, hop - 3);
 }
 
 void TcpStage::warm_send(ConnId id, unsigned level) const {

@@ -34,9 +34,10 @@ public:
     virtual void on_closed(ConnId, trace::EventId cause) = 0;
     // Warming: a segment for connection id is near (level 0: what the user reads first for
     // it, each higher level one hop further). Only reads.
-    virtual void warm(ConnId id, unsigned level) const {
+    virtual bool warm(ConnId id, unsigned level) const { // whether a deeper level loads more
         static_cast<void>(id);
         static_cast<void>(level);
+        return false;
     }
 };
 
@@ -50,7 +51,7 @@ public:
     // Warming (Node::warm): what from_below will read for this frame (a whole Ethernet frame,
     // not yet parsed). Level 0: the table's line for its connection; 1: the connection's
     // slot; 2: the connection; 3 and up: its user's (TcpUser::warm).
-    void warm(unsigned level, const Packet& frame) const;
+    bool warm(unsigned level, const Packet& frame) const;
 
     // Warming: a send on connection id is near. Level 0: its slot; 1: the connection.
     void warm_send(ConnId id, unsigned level) const;

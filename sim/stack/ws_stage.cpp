@@ -35,13 +35,13 @@ void WsStage::from_below(Packet p, Meta m) {
     drop(p, m, trace::DropReason::none, "the WebSocket stage gets data from TCP's user interface");
 }
 
-void WsStage::Session::warm(ConnId id, unsigned level) const {
+bool WsStage::Session::warm(ConnId id, unsigned level) const {
     if (level == 0) {
         if (ws) prefetch_lines(ws.get(), 2 * 64); // line 0 and 1: a message's flags, state
         if (stage->user_) prefetch(stage->user_);
-    } else if (stage->user_) {
-        stage->user_->warm(id, level - 1);
+        return stage->user_ != nullptr;
     }
+    return stage->user_ != nullptr && stage->user_->warm(id, level - 1);
 }
 
 void WsStage::warm_send(ConnId id, unsigned level) {

@@ -37,9 +37,10 @@ public:
     // handshake): it never opened.
     virtual void on_open_failed(ConnId, trace::EventId) {}
     // Warming (TcpUser::warm): a message for session id may be near. Only reads.
-    virtual void warm(ConnId id, unsigned level) const {
+    virtual bool warm(ConnId id, unsigned level) const { // whether a deeper level loads more
         static_cast<void>(id);
         static_cast<void>(level);
+        return false;
     }
 };
 
@@ -141,7 +142,7 @@ private:
         }
         void on_closed(ConnId id, trace::EventId cause) override { stage->on_closed(id, cause); }
         // Level 0: the WebSocket connection's hot lines; then the user's (WsUser::warm).
-        void warm(ConnId id, unsigned level) const override;
+        bool warm(ConnId id, unsigned level) const override;
     };
 
     // Stores session `id` (bound to this stage, indexed, and made TCP's user of the id).

@@ -84,13 +84,19 @@ struct Warmable {
     std::vector<unsigned>* levels;
     int* runs;
     void operator()() { ++*runs; }
-    void warm(unsigned level) const { levels->push_back(level); }
+    bool warm(unsigned level) const {
+        levels->push_back(level);
+        return true;
+    }
 };
 struct BigWarmable { // too large for the inline storage: held on the heap
     std::vector<unsigned>* levels;
     char pad[64];
     void operator()() {}
-    void warm(unsigned level) const { levels->push_back(level); }
+    bool warm(unsigned level) const {
+        levels->push_back(level);
+        return true;
+    }
 };
 } // namespace
 

@@ -331,12 +331,17 @@ TEST_CASE("EventQueue push whose callable throws while being stored leaves the q
 }
 
 namespace {
-// An event that logs its warm() calls as (label, level) and its run as (label, -1).
+// An event that logs its warm() calls as (label, level) and its run as (label, -1), and
+// says a deeper level has more to load below last_level.
 struct Warmed {
     std::vector<std::pair<int, int>>* log;
     int label;
+    unsigned last_level = EventQueue::warm_depth;
     void operator()() { log->emplace_back(label, -1); }
-    void warm(unsigned level) const { log->emplace_back(label, static_cast<int>(level)); }
+    bool warm(unsigned level) const {
+        log->emplace_back(label, static_cast<int>(level));
+        return level + 1 < last_level;
+    }
 };
 } // namespace
 
@@ -408,4 +413,20 @@ TEST_CASE("run_next warms in run order across equal times and skips cancelled ev
     for (const auto& [label, level] : log)
         if (level == -1) ran.push_back(label);
     CHECK(ran == std::vector<int>{1, 3, 4});
+}
+
+TEST_CASE("an event whose warm has nothing deeper to load is not warmed again") {
+    EventQueue q;
+    std::vector<std::pair<int, int>> log;
+    q.push(1, Warmed{&log, 0});
+    q.push(Time{10}, Warmed{&log, 1, 2}); // levels 0 and 1, then nothing
+    for (int i = 0; i < 6; ++i)
+        q.push(Time{2} + i, Warmed{&log, 2 + i, 1});
+    while (q.run_next(INT64_MAX, [](Time) {})) {}
+    std::vector<int> levels_of_1;
+    for (const auto& [label, level] : log)
+        if (label == 1 && level >= 0) levels_of_1.push_back(level);
+    CHECK(levels_of_1 == std::vector<int>{0, 1});
+    for (const auto& [label, level] : log)
+        if (label >= 2) CHECK(level <= 0); // level 0 said: nothing deeper
 }
