@@ -35,22 +35,17 @@ inline void prefetch_for_write(const void* p, bool soon = true) noexcept {
 #endif
 }
 
-// Each cache line of [p, p + bytes).
-inline void prefetch_lines(const void* p, std::size_t bytes) noexcept {
+// Each cache line of [p, p + bytes), for reading or (for_write) to be written.
+inline void prefetch_lines(const void* p, std::size_t bytes, bool for_write = false) noexcept {
     constexpr std::uintptr_t line = 64;
     const auto first = reinterpret_cast<std::uintptr_t>(p) & ~(line - 1);
     const auto end = reinterpret_cast<std::uintptr_t>(p) + bytes;
-    for (std::uintptr_t a = first; a < end; a += line)
-        prefetch(reinterpret_cast<const void*>(a));
-}
-
-// Each cache line of [p, p + bytes), to be written.
-inline void prefetch_lines_for_write(const void* p, std::size_t bytes) noexcept {
-    constexpr std::uintptr_t line = 64;
-    const auto first = reinterpret_cast<std::uintptr_t>(p) & ~(line - 1);
-    const auto end = reinterpret_cast<std::uintptr_t>(p) + bytes;
-    for (std::uintptr_t a = first; a < end; a += line)
-        prefetch_for_write(reinterpret_cast<const void*>(a));
+    for (std::uintptr_t a = first; a < end; a += line) {
+        if (for_write)
+            prefetch_for_write(reinterpret_cast<const void*>(a));
+        else
+            prefetch(reinterpret_cast<const void*>(a));
+    }
 }
 
 } // namespace wirelab

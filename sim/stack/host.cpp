@@ -2,7 +2,6 @@
 #include "sim/stack/host.hpp"
 
 #include "sim/core/prefetch.hpp"
-
 #include "sim/stack/http_stage.hpp"
 #include "sim/stack/sio_stage.hpp"
 #include "sim/stack/stages.hpp"

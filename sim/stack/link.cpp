@@ -1,10 +1,9 @@
 // Layer 1 link: queues, serialization, propagation and the link's misfortunes.
 #include "sim/stack/link.hpp"
 
+#include "sim/core/prefetch.hpp"
 #include "sim/stack/node.hpp"
 #include "sim/stack/world.hpp"
-
-#include "sim/core/prefetch.hpp"
 
 namespace wirelab::stack {
 

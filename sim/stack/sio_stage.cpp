@@ -457,7 +457,7 @@ bool SioStage::warm(ConnId id, unsigned level) const {
     }
     if (level == 1) { // where a received event will be built
         if (const void* next = hot_slot_->received.next_address())
-            prefetch_lines_for_write(next, sizeof(sio::ReceivedEvents::value_type));
+            prefetch_lines(next, sizeof(sio::ReceivedEvents::value_type), true);
     }
     return false;
 }

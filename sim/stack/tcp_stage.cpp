@@ -1,9 +1,8 @@
 // The TCP stage: demultiplexing, listeners, timers and tracing around tcp::Connection.
 #include "sim/stack/tcp_stage.hpp"
 
-#include "sim/stack/host.hpp"
-
 #include "sim/core/prefetch.hpp"
+#include "sim/stack/host.hpp"
 #include "sim/stack/world.hpp"
 #include "sim/wire/ipv4.hpp"
 
@@ -44,9 +43,11 @@ bool TcpStage::warm(unsigned level, const Packet& frame) const {
     // The key from_below will look up: (dst port, src address, src port) of an IPv4 TCP
     // segment in an Ethernet II frame. Anything else is not warmed.
     const wire::ByteView f = frame.data();
-    constexpr std::size_t eth = 14;
-    if (f.size() < eth + 20 || wire::load_be16(&f[12]) != 0x0800 || f[eth + 9] != 6) return false;
-    const std::size_t tcp_at = eth + std::size_t{f[eth] & 0x0fu} * 4;
+    constexpr std::size_t eth = wire::ethernet_header_len;
+    if (f.size() < eth + 20 || wire::load_be16(&f[12]) != wire::ethertype_ipv4 ||
+        f[eth + 9] != wire::ip_proto_tcp)
+        return false;
+    const std::size_t tcp_at = eth + std::size_t{f[eth] & 0x0fu} * 4; // IHL, in 32-bit words
     if (f.size() < tcp_at + 4) return false;
     const std::uint64_t k = key(wire::load_be16(&f[tcp_at + 2]), wire::load_be32(&f[eth + 12]),
                                 wire::load_be16(&f[tcp_at]));

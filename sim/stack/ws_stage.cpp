@@ -1,9 +1,8 @@
 // WsStage: the Upgrade and WebSocket sessions of one host over its TcpStage.
 #include "sim/stack/ws_stage.hpp"
 
-#include "sim/stack/host.hpp"
-
 #include "sim/core/prefetch.hpp"
+#include "sim/stack/host.hpp"
 #include "sim/stack/world.hpp"
 #include "sim/wire/dissect.hpp"
 #include "sim/wire/websocket.hpp"
