@@ -14,6 +14,9 @@
 
 namespace wirelab {
 
+// The cache line size the layouts in this project are planned for (x86-64, most ARM cores).
+inline constexpr std::size_t cache_line = 64;
+
 inline void prefetch(const void* p) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
     __builtin_prefetch(p, 0, 3);
@@ -37,7 +40,7 @@ inline void prefetch_for_write(const void* p, bool soon = true) noexcept {
 
 // Each cache line of [p, p + bytes), for reading or (for_write) to be written.
 inline void prefetch_lines(const void* p, std::size_t bytes, bool for_write = false) noexcept {
-    constexpr std::uintptr_t line = 64;
+    constexpr std::uintptr_t line = cache_line;
     const auto first = reinterpret_cast<std::uintptr_t>(p) & ~(line - 1);
     const auto end = reinterpret_cast<std::uintptr_t>(p) + bytes;
     for (std::uintptr_t a = first; a < end; a += line) {

@@ -137,7 +137,7 @@ bool Host::warm(unsigned level, const Packet& frame) const {
     if (level == 0) {
         for (const Stage* s : {static_cast<const Stage*>(tcp_), static_cast<const Stage*>(ws_),
                                static_cast<const Stage*>(sio_)})
-            if (s) prefetch_lines(s, 2 * 64);
+            if (s) prefetch_lines(s, 2 * cache_line); // a stage's hot fields
         return true;
     }
     return tcp_->warm(level - 1, frame);

@@ -8,6 +8,7 @@
 //   -> deliver -> Node::receive on the other end
 #pragma once
 
+#include "sim/core/prefetch.hpp"
 #include "sim/core/time.hpp"
 #include "sim/stack/packet.hpp"
 #include "sim/trace/trace.hpp"
@@ -47,7 +48,7 @@ public:
     const LinkParams& params() const { return params_; }
     Node& end(int side) const { return side == 0 ? a_ : b_; }
     // The bytes at the object's start that every frame reads (line 0 and the directions).
-    static constexpr std::size_t hot_bytes = 3 * 64;
+    static constexpr std::size_t hot_bytes = 3 * cache_line;
     Time serialization_time(std::size_t bytes) const;
 
 private:

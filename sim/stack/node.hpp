@@ -2,6 +2,7 @@
 // with numbered ports that frames arrive on. World owns the nodes; Link holds references.
 #pragma once
 
+#include "sim/core/prefetch.hpp"
 #include "sim/stack/packet.hpp"
 #include "sim/trace/trace.hpp"
 
@@ -31,7 +32,7 @@ public:
     // stages, see Host); level 0 starts loading what comes next for this frame, each higher
     // level one hop further. Only reads; the frame may be warmed at no level, or several.
     // Returns whether a deeper level has more to load.
-    static constexpr std::size_t warm_bytes = 6 * 64;
+    static constexpr std::size_t warm_bytes = 6 * cache_line;
     virtual bool warm(unsigned level, const Packet& frame) const {
         static_cast<void>(level);
         static_cast<void>(frame);

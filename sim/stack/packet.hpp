@@ -194,7 +194,7 @@ public:
     // Starts loading the block into cache (prefetch.hpp) without reading it: its bookkeeping
     // and the bytes of a small frame, which follow within the block's first five lines.
     void warm() const noexcept {
-        if (b_) prefetch_lines(b_, 5 * 64);
+        if (b_) prefetch_lines(b_, 5 * cache_line);
     }
 
     // The trace PDU these bytes were recorded as, once they reach the wire.

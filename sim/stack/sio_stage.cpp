@@ -450,7 +450,7 @@ bool SioStage::warm(ConnId id, unsigned level) const {
         // `received` and `received` itself, of a slot of ~20 lines.
         const auto* received = reinterpret_cast<const std::byte*>(&hot_slot_->received);
         const auto* begin =
-            std::max(reinterpret_cast<const std::byte*>(hot_slot_), received - 6 * 64);
+            std::max(reinterpret_cast<const std::byte*>(hot_slot_), received - 6 * cache_line);
         prefetch_lines(begin,
                        static_cast<std::size_t>(received - begin) + sizeof(sio::ReceivedEvents));
         return true;

@@ -16,6 +16,9 @@ namespace wirelab::stack {
 using trace::DropReason;
 
 namespace {
+// What a segment reads of its tcp::Connection: lines 0-5 (see the order of its members).
+constexpr std::size_t connection_hot_bytes = 6 * cache_line;
+
 void append_printable(std::string& out, wire::ByteView data, std::size_t max = 48) {
     out += '"';
     for (std::size_t i = 0; i < data.size() && i < max; ++i) {
@@ -70,7 +73,7 @@ bool TcpStage::warm(unsigned level, const Packet& frame) const {
         return true;
     }
     if (hop == 2) {
-        if (slot.conn) prefetch_lines(slot.conn.get(), 6 * 64); // its hot lines, 0-5
+        if (slot.conn) prefetch_lines(slot.conn.get(), connection_hot_bytes);
         if (user) prefetch(user);
         if (slot.timer_at) host().world().kernel().warm(slot.timer); // an ACK re-arms it
         return user != nullptr;
@@ -80,11 +83,13 @@ bool TcpStage::warm(unsigned level, const Packet& frame) const {
 
 void TcpStage::warm_send(ConnId id, unsigned level) const {
     if (id >= conns_.size()) return;
-    if (level == 0)
-        prefetch(&conns_[id]);
-    else if (conns_[id].conn)
-        prefetch_lines(conns_[id].conn.get(), 6 * 64);
-    if (level == 1 && conns_[id].timer_at) host().world().kernel().warm(conns_[id].timer);
+    const Slot& slot = conns_[id];
+    if (level == 0) {
+        prefetch(&slot);
+        return;
+    }
+    if (slot.conn) prefetch_lines(slot.conn.get(), connection_hot_bytes);
+    if (slot.timer_at) host().world().kernel().warm(slot.timer);
 }
 
 void TcpStage::from_below(Packet p, Meta m) {

@@ -17,6 +17,9 @@ namespace wirelab::stack {
 using trace::Kind;
 
 namespace {
+// What a message reads of its ws::Connection: lines 0 and 1 (flags, state, offsets).
+constexpr std::size_t connection_hot_bytes = 2 * cache_line;
+
 std::string quoted(wire::ByteView data, std::size_t max = 60) {
     std::string out = "\"";
     for (std::size_t i = 0; i < data.size() && i < max; ++i) {
@@ -36,7 +39,7 @@ void WsStage::from_below(Packet p, Meta m) {
 
 bool WsStage::Session::warm(ConnId id, unsigned level) const {
     if (level == 0) {
-        if (ws) prefetch_lines(ws.get(), 2 * 64); // line 0 and 1: a message's flags, state
+        if (ws) prefetch_lines(ws.get(), connection_hot_bytes);
         if (stage->user_) prefetch(stage->user_);
         return stage->user_ != nullptr;
     }
@@ -49,7 +52,7 @@ void WsStage::warm_send(ConnId id, unsigned level) {
     if (level == 0) {
         prefetch(s);
     } else if (s->ws) {
-        prefetch_lines(s->ws.get(), 2 * 64);
+        prefetch_lines(s->ws.get(), connection_hot_bytes);
     }
     if (TcpStage* tcp = host().tcp()) tcp->warm_send(id, level);
 }
