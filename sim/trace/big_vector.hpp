@@ -6,8 +6,12 @@
 // grows it with mremap (page tables move, bytes are never copied), asks for transparent huge
 // pages (one fault per 2 MiB) and grows by 1/8 at a time once large, so little is reserved
 // beyond what is used. Elements are trivially copyable: no constructors run, growth is raw.
+// A released mapping is kept for the next BigVector of the same element size (the next
+// World's trace: a lesson reloaded, a benchmark's next iteration) rather than given back:
+// its pages are already faulted in, where fresh ones cost the kernel a zeroing each (and in
+// a virtual machine that hands freed memory back to its host, a new backing too).
 //
-// Trace (trace.hpp) -> BigVector<Event|Pdu|LayerSpan|uint8_t> -> big_map/big_remap/big_unmap
+// Trace (trace.hpp) -> BigVector<Event|Pdu|LayerSpan|uint8_t> -> big_map/big_remap/big_release
 #pragma once
 
 #include <cstddef>
@@ -19,11 +23,18 @@
 namespace wirelab::trace {
 
 namespace detail {
-// Page-granular anonymous memory. big_remap keeps the first old_bytes (possibly moving
-// them); all three throw std::bad_alloc on failure, never return null for bytes > 0.
-void* big_map(std::size_t bytes);
+struct Mapping {
+    void* data = nullptr;
+    std::size_t bytes = 0;
+};
+// Page-granular anonymous memory. big_map gives at least `bytes`: a kept mapping released by
+// a vector of the same element size when there is one (it may be larger: use all of it),
+// else a new one. big_remap keeps the first old_bytes (possibly moving them). Both throw
+// std::bad_alloc on failure, never return null for bytes > 0. big_release keeps the mapping
+// for a later big_map while the kept ones stay within a bound, else unmaps it.
+Mapping big_map(std::size_t bytes, std::size_t element_size);
 void* big_remap(void* p, std::size_t old_bytes, std::size_t new_bytes);
-void big_unmap(void* p, std::size_t bytes) noexcept;
+void big_release(Mapping m, std::size_t element_size) noexcept;
 // The byte capacity to grow to from `have` bytes when at least `need` are required.
 std::size_t big_next_capacity(std::size_t have, std::size_t need) noexcept;
 } // namespace detail
@@ -95,13 +106,18 @@ public:
 private:
     void grow(std::size_t need) {
         const std::size_t bytes = detail::big_next_capacity(bytes_, need * sizeof(T));
-        data_ = static_cast<T*>(data_ ? detail::big_remap(data_, bytes_, bytes)
-                                      : detail::big_map(bytes));
-        bytes_ = bytes;
-        capacity_ = bytes / sizeof(T);
+        if (data_) {
+            data_ = static_cast<T*>(detail::big_remap(data_, bytes_, bytes));
+            bytes_ = bytes;
+        } else {
+            const detail::Mapping m = detail::big_map(bytes, sizeof(T));
+            data_ = static_cast<T*>(m.data);
+            bytes_ = m.bytes;
+        }
+        capacity_ = bytes_ / sizeof(T);
     }
     void release() noexcept {
-        if (data_) detail::big_unmap(data_, bytes_);
+        if (data_) detail::big_release({data_, bytes_}, sizeof(T));
         data_ = nullptr;
         size_ = capacity_ = bytes_ = 0;
     }

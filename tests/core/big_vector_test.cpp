@@ -66,3 +66,28 @@ TEST_CASE("BigVector copies are deep and moves leave the source empty") {
     a.push_back(5);
     CHECK(a[0] == 5);
 }
+
+TEST_CASE("BigVector storage released is reused, pages and all, by the next of its size") {
+    struct Wide { // an element size no other test uses, so no other kept mapping competes
+        std::uint64_t word[7];
+    };
+    const Wide* first = nullptr;
+    std::size_t grown = 0;
+    {
+        BigVector<Wide> v;
+        for (std::uint64_t i = 0; i < 200'000; ++i) // 11 MB: several growths
+            v.push_back(Wide{{i, 0, 0, 0, 0, 0, i}});
+        first = v.data();
+        grown = v.capacity();
+    }
+    BigVector<Wide> w;
+    w.push_back(Wide{{7, 0, 0, 0, 0, 0, 7}});
+    CHECK(w.data() == first);     // the same mapping, not a new one
+    CHECK(w.capacity() == grown); // with all its capacity: no growth until it is full
+    CHECK(w.size() == 1);
+    CHECK(w[0].word[6] == 7);
+    BigVector<Wide> x; // the kept one is in use: a new mapping, which starts small
+    x.push_back(Wide{});
+    CHECK(x.data() != first);
+    CHECK(x.capacity() < grown);
+}
