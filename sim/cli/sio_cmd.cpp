@@ -6,7 +6,8 @@
 //          --payload) -> socketio::Decoder -> one JSON object per packet: its meaning
 //   serve --port P [--host H] [--once] [--ping-interval MS] [--ping-timeout MS]
 //          -> sio_serve.cpp: a Socket.IO chat on real sockets
-// Exit 0 when every line was processed (bad packets print {"error": ...}), 2 for bad usage.
+// decode prints {"error": ...} in a bad packet's place, goes on, and exits 1 if there was
+// one; 0 when every line decoded, 2 for bad usage.
 #include "sim/cli/sio_cmd.hpp"
 
 #include "sim/cli/sio_connect.hpp"
@@ -159,18 +160,19 @@ Json meaning(const sock::Packet& p) {
 class LineDecoder {
 public:
     explicit LineDecoder(const DecodeArgs& a) : args_(a) {}
+    bool had_error() const { return had_error_; }
 
     void line(const std::string& text) {
         if (args_.socketio) return socketio_text(text);
         if (args_.payload) {
             auto packets = eio::decode_payload(text);
-            if (!packets) return print(Json{{"error", "malformed Engine.IO payload"}});
+            if (!packets) return error("malformed Engine.IO payload");
             for (const auto& p : *packets)
                 engineio_packet(p);
             return;
         }
         auto p = eio::decode_text(text);
-        if (!p) return print(Json{{"error", "malformed Engine.IO packet"}});
+        if (!p) return error("malformed Engine.IO packet");
         engineio_packet(*p);
     }
 
@@ -184,7 +186,7 @@ private:
         j["engineio"] = std::string(eio::to_string(p.type));
         if (p.type == eio::PacketType::open) {
             auto h = eio::decode_handshake(p.data);
-            if (!h) return print(Json{{"error", "malformed open packet"}});
+            if (!h) return error("malformed open packet");
             j["sid"] = h->sid;
             j["upgrades"] = h->upgrades;
             j["pingInterval"] = h->ping_interval_ms;
@@ -200,14 +202,14 @@ private:
         // A bare attachment line is hex when the decoder is waiting for one.
         if (decoder_.reconstructing()) {
             wire::Bytes b;
-            if (!wire::from_hex(text, b)) return print(Json{{"error", "attachment is not hex"}});
+            if (!wire::from_hex(text, b)) return error("attachment is not hex");
             return report(decoder_.add_binary(std::string(b.begin(), b.end())), true);
         }
         report(decoder_.add_text(text), false);
     }
 
     void report(const sock::Decoder::Result& r, bool attachment) {
-        if (r.error) return print(Json{{"error", r.error->message}});
+        if (r.error) return error(r.error->message);
         if (r.packet) {
             Json j = meaning(*r.packet);
             if (args_.socketio) j.erase("engineio");
@@ -219,8 +221,15 @@ private:
         }
     }
 
+    // A line that is not a valid packet: said in its place, and remembered for the exit code.
+    void error(std::string_view why) {
+        had_error_ = true;
+        print(Json{{"error", why}});
+    }
+
     const DecodeArgs& args_;
     sock::Decoder decoder_;
+    bool had_error_ = false;
 };
 
 int run_decode(const DecodeArgs& a) {
@@ -228,13 +237,13 @@ int run_decode(const DecodeArgs& a) {
     if (!a.lines.empty()) {
         for (const auto& l : a.lines)
             d.line(l);
-        return 0;
+    } else {
+        for (std::string l; std::getline(std::cin, l);) {
+            if (!l.empty() && l.back() == '\r') l.pop_back();
+            if (!l.empty()) d.line(l);
+        }
     }
-    for (std::string l; std::getline(std::cin, l);) {
-        if (!l.empty() && l.back() == '\r') l.pop_back();
-        if (!l.empty()) d.line(l);
-    }
-    return 0;
+    return d.had_error() ? 1 : 0; // every line decoded or reported; 1 if any was bad
 }
 
 } // namespace
@@ -261,7 +270,8 @@ void add_sio_command(CLI::App& app) {
     auto dec = std::make_shared<DecodeArgs>();
     CLI::App* decode = sio->add_subcommand(
         "decode",
-        "decode Engine.IO / Socket.IO packets (arguments, else stdin lines) to JSON Lines");
+        "decode Engine.IO / Socket.IO packets (arguments, else stdin lines) to JSON Lines "
+        "(exit 1 if any is malformed)");
     decode->add_option("packets", dec->lines, "packets as sent in WebSocket text frames");
     decode->add_flag("--payload", dec->payload,
                      "each line is a long-polling body (packets joined by 0x1e)");

@@ -3,6 +3,7 @@
 //   accept KEY         -> Sec-WebSocket-Accept
 //   encode ...         -> ws::Connection::send_* -> data_to_send() -> one hex line per frame
 //   decode ...         -> stdin chunks -> ws::Connection::receive_data -> JSON Lines of events
+//                         (exit 1 when the bytes failed the connection)
 //   serve / connect    -> live_socket.cpp (real loopback sockets, poll())
 #include "sim/cli/ws_cmd.hpp"
 
@@ -172,7 +173,7 @@ int run_decode(const DecodeArgs& a) {
     for (char& c : state)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     print({{"type", "end"}, {"state", state}});
-    return 0;
+    return failed ? 1 : 0; // the bytes broke the protocol: said above, and to the shell
 }
 
 } // namespace
@@ -203,7 +204,8 @@ void add_ws_command(CLI::App& app) {
 
     auto dec = std::make_shared<DecodeArgs>();
     CLI::App* decode = ws->add_subcommand(
-        "decode", "feed stdin to a WebSocket connection and print its events as JSON Lines");
+        "decode", "feed stdin to a WebSocket connection and print its events as JSON Lines "
+                  "(exit 1 if the bytes fail the connection)");
     decode->add_option("--role", dec->role, "the role of the receiving side")
         ->check(CLI::IsMember({"server", "client"}));
     decode->add_flag("--hex", dec->hex, "stdin is hex text, one chunk per line");

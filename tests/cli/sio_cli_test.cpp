@@ -1,6 +1,6 @@
 // `wirelab sio encode | decode` as a user runs them: exact encodings (the same bytes the
 // npm socket.io-parser writes, see tests/sio/reference_test.cpp), JSON Lines meanings,
-// errors per line with exit 0, exit 2 for bad usage.
+// errors per line and exit 1 after them, exit 2 for bad usage.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -14,11 +14,12 @@ using wstest::wirelab_exe;
 
 namespace {
 
-std::vector<std::string> sio_lines(std::vector<std::string> args, const std::string& input = "") {
+std::vector<std::string> sio_lines(std::vector<std::string> args, const std::string& input = "",
+                                   int status = 0) {
     std::vector<std::string> argv{wirelab_exe(), "sio"};
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = run(argv, input);
-    REQUIRE(r.status == 0);
+    REQUIRE(r.status == status);
     std::vector<std::string> out;
     std::istringstream in(r.out);
     for (std::string line; std::getline(in, line);)
@@ -92,12 +93,19 @@ TEST_CASE("sio decode of a polling payload and of an open packet") {
     CHECK(json::parse(out[1])["event"] == "a");
 }
 
-TEST_CASE("sio decode reports bad packets per line and still exits 0") {
-    const auto out = sio_lines({"decode", "zz", "42[", R"(42["fine"])"});
+TEST_CASE("sio decode reports bad packets per line, goes on, and exits 1") {
+    const auto out = sio_lines({"decode", "zz", "42[", R"(42["fine"])"}, "", 1);
     REQUIRE(out.size() == 3);
     CHECK(json::parse(out[0]).contains("error"));
     CHECK(json::parse(out[1]).contains("error"));
     CHECK(json::parse(out[2])["event"] == "fine");
+    // From stdin too, and an attachment that is not hex counts as bad.
+    const auto in = sio_lines({"decode", "--socketio"},
+                              "51-[\"up\",{\"_placeholder\":true,\"num\":0}]\nzz\n", 1);
+    REQUIRE(in.size() == 2);
+    CHECK(json::parse(in[1])["error"] == "attachment is not hex");
+    // Only good lines: 0.
+    CHECK(sio_lines({"decode", "2", R"(42["a"])"}).size() == 2);
 }
 
 TEST_CASE("sio encode with bad usage exits 2") {

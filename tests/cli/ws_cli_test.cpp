@@ -21,11 +21,13 @@ std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
-std::vector<json> decode(const std::string& input, std::vector<std::string> args = {}) {
+// Decodes and checks the exit code: 0 unless the bytes failed the connection, then 1.
+std::vector<json> decode(const std::string& input, std::vector<std::string> args = {},
+                         int status = 0) {
     std::vector<std::string> argv{wirelab_exe(), "ws", "decode"};
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = run(argv, input);
-    REQUIRE(r.status == 0);
+    REQUIRE(r.status == status);
     std::vector<json> out;
     for (const auto& line : lines_of(r.out))
         out.push_back(json::parse(line));
@@ -133,7 +135,7 @@ TEST_CASE("ws decode reports an empty close body as 1005", "[cli][ws]") {
 
 TEST_CASE("ws decode fails invalid UTF-8 with 1007 and the byte", "[cli][ws]") {
     // Unmasked frames are a protocol error for a server, so decode as a client.
-    auto out = decode("8104 4869 ff21\n", {"--hex", "--role", "client"});
+    auto out = decode("8104 4869 ff21\n", {"--hex", "--role", "client"}, 1);
     bool failed = false;
     for (const auto& j : out) {
         if (j["type"] != "fail") continue;
@@ -147,7 +149,7 @@ TEST_CASE("ws decode fails invalid UTF-8 with 1007 and the byte", "[cli][ws]") {
 
 TEST_CASE("ws decode enforces --max-message-size and 0 means no limit", "[cli][ws]") {
     auto over =
-        decode("8105 48656c6c6f\n", {"--hex", "--role", "client", "--max-message-size", "4"});
+        decode("8105 48656c6c6f\n", {"--hex", "--role", "client", "--max-message-size", "4"}, 1);
     bool too_big = false;
     for (const auto& j : over)
         too_big |= j["type"] == "fail" && j["code"] == 1009;
