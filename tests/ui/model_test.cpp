@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 using namespace wirelab;
@@ -301,6 +303,20 @@ TEST_CASE("layout: client left, server right — a star of 150 hosts stays in th
     }
     CHECK(seen.size() == 150); // no two hosts on the same spot
     CHECK(star.node_radius < 0.01f);
+
+    // A named server on the ring sits alone at its left, its nearest client an arc away.
+    trace::Topology classroom = big;
+    classroom.nodes[40].name = "server";
+    const Layout ring = layout_topology(classroom);
+    const auto server = ring.nodes[40];
+    CHECK(server.x < 0.1f);
+    CHECK(server.y == Approx(0.5f));
+    float nearest = 1;
+    for (std::size_t i = 1; i < ring.nodes.size(); ++i)
+        if (i != 40)
+            nearest = std::min(nearest,
+                               std::hypot(ring.nodes[i].x - server.x, ring.nodes[i].y - server.y));
+    CHECK(nearest > 0.15f); // 150 clients round the ring: without the gap, 0.018
 
     trace::Topology small = big;
     small.nodes.resize(4); // a switch and three clients

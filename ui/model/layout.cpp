@@ -27,6 +27,22 @@ void circle(Layout& out, const std::vector<trace::NodeId>& ids, Point c, float r
     }
 }
 
+// A classroom around one switch: the server (named so) alone at the left of the ring, the
+// clients round the rest of it clockwise, with an empty arc either side of the server so that
+// its name and address, and the frames on its neighbours' links, stay clear of one another.
+void ring_with_server(Layout& out, const std::vector<trace::NodeId>& clients, trace::NodeId server,
+                      Point c, float r) {
+    constexpr float pi = std::numbers::pi_v<float>;
+    constexpr float gap = pi / 7; // ~26 degrees each side
+    out.nodes[server] = {c.x - r, c.y};
+    const float n = static_cast<float>(clients.size());
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+        const float t = n > 1 ? static_cast<float>(i) / (n - 1) : 0.5f;
+        const float a = pi + gap + (2 * pi - 2 * gap) * t;
+        out.nodes[clients[i]] = {c.x + r * std::cos(a), c.y + r * std::sin(a)};
+    }
+}
+
 // One star in the horizontal band [y0, y1]: the hosts that only talk to the switch on the
 // left (clients), the server (by convention the one named "server", else the last host
 // declared) on the right.
@@ -72,7 +88,16 @@ Layout layout_topology(const trace::Topology& topology) {
             star_columns(out, topology, hosts, 0.0f, 1.0f, 0.0f, 1.0f);
             return out;
         }
-        circle(out, hosts, {0.5f, 0.5f}, 0.44f);
+        const auto server = std::find_if(hosts.begin(), hosts.end(), [&](trace::NodeId h) {
+            return named_server(topology.nodes[h]);
+        });
+        if (server == hosts.end()) {
+            circle(out, hosts, {0.5f, 0.5f}, 0.44f);
+        } else {
+            const trace::NodeId id = *server;
+            hosts.erase(server);
+            ring_with_server(out, hosts, id, {0.5f, 0.5f}, 0.44f);
+        }
         out.round = true;
         return out;
     }

@@ -193,12 +193,22 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
         if (many && !sel && hovered_node != i && !prominent(n)) continue;
         const float big = fs * 1.25f;
         const float tw = ImGui::GetFont()->CalcTextSizeA(big, 1e9f, 0, n.name.c_str()).x;
+        const std::string ip = n.is_switch ? "" : scenario::format_ipv4(n.ip);
+        const float iw = ImGui::CalcTextSize(ip.c_str()).x;
+        if (layout.round && named_server(n)) {
+            // The server on a classroom ring (layout.cpp puts it at the left): its name and
+            // address outside the ring, right-aligned against its disc, where no link runs.
+            const float right = p.x - nr - 6 * ctx.scale, top = p.y - (big + fs) / 2;
+            draw_label(ctx, dl, view, {right - tw, top}, ctx.theme.text, n.name, big);
+            draw_label(ctx, dl, view, {right - iw, top + big}, ctx.theme.text_dim, ip);
+            node_boxes.push_back(
+                {{right - std::max(tw, iw) - fs, top}, {p.x + nr + fs, top + big + fs}});
+            continue;
+        }
         draw_label(ctx, dl, view, {p.x - tw / 2, p.y + nr + 4 * ctx.scale}, ctx.theme.text, n.name,
                    big);
         float name_w = tw, name_bottom = p.y + nr + 4 * ctx.scale + big;
         if (!n.is_switch) {
-            const std::string ip = scenario::format_ipv4(n.ip);
-            const float iw = ImGui::CalcTextSize(ip.c_str()).x;
             draw_label(ctx, dl, view, {p.x - iw / 2, p.y + nr + 6 * ctx.scale + big},
                        ctx.theme.text_dim, ip);
             name_w = std::max(name_w, iw);
@@ -238,6 +248,7 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
     int hovered_flight = -1;
     struct Label {
         ScreenBox box;
+        ScreenBox other_side; // where it goes if its own side would cover a name
         ImU32 edge;
         std::string text;
         bool focus;
@@ -261,29 +272,34 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
             hovered_flight = static_cast<int>(f.flight);
         if (label_all || f.flight == static_cast<std::uint32_t>(focus)) {
             // Frames going right are labelled above the link, going left below it.
-            const float side = b.x >= a.x ? -1.0f : 1.0f;
-            ImVec2 at = lerp(tail, head, 0.5f);
-            at.y += side < 0 ? -thick : thick + fs + 8 * ctx.scale;
+            const bool right = b.x >= a.x;
+            const ImVec2 mid = lerp(tail, head, 0.5f);
+            const ImVec2 above{mid.x, mid.y - thick},
+                under{mid.x, mid.y + thick + fs + 8 * ctx.scale};
             std::string text = map_label(info.label);
-            const ScreenBox box = place_label(ctx, dl, at, text, fs * 1.15f);
+            const ScreenBox box = place_label(ctx, dl, right ? above : under, text, fs * 1.15f);
+            const ScreenBox flip = place_label(ctx, dl, right ? under : above, text, fs * 1.15f);
             labels.push_back(
-                {box, col, std::move(text), f.flight == static_cast<std::uint32_t>(focus)});
+                {box, flip, col, std::move(text), f.flight == static_cast<std::uint32_t>(focus)});
         }
     }
-    // Labels over every segment, none on top of another: the followed frame's first, then
-    // each one that finds room (15 ACKs leaving a room's hosts at once would otherwise pile
-    // up into an unreadable stack; their dots still show, and hovering one names it).
+    // Labels over every segment, none on top of another nor of a host's name: the followed
+    // frame's first (on the link's other side if its own would cover a name), then each one
+    // that finds room (15 ACKs leaving a room's hosts at once would otherwise pile up into an
+    // unreadable stack over the server's name; their dots still show, and hovering one
+    // names it).
     std::stable_partition(labels.begin(), labels.end(), [](const Label& l) { return l.focus; });
-    std::vector<ScreenBox> placed;
+    std::vector<ScreenBox> placed = node_boxes; // names, addresses and link labels
     std::size_t hidden_labels = 0;
     for (const Label& l : labels) {
-        const bool free = is_free(placed, l.box);
-        if (!free && !l.focus) {
+        ScreenBox box = l.box;
+        if (!is_free(placed, box) && is_free(placed, l.other_side)) box = l.other_side;
+        if (!is_free(placed, box) && !l.focus) {
             ++hidden_labels;
             continue;
         }
-        placed.push_back(l.box);
-        draw_label_box(ctx, dl, l.box, l.edge, l.text, fs * 1.15f);
+        placed.push_back(box);
+        draw_label_box(ctx, dl, box, l.edge, l.text, fs * 1.15f);
     }
     // Drops: a cross where the frame died, with why, for a moment after.
     const Time show_for = std::max<Time>(ctx.dwell * 2, 1);
