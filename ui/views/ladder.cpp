@@ -24,6 +24,16 @@ Time median_flight(const Session& s) {
     return std::max<Time>(d[d.size() / 2], 1000);
 }
 
+// A label on the canvas's own colour, so that an arrow passing under a note or another
+// arrow's name breaks off there instead of striking the words through.
+void backed_label(ViewContext& ctx, ImDrawList* dl, ImVec2 at, float width, ImU32 col,
+                  const std::string& text, float size) {
+    const ImU32 back = (ctx.theme.canvas & ~IM_COL32_A_MASK) | (225u << IM_COL32_A_SHIFT);
+    dl->AddRectFilled({at.x - 2 * ctx.scale, at.y}, {at.x + width + 2 * ctx.scale, at.y + size},
+                      back, 2 * ctx.scale);
+    draw_label(ctx, dl, view, at, col, text, size);
+}
+
 } // namespace
 
 void draw_ladder(ViewContext& ctx, LadderState& st) {
@@ -224,7 +234,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
             lines[k] = ellipsize(std::move(lines[k]), room, nfs);
             const float tw = width(lines[k]);
             const float lx = first ? x - tw - 10 * ctx.scale : x + 10 * ctx.scale;
-            draw_label(ctx, dl, view, {lx, y - nfs / 2 + k * nfs}, col, lines[k], nfs);
+            backed_label(ctx, dl, {lx, y - nfs / 2 + k * nfs}, tw, col, lines[k], nfs);
             taken.push_back({{lx, y - nfs / 2 + k * nfs}, {lx + tw, y + nfs / 2 + k * nfs}});
             lane_next_y[n.lane] = y + (k + 1) * nfs;
         }
@@ -236,7 +246,7 @@ void draw_ladder(ViewContext& ctx, LadderState& st) {
     const auto free_at = [&](ImVec2 a, ImVec2 b) { return is_free(taken, {a, b}); };
     const auto put = [&](ImVec2 at, float width, ImU32 col, const std::string& text) {
         taken.push_back({{at.x - 2, at.y}, {at.x + width + 2, at.y + fs}});
-        draw_label(ctx, dl, view, at, col, text, fs);
+        backed_label(ctx, dl, at, width, col, text, fs);
     };
     const auto place = [&](const ArrowLabel& l) {
         for (const float t : {0.5f, 0.3f, 0.7f}) {
