@@ -195,9 +195,10 @@ void draw_topology(ViewContext& ctx, TopologyState& st) {
         const float tw = ImGui::GetFont()->CalcTextSizeA(big, 1e9f, 0, n.name.c_str()).x;
         const std::string ip = n.is_switch ? "" : scenario::format_ipv4(n.ip);
         const float iw = ImGui::CalcTextSize(ip.c_str()).x;
-        if (layout.round && named_server(n)) {
-            // The server on a classroom ring (layout.cpp puts it at the left): its name and
-            // address outside the ring, right-aligned against its disc, where no link runs.
+        if (layout.round && named_server(n) && p.x < centre.x - nr) {
+            // The server on the left of a ring (where layout.cpp puts it around one switch):
+            // its name and address outside the ring, right-aligned against its disc, where no
+            // link runs.
             const float right = p.x - nr - 6 * ctx.scale, top = p.y - (big + fs) / 2;
             draw_label(ctx, dl, view, {right - tw, top}, ctx.theme.text, n.name, big);
             draw_label(ctx, dl, view, {right - iw, top + big}, ctx.theme.text_dim, ip);
