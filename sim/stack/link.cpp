@@ -60,11 +60,25 @@ void Link::send(const Node& from, Packet frame, trace::EventId cause) {
 }
 
 // The transmitter takes the next frame when the current one is out. Scheduled only while
-// frames wait, so an idle link costs one event per frame (its arrival), not two.
+// frames wait, so an idle link costs one event per frame (its arrival), not two. Warming it
+// (Callback::warm) loads the frame that will go: a broadcast's frames wait long in the queue
+// of the server's link, cold by their turn.
+struct Link::Drain {
+    Link* link;
+    int side;
+
+    void operator()() const { link->start_next(side); }
+    bool warm(unsigned /*level*/) const {
+        const Direction& d = link->dir_[side];
+        if (!d.nothing_waits()) d.queue[d.head].frame.warm();
+        return false; // nothing deeper
+    }
+};
+
 void Link::drain_later(int side) {
     Direction& d = dir_[side];
     d.draining = true;
-    world_.at(d.busy_until, [this, side] { start_next(side); });
+    world_.at(d.busy_until, Drain{this, side});
 }
 
 Link::Queued Link::Direction::take() {

@@ -77,6 +77,7 @@ private:
         }
     };
 
+    struct Drain;               // the scheduled event of the transmitter taking the next frame
     void drain_later(int side); // schedules start_next at the end of the frame on the wire
     void start_next(int side);
     void transmit(int side, Queued q); // puts q's first bit on the wire now

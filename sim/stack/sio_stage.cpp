@@ -140,15 +140,16 @@ void SioStage::server_dispatch(trace::EventId cause) {
             on_server_event(e, cause);
     const std::vector<sock::Transmit> transmits = server_->transmits();
     WsStage& ws = *host().ws();
-    // A broadcast sends to thousands of sessions, each cold: the sends two and one ahead are
-    // warmed (WsStage::warm_send) while this one goes.
+    // A broadcast sends to thousands of sessions, each cold: the sends three, two and one
+    // ahead are warmed (WsStage::warm_send), a level each, while this one goes.
     const auto warm = [&](std::size_t j, unsigned level) {
         if (j >= transmits.size()) return;
         if (const ConnId* found = from_sio_.find(transmits[j].conn)) ws.warm_send(*found, level);
     };
     for (std::size_t i = 0; i < transmits.size(); ++i) {
-        warm(i + 2, 0);
-        warm(i + 1, 1);
+        warm(i + 3, 0);
+        warm(i + 2, 1);
+        warm(i + 1, 2);
         const sock::Transmit& t = transmits[i];
         const ConnId* found = from_sio_.find(t.conn);
         if (!found) continue;

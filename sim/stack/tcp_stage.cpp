@@ -86,10 +86,15 @@ void TcpStage::warm_send(ConnId id, unsigned level) const {
     const Slot& slot = conns_[id];
     if (level == 0) {
         prefetch(&slot);
-        return;
+    } else if (level == 1) {
+        if (slot.conn) prefetch_lines(slot.conn.get(), connection_hot_bytes);
+        if (slot.timer_at) host().world().kernel().warm(slot.timer);
+    } else if (slot.conn) {
+        // The connection is in by now: where the data goes, and the IP index line the
+        // Ethernet stage reads for the peer's MAC.
+        if (const std::uint8_t* at = slot.conn->send_address()) prefetch_for_write(at);
+        host().world().warm_ip(slot.conn->remote().addr);
     }
-    if (slot.conn) prefetch_lines(slot.conn.get(), connection_hot_bytes);
-    if (slot.timer_at) host().world().kernel().warm(slot.timer);
 }
 
 void TcpStage::from_below(Packet p, Meta m) {

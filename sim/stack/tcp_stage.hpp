@@ -53,7 +53,8 @@ public:
     // slot; 2: the connection; 3 and up: its user's (TcpUser::warm).
     bool warm(unsigned level, const Packet& frame) const;
 
-    // Warming: a send on connection id is near. Level 0: its slot; 1: the connection.
+    // Warming: a send on connection id is near. Level 0: its slot; 1: the connection and its
+    // timer's slot; 2: where the data goes and the peer's line in the world's IP index.
     void warm_send(ConnId id, unsigned level) const;
 
     void set_user(TcpUser* user) { user_ = user; }

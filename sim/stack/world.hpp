@@ -41,6 +41,8 @@ public:
         const IpEntry* e = by_ip_.find(ip);
         return e ? &e->mac : nullptr;
     }
+    // Starts loading the index line mac_by_ip(ip) will read (prefetch.hpp).
+    void warm_ip(std::uint32_t ip) const { by_ip_.warm(ip); }
     std::span<const std::unique_ptr<Host>> hosts() const { return hosts_; }
     std::span<const std::unique_ptr<Link>> links() const { return links_; }
 

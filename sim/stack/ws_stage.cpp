@@ -51,7 +51,7 @@ void WsStage::warm_send(ConnId id, unsigned level) {
     if (!s) return;
     if (level == 0) {
         prefetch(s);
-    } else if (s->ws) {
+    } else if (level == 1 && s->ws) {
         prefetch_lines(s->ws.get(), connection_hot_bytes);
     }
     if (TcpStage* tcp = host().tcp()) tcp->warm_send(id, level);

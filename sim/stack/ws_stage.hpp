@@ -100,7 +100,8 @@ public:
     SendResult send_prepared(ConnId id, const Prepared& p, bool known, trace::EventId cause,
                              trace::EventId* recorded = nullptr);
     // Warming (prefetch.hpp): a send on session id is near. Level 0: the session and TCP's
-    // slot of its connection; 1: the WebSocket connection and the TCP connection. Only reads.
+    // slot of its connection; 1: the WebSocket connection and the TCP connection; 2: TCP's
+    // level 2 (TcpStage::warm_send).
     void warm_send(ConnId id, unsigned level);
     // Starts the close handshake of session `id`; false unless it is open.
     bool close_conn(ConnId id, std::uint16_t code, trace::EventId cause);

@@ -52,6 +52,9 @@ public:
     // The live bytes, front first; valid until the next append or erase_front.
     const std::uint8_t* data() const { return buf_.get() + head_; }
     wire::ByteView view() const { return {data(), size()}; }
+    // Where the next append writes (null before the first): for a caller that wants it
+    // loaded ahead; appending may still move the bytes.
+    const std::uint8_t* back_address() const { return buf_ ? buf_.get() + tail_ : nullptr; }
 
     void append(wire::ByteView bytes) {
         if (bytes.empty()) return;

@@ -241,6 +241,9 @@ public:
     const RttEstimator& rtt() const { return rtt_; }
     std::size_t bytes_readable() const { return readable_.size() + borrowed_.size(); }
     std::size_t bytes_queued() const { return send_buf_.size(); } // unacked + unsent
+    // Where send() will put its next byte (null before the first send): only an address, for
+    // a caller that loads it ahead (TcpStage::warm_send).
+    const std::uint8_t* send_address() const { return send_buf_.back_address(); }
     bool is_open() const { return state_ != State::closed; }
 
 private:
